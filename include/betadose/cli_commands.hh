@@ -1,0 +1,13 @@
+// Each subcommand lives in its own src/cli/<name>_command.cpp and registers itself here.
+// A command's callback throws InputError (exit 2) or CheckFailed (exit 1) on failure.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace bd::cli {
+
+void add_info_command(CLI::App& app);
+
+}  // namespace bd::cli

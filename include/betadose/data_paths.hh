@@ -1,0 +1,12 @@
+// Where betadose finds its data (materials, nuclides, calibrations, physics tables).
+#pragma once
+
+#include <string>
+
+namespace bd {
+
+// $BETADOSE_DATA_DIR if set, else the materials/ folder of the source tree this build came
+// from. Throws InputError when the folder does not exist.
+std::string materials_dir();
+
+}  // namespace bd

@@ -1,0 +1,53 @@
+// The betadose dose file (HDF5), DESIGN.md §4. Readable with h5py/HDFView without betadose:
+//   /dose                  float32 [nz][ny][nx]  absorbed dose [Gy]
+//   /dose_rel_uncertainty  float32 [nz][ny][nx]  relative standard uncertainty (1 sigma)
+//   /activity_bq, /density_g_cm3 (float32), /material_id (uint8, attribute material_names),
+//   /roi/<name> (uint8 masks)                              optional
+//   root attributes: filetype="betadose-dose", version, spacing_mm[3], origin_mm[3],
+//   direction[9], nuclide, total_activity_bq, histories, seed, device, betadose_version,
+//   method, wall_time_s, energy_emitted_J, energy_deposited_J, energy_escaped_J, plus any
+//   numeric extras.
+// Written atomically: to "<path>.tmp-<pid>" first, then renamed over <path>.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "betadose/grid.hh"
+
+namespace bd {
+
+inline constexpr const char* kDoseFileType = "betadose-dose";
+inline constexpr int kDoseFileVersion = 1;
+
+struct DoseFile {
+  Grid grid;
+  std::vector<float> dose_gy;
+  std::vector<float> dose_rel_uncertainty;
+  std::vector<float> activity_bq;         // optional (empty = absent)
+  std::vector<float> density_g_cm3;       // optional
+  std::vector<std::uint8_t> material_id;  // optional
+  std::vector<std::string> material_names;
+  std::map<std::string, std::vector<std::uint8_t>> roi;
+
+  std::string nuclide = "Y-90";
+  std::string method = "mc";  // mc, ldm, dpk, vsv
+  std::string device = "cpu";
+  double total_activity_bq = 0;
+  std::uint64_t histories = 0;
+  std::uint64_t seed = 0;
+  double wall_time_s = 0;
+  double energy_emitted_J = 0;
+  double energy_deposited_J = 0;
+  double energy_escaped_J = 0;
+  std::map<std::string, double> extra;  // further numeric attributes (units in the name)
+};
+
+void write_dose_file(const std::string& path, const DoseFile& file);
+// Throws InputError naming the file and the problem when it is not a betadose dose file of a
+// supported version, or a dataset has the wrong shape.
+DoseFile read_dose_file(const std::string& path);
+
+}  // namespace bd

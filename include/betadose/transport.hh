@@ -1,0 +1,67 @@
+// The Monte Carlo transport engine's host interface (implementation: src/transport/ and
+// kernels/). Everything the engine needs arrives here; everything it produces leaves in a
+// DoseResult. Dose is integrated to complete decay (energy per Bq = Ē·τ, τ = T½/ln 2).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "betadose/device.hh"
+#include "betadose/grid.hh"
+#include "betadose/phantom.hh"
+#include "betadose/source.hh"
+
+namespace bd {
+
+struct TransportProgress {
+  std::uint64_t histories_done = 0;
+  std::uint64_t histories_planned = 0;   // 0 when running to a target uncertainty
+  double elapsed_s = 0;
+  double mean_rel_uncertainty = -1;      // over the stopping region, -1 before 2 batches
+};
+
+struct TransportOptions {
+  std::uint64_t histories = 1000000;     // decays to simulate (upper bound with a target)
+  double target_rel_uncertainty = 0;     // > 0: stop when reached (see uncertainty_mask)
+  // Voxels whose mean relative uncertainty decides the stop; empty = voxels above 50 % of
+  // the maximum dose.
+  std::vector<std::uint8_t> uncertainty_mask;
+  int batches = 10;                      // statistical batches (>= 2 for uncertainties)
+  std::uint64_t seed = 1;
+  Device device = Device::cpu;
+  int threads = 0;                       // 0 = OpenMP default
+  std::function<void(const TransportProgress&)> progress;  // optional, called per batch
+};
+
+struct EnergyBalance {
+  double emitted_MeV = 0;          // kinetic energy of all emitted particles
+  double deposited_MeV = 0;        // in the scoring grid
+  double escaped_electron_MeV = 0; // left the geometry
+  double escaped_photon_MeV = 0;
+  double below_cutoff_MeV = 0;     // deposited locally at cut-off (part of deposited)
+  // |emitted − deposited − escaped| / emitted
+  double relative_residual() const;
+};
+
+struct DoseResult {
+  Grid grid;                                 // scoring grid
+  std::vector<double> dose_gy;               // per voxel, complete decay of the source
+  std::vector<double> rel_uncertainty;       // 1 sigma, from batch statistics
+  std::vector<double> energy_per_decay_MeV;  // mean deposited energy per decay per voxel
+  EnergyBalance balance_per_decay;           // mean per decay [MeV]
+  std::uint64_t histories = 0;
+  std::uint64_t seed = 0;
+  double total_activity_bq = 0;
+  double decays_per_bq = 0;                  // τ [s] for complete decay
+  double wall_time_s = 0;
+  std::string device;
+  std::string nuclide;
+};
+
+// Voxel activity in a voxel phantom; scoring grid = phantom grid.
+DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source,
+                               const TransportOptions& options);
+
+}  // namespace bd

@@ -1,0 +1,37 @@
+// betadose command-line entry point: subcommands are registered from src/cli/*_command.cpp.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "betadose/cli_commands.hh"
+#include "betadose/errors.hh"
+
+int main(int argc, char** argv) {
+  CLI::App app{"betadose: Monte Carlo beta-transport dosimetry for 90Y radioembolization"};
+  app.set_version_flag("--version", std::string("betadose ") + BETADOSE_VERSION);
+  app.require_subcommand(1);
+  app.set_config("--config", "", "Read options from a TOML file (same names as the options)");
+  bd::cli::add_info_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "betadose: " << e.what() << " (see betadose --help)\n";
+    return 2;
+  } catch (const bd::InputError& e) {
+    std::cerr << "betadose: error: " << e.what() << "\n";
+    return 2;
+  } catch (const bd::CheckFailed& e) {
+    std::cerr << "betadose: check failed: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "betadose: internal error: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}

@@ -1,0 +1,292 @@
+// HDF5 writer/reader of the dose file contract (include/betadose/dose_file.hh).
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+
+#include "betadose/dose_file.hh"
+#include "betadose/errors.hh"
+
+namespace bd {
+namespace {
+
+// Closes an HDF5 handle on scope exit.
+struct H5Handle {
+  hid_t id;
+  herr_t (*closer)(hid_t);
+  H5Handle(hid_t i, herr_t (*c)(hid_t)) : id(i), closer(c) {}
+  ~H5Handle() {
+    if (id >= 0) closer(id);
+  }
+  H5Handle(const H5Handle&) = delete;
+  H5Handle& operator=(const H5Handle&) = delete;
+  operator hid_t() const { return id; }
+};
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw std::runtime_error("HDF5: " + what + " failed");
+}
+
+void write_attr_doubles(hid_t loc, const char* name, const double* v, hsize_t n) {
+  H5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  H5Handle attr(H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  check(H5Awrite(attr, H5T_NATIVE_DOUBLE, v), std::string("writing attribute ") + name);
+}
+void write_attr_double(hid_t loc, const char* name, double v) { write_attr_doubles(loc, name, &v, 1); }
+void write_attr_u64(hid_t loc, const char* name, std::uint64_t v) {
+  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle attr(H5Acreate2(loc, name, H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  check(H5Awrite(attr, H5T_NATIVE_UINT64, &v), std::string("writing attribute ") + name);
+}
+void write_attr_string(hid_t loc, const char* name, const std::string& s) {
+  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type, s.empty() ? 1 : s.size());
+  H5Tset_strpad(type, H5T_STR_NULLTERM);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle attr(H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  check(H5Awrite(attr, type, s.c_str()), std::string("writing attribute ") + name);
+}
+void write_attr_strings(hid_t loc, const char* name, const std::vector<std::string>& v) {
+  std::vector<const char*> ptrs;
+  for (const auto& s : v) ptrs.push_back(s.c_str());
+  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  hsize_t n = v.size();
+  H5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  H5Handle attr(H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  check(H5Awrite(attr, type, ptrs.data()), std::string("writing attribute ") + name);
+}
+
+template <class T>
+void write_volume(hid_t loc, const std::string& name, const std::vector<T>& data, hid_t mem_type,
+                  hid_t file_type, const Grid& g) {
+  if (data.empty()) return;
+  if (data.size() != g.voxel_count())
+    throw std::logic_error("dose file: dataset " + name + " does not match the grid");
+  hsize_t dims[3] = {g.size[2], g.size[1], g.size[0]};
+  H5Handle space(H5Screate_simple(3, dims, nullptr), H5Sclose);
+  // Chunked + deflate: dose maps are mostly zeros outside the body.
+  H5Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  hsize_t chunk[3] = {1, g.size[1], g.size[0]};
+  H5Pset_chunk(plist, 3, chunk);
+  H5Pset_deflate(plist, 4);
+  H5Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  H5Handle ds(H5Dcreate2(loc, name.c_str(), file_type, space, lcpl, plist, H5P_DEFAULT), H5Dclose);
+  check(ds.id, "creating dataset " + name);
+  check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + name);
+}
+
+bool has_attr(hid_t loc, const char* name) { return H5Aexists(loc, name) > 0; }
+
+std::string read_attr_string(hid_t loc, const char* name, const std::string& path) {
+  if (!has_attr(loc, name)) throw InputError(path + ": attribute '" + name + "' is missing");
+  H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
+  H5Handle ftype(H5Aget_type(attr), H5Tclose);
+  if (H5Tget_class(ftype) != H5T_STRING)
+    throw InputError(path + ": attribute '" + name + "' is not a string");
+  if (H5Tis_variable_str(ftype) > 0) {
+    char* s = nullptr;
+    H5Handle mtype(H5Tcopy(ftype), H5Tclose);
+    check(H5Aread(attr, mtype, &s), std::string("reading ") + name);
+    std::string out = s ? s : "";
+    H5free_memory(s);
+    return out;
+  }
+  std::string buf(H5Tget_size(ftype) + 1, '\0');
+  H5Handle mtype(H5Tcopy(ftype), H5Tclose);
+  check(H5Aread(attr, mtype, buf.data()), std::string("reading ") + name);
+  return std::string(buf.c_str());
+}
+
+std::vector<double> read_attr_doubles(hid_t loc, const char* name, const std::string& path,
+                                      std::size_t expected) {
+  if (!has_attr(loc, name)) throw InputError(path + ": attribute '" + name + "' is missing");
+  H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
+  H5Handle space(H5Aget_space(attr), H5Sclose);
+  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+  if (expected && n != expected)
+    throw InputError(path + ": attribute '" + name + "' has " + std::to_string(n) +
+                     " values, expected " + std::to_string(expected));
+  std::vector<double> v(n);
+  check(H5Aread(attr, H5T_NATIVE_DOUBLE, v.data()), std::string("reading ") + name);
+  return v;
+}
+
+std::vector<std::string> read_attr_strings(hid_t loc, const char* name) {
+  std::vector<std::string> out;
+  if (!has_attr(loc, name)) return out;
+  H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
+  H5Handle space(H5Aget_space(attr), H5Sclose);
+  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+  std::vector<char*> ptrs(n, nullptr);
+  H5Handle ftype(H5Aget_type(attr), H5Tclose);
+  H5Handle mtype(H5Tcopy(ftype), H5Tclose);
+  check(H5Aread(attr, mtype, ptrs.data()), std::string("reading ") + name);
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  H5Handle dspace(H5Aget_space(attr), H5Sclose);
+  H5Dvlen_reclaim(mtype, dspace, H5P_DEFAULT, ptrs.data());
+  return out;
+}
+
+template <class T>
+std::vector<T> read_volume(hid_t file, const std::string& name, hid_t mem_type, const Grid& g,
+                           const std::string& path, bool required) {
+  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) {
+    if (required) throw InputError(path + ": dataset '" + name + "' is missing");
+    return {};
+  }
+  H5Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Handle space(H5Dget_space(ds), H5Sclose);
+  hsize_t dims[3] = {0, 0, 0};
+  if (H5Sget_simple_extent_ndims(space) != 3)
+    throw InputError(path + ": dataset '" + name + "' is not 3-D");
+  H5Sget_simple_extent_dims(space, dims, nullptr);
+  if (dims[0] != g.size[2] || dims[1] != g.size[1] || dims[2] != g.size[0])
+    throw InputError(path + ": dataset '" + name + "' has shape [" + std::to_string(dims[0]) +
+                     "][" + std::to_string(dims[1]) + "][" + std::to_string(dims[2]) +
+                     "], expected [nz][ny][nx] = " + g.describe());
+  std::vector<T> data(g.voxel_count());
+  check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "reading " + name);
+  return data;
+}
+
+}  // namespace
+
+void write_dose_file(const std::string& path, const DoseFile& f) {
+  const Grid& g = f.grid;
+  if (f.dose_gy.size() != g.voxel_count())
+    throw std::logic_error("write_dose_file: dose does not match the grid");
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  try {
+    H5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (file.id < 0) throw InputError(path + ": cannot create the output file (directory missing or not writable?)");
+    write_attr_string(file, "filetype", kDoseFileType);
+    write_attr_u64(file, "version", kDoseFileVersion);
+    write_attr_string(file, "betadose_version", BETADOSE_VERSION);
+    write_attr_doubles(file, "spacing_mm", g.spacing_mm.data(), 3);
+    write_attr_doubles(file, "origin_mm", g.origin_mm.data(), 3);
+    write_attr_doubles(file, "direction", g.direction.data(), 9);
+    write_attr_string(file, "nuclide", f.nuclide);
+    write_attr_string(file, "method", f.method);
+    write_attr_string(file, "device", f.device);
+    write_attr_string(file, "dose_units", "Gy");
+    write_attr_double(file, "total_activity_bq", f.total_activity_bq);
+    write_attr_u64(file, "histories", f.histories);
+    write_attr_u64(file, "seed", f.seed);
+    write_attr_double(file, "wall_time_s", f.wall_time_s);
+    write_attr_double(file, "energy_emitted_J", f.energy_emitted_J);
+    write_attr_double(file, "energy_deposited_J", f.energy_deposited_J);
+    write_attr_double(file, "energy_escaped_J", f.energy_escaped_J);
+    for (const auto& [name, value] : f.extra) write_attr_double(file, name.c_str(), value);
+
+    write_volume(file, "dose", f.dose_gy, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, g);
+    write_volume(file, "dose_rel_uncertainty", f.dose_rel_uncertainty, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, g);
+    write_volume(file, "activity_bq", f.activity_bq, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, g);
+    write_volume(file, "density_g_cm3", f.density_g_cm3, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, g);
+    if (!f.material_id.empty()) {
+      write_volume(file, "material_id", f.material_id, H5T_NATIVE_UINT8, H5T_STD_U8LE, g);
+      H5Handle ds(H5Dopen2(file, "material_id", H5P_DEFAULT), H5Dclose);
+      write_attr_strings(ds, "material_names", f.material_names);
+    }
+    for (const auto& [name, mask] : f.roi)
+      write_volume(file, "roi/" + name, mask, H5T_NATIVE_UINT8, H5T_STD_U8LE, g);
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + tmp);
+  } catch (...) {
+    std::remove(tmp.c_str());
+    throw;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw InputError(path + ": cannot move the finished file into place: " + ec.message());
+  }
+}
+
+DoseFile read_dose_file(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw InputError(path + ": file not found");
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": not an HDF5 file (expected a betadose dose file)");
+  H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (file.id < 0) throw InputError(path + ": cannot open the HDF5 file");
+  if (!has_attr(file, "filetype") || read_attr_string(file, "filetype", path) != kDoseFileType)
+    throw InputError(path + ": not a betadose dose file (root attribute filetype is not '" +
+                     std::string(kDoseFileType) + "')");
+  DoseFile f;
+  {
+    H5Handle attr(H5Aopen(file, "version", H5P_DEFAULT), H5Aclose);
+    std::uint64_t version = 0;
+    if (attr.id < 0 || H5Aread(attr, H5T_NATIVE_UINT64, &version) < 0)
+      throw InputError(path + ": attribute 'version' is missing or unreadable");
+    if (version != static_cast<std::uint64_t>(kDoseFileVersion))
+      throw InputError(path + ": dose file version " + std::to_string(version) +
+                       " is not supported (this betadose reads version " +
+                       std::to_string(kDoseFileVersion) + ")");
+  }
+  auto spacing = read_attr_doubles(file, "spacing_mm", path, 3);
+  auto origin = read_attr_doubles(file, "origin_mm", path, 3);
+  auto direction = read_attr_doubles(file, "direction", path, 9);
+  for (int a = 0; a < 3; ++a) {
+    f.grid.spacing_mm[a] = spacing[a];
+    f.grid.origin_mm[a] = origin[a];
+  }
+  for (int e = 0; e < 9; ++e) f.grid.direction[e] = direction[e];
+  {
+    if (H5Lexists(file, "dose", H5P_DEFAULT) <= 0) throw InputError(path + ": dataset 'dose' is missing");
+    H5Handle ds(H5Dopen2(file, "dose", H5P_DEFAULT), H5Dclose);
+    H5Handle space(H5Dget_space(ds), H5Sclose);
+    hsize_t dims[3] = {0, 0, 0};
+    if (H5Sget_simple_extent_ndims(space) != 3) throw InputError(path + ": dataset 'dose' is not 3-D");
+    H5Sget_simple_extent_dims(space, dims, nullptr);
+    f.grid.size = {static_cast<std::size_t>(dims[2]), static_cast<std::size_t>(dims[1]),
+                   static_cast<std::size_t>(dims[0])};
+  }
+  validate_grid(f.grid, path);
+  f.dose_gy = read_volume<float>(file, "dose", H5T_NATIVE_FLOAT, f.grid, path, true);
+  f.dose_rel_uncertainty = read_volume<float>(file, "dose_rel_uncertainty", H5T_NATIVE_FLOAT, f.grid, path, false);
+  f.activity_bq = read_volume<float>(file, "activity_bq", H5T_NATIVE_FLOAT, f.grid, path, false);
+  f.density_g_cm3 = read_volume<float>(file, "density_g_cm3", H5T_NATIVE_FLOAT, f.grid, path, false);
+  f.material_id = read_volume<std::uint8_t>(file, "material_id", H5T_NATIVE_UINT8, f.grid, path, false);
+  if (!f.material_id.empty()) {
+    H5Handle ds(H5Dopen2(file, "material_id", H5P_DEFAULT), H5Dclose);
+    f.material_names = read_attr_strings(ds, "material_names");
+  }
+  if (H5Lexists(file, "roi", H5P_DEFAULT) > 0) {
+    H5Handle grp(H5Gopen2(file, "roi", H5P_DEFAULT), H5Gclose);
+    hsize_t n = 0;
+    H5Gget_num_objs(grp, &n);
+    for (hsize_t i = 0; i < n; ++i) {
+      char name[256];
+      H5Gget_objname_by_idx(grp, i, name, sizeof(name));
+      f.roi[name] = read_volume<std::uint8_t>(file, std::string("roi/") + name, H5T_NATIVE_UINT8, f.grid, path, true);
+    }
+  }
+  auto read_d = [&](const char* n, double& out) {
+    if (has_attr(file, n)) out = read_attr_doubles(file, n, path, 1)[0];
+  };
+  auto read_u = [&](const char* n, std::uint64_t& out) {
+    if (!has_attr(file, n)) return;
+    H5Handle attr(H5Aopen(file, n, H5P_DEFAULT), H5Aclose);
+    H5Aread(attr, H5T_NATIVE_UINT64, &out);
+  };
+  if (has_attr(file, "nuclide")) f.nuclide = read_attr_string(file, "nuclide", path);
+  if (has_attr(file, "method")) f.method = read_attr_string(file, "method", path);
+  if (has_attr(file, "device")) f.device = read_attr_string(file, "device", path);
+  read_d("total_activity_bq", f.total_activity_bq);
+  read_u("histories", f.histories);
+  read_u("seed", f.seed);
+  read_d("wall_time_s", f.wall_time_s);
+  read_d("energy_emitted_J", f.energy_emitted_J);
+  read_d("energy_deposited_J", f.energy_deposited_J);
+  read_d("energy_escaped_J", f.energy_escaped_J);
+  return f;
+}
+
+}  // namespace bd
