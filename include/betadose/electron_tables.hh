@@ -1,0 +1,49 @@
+// Electron physics tables of one material for the class II condensed-history scheme
+// (DESIGN.md §3). Built on the host from a Material (composition, I, nominal density) and
+// handed to the transport through kernels/electron_data.hh views.
+//
+// Mass quantities (per g/cm²) are tabulated at the material's *nominal* density: the density
+// enters only through (1) the Sternheimer density-effect correction δ, computed once at the
+// nominal density, and (2) a linear scale by the voxel density at transport time. Lung at
+// 0.26 g/cm³ is therefore its own material (material "lung"), not water scaled to 0.26.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "betadose/materials.hh"
+
+namespace bd {
+
+struct ElectronTableOptions {
+  double wcc_MeV = 0.020;      // Møller production threshold: harder collisions make tracked δ-rays
+  double wcr_MeV = 0.010;      // bremsstrahlung production threshold: harder photons are tracked
+  double e_min_MeV = 0.001;    // lowest table energy
+  double e_max_MeV = 3.0;      // highest table energy (90Y endpoint 2.28 MeV)
+  int points = 256;            // log-spaced grid points
+};
+
+struct ElectronTables {
+  std::string material;
+  double density_g_cm3 = 0;    // density the density effect was evaluated at
+  double wcc_MeV = 0, wcr_MeV = 0;
+  std::vector<double> energy_MeV;                  // log-spaced kinetic energies
+  std::vector<double> s_col_MeV_cm2_g;             // unrestricted collision stopping power
+  std::vector<double> s_rad_MeV_cm2_g;             // unrestricted radiative stopping power
+  std::vector<double> s_col_restricted_MeV_cm2_g;  // soft collisions (W < wcc)
+  std::vector<double> s_rad_restricted_MeV_cm2_g;  // soft bremsstrahlung (k < wcr)
+  std::vector<double> csda_range_g_cm2;            // from the unrestricted total stopping power
+  std::vector<double> density_effect_delta;
+  std::vector<double> sigma_moller_cm2_g;          // hard Møller (W > wcc) macroscopic per density
+  std::vector<double> sigma_brems_cm2_g;           // hard bremsstrahlung (k > wcr)
+  std::vector<double> transport_xs1_cm2_g;         // first elastic transport cross section (1/λ1)
+  std::vector<double> screening_parameter;         // Molière screening A(E) of the Wentzel model
+
+  // Log-log interpolation helpers for host-side use (tests, tools).
+  double interpolate(const std::vector<double>& column, double energy_MeV) const;
+};
+
+ElectronTables build_electron_tables(const Material& material,
+                                     const ElectronTableOptions& options = {});
+
+}  // namespace bd
