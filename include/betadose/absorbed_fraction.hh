@@ -39,3 +39,24 @@ double sphere_self_absorbed_fraction(const RadialKernel& kernel, double radius_m
 double kernel_radius_for_fraction(const RadialKernel& kernel, double fraction);
 
 }  // namespace bd
+
+#include <cstdint>
+
+#include "betadose/grid.hh"
+
+namespace bd {
+
+// Absorbed fractions in a labelled voxel geometry of a homogeneous medium, by Monte Carlo
+// integration of the point kernel: emission points uniform over the voxels where
+// source_mask != 0, isotropic directions, distances from the kernel's radial energy
+// distribution (so each sample carries an equal share of the deposited energy). Returns, for
+// each label 0..n_labels−1, the fraction of the deposited energy that lands in voxels of that
+// label; the last element is the fraction landing outside the grid. Exact for any shape up to
+// the sampling error (≈ sqrt(f(1−f)/samples)) and the kernel's own assumptions (infinite
+// homogeneous medium, no bremsstrahlung transport). Identity direction grids only.
+std::vector<double> kernel_absorbed_fractions(const Grid& grid, const std::vector<std::uint8_t>& labels,
+                                              int n_labels, const std::vector<std::uint8_t>& source_mask,
+                                              const RadialKernel& kernel, std::uint64_t samples,
+                                              std::uint64_t seed = 1);
+
+}  // namespace bd

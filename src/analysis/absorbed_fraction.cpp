@@ -1,6 +1,7 @@
 #include "betadose/absorbed_fraction.hh"
 
 #include <fstream>
+#include <algorithm>
 #include <numeric>
 #include <sstream>
 
@@ -92,6 +93,67 @@ double kernel_radius_for_fraction(const RadialKernel& kernel, double fraction) {
     r_inner = kernel.r_outer_mm[i];
   }
   return kernel.r_outer_mm.back();
+}
+
+}  // namespace bd
+
+#include <cmath>
+
+#include "kernels/rng.hh"
+
+namespace bd {
+
+std::vector<double> kernel_absorbed_fractions(const Grid& grid, const std::vector<std::uint8_t>& labels,
+                                              int n_labels, const std::vector<std::uint8_t>& source_mask,
+                                              const RadialKernel& kernel, std::uint64_t samples,
+                                              std::uint64_t seed) {
+  BD_VALIDATE(grid.direction_is_identity(), "kernel_absorbed_fractions: identity direction grids only");
+  BD_VALIDATE(labels.size() == grid.voxel_count() && source_mask.size() == grid.voxel_count(),
+              "kernel_absorbed_fractions: label/source volumes do not match the grid");
+  std::vector<std::size_t> sources;
+  for (std::size_t v = 0; v < source_mask.size(); ++v)
+    if (source_mask[v]) sources.push_back(v);
+  BD_VALIDATE(!sources.empty(), "kernel_absorbed_fractions: empty source mask");
+  // Cumulative energy fraction at each shell's outer radius, for inverse-CDF sampling.
+  std::vector<double> cdf(kernel.energy_fraction.size());
+  std::partial_sum(kernel.energy_fraction.begin(), kernel.energy_fraction.end(), cdf.begin());
+  const double total = cdf.back();
+  const auto nx = grid.size[0], ny = grid.size[1], nz = grid.size[2];
+  std::vector<std::uint64_t> counts(static_cast<std::size_t>(n_labels) + 1, 0);
+  for (std::uint64_t s = 0; s < samples; ++s) {
+    PhiloxEngine rng(seed, s);
+    const std::size_t v = sources[std::min<std::size_t>(
+        static_cast<std::size_t>(rng.uniform_double() * sources.size()), sources.size() - 1)];
+    const std::size_t i = v % nx, j = (v / nx) % ny, k = v / (nx * ny);
+    // Position in index units (voxel centres at integers).
+    double p[3] = {i + rng.uniform_double() - 0.5, j + rng.uniform_double() - 0.5, k + rng.uniform_double() - 0.5};
+    const double u = rng.uniform_double() * total;
+    const std::size_t shell = static_cast<std::size_t>(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+    const double r_in = shell ? kernel.r_outer_mm[shell - 1] : 0.0;
+    const double c_in = shell ? cdf[shell - 1] : 0.0;
+    const double w = kernel.energy_fraction[shell] > 0 ? (u - c_in) / kernel.energy_fraction[shell] : 0.5;
+    const double r = r_in + w * (kernel.r_outer_mm[shell] - r_in);
+    const double cos_t = 2 * rng.uniform_double() - 1, phi = 2 * M_PI * rng.uniform_double();
+    const double sin_t = std::sqrt(std::max(0.0, 1 - cos_t * cos_t));
+    const double d[3] = {sin_t * std::cos(phi), sin_t * std::sin(phi), cos_t};
+    std::int64_t idx[3];
+    bool inside = true;
+    for (int a = 0; a < 3; ++a) {
+      idx[a] = static_cast<std::int64_t>(std::floor(p[a] + r * d[a] / grid.spacing_mm[a] + 0.5));
+      if (idx[a] < 0 || idx[a] >= static_cast<std::int64_t>(grid.size[a])) inside = false;
+    }
+    (void)nz;
+    if (!inside) {
+      ++counts[static_cast<std::size_t>(n_labels)];
+      continue;
+    }
+    const auto label = labels[grid.linear_index(idx[0], idx[1], idx[2])];
+    BD_VALIDATE(label < n_labels, "kernel_absorbed_fractions: label " << int(label) << " >= n_labels");
+    ++counts[label];
+  }
+  std::vector<double> fractions(counts.size());
+  for (std::size_t l = 0; l < counts.size(); ++l) fractions[l] = static_cast<double>(counts[l]) / samples;
+  return fractions;
 }
 
 }  // namespace bd
