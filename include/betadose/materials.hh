@@ -22,9 +22,12 @@ struct Material {
   std::string source;          // provenance (publication / database)
 };
 
-// All materials defined in `dir` (default: materials_dir()), sorted by name. Throws
+// All materials defined in `dir` (default: materials_dir()) and its subfolders (e.g. ct/ for
+// the CT-calibration bins), sorted by name; duplicate names are an error. Throws
 // InputError naming the file and field on malformed definitions.
 std::vector<Material> load_materials(const std::string& dir = "");
+// One material definition file (format: materials/README.md); InputError naming file:line.
+Material load_material_file(const std::string& path);
 // One material by canonical name; InputError listing the known names when absent.
 Material find_material(const std::vector<Material>& materials, const std::string& name);
 

@@ -1,0 +1,172 @@
+// Material definitions: parser for the materials/*.material text format (materials/README.md).
+#include "betadose/materials.hh"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "betadose/data_paths.hh"
+#include "betadose/elements.hh"
+#include "betadose/errors.hh"
+
+namespace bd {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+double parse_number(const std::string& text, const std::string& where, const std::string& field) {
+  std::size_t pos = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &pos);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  BD_VALIDATE(pos > 0 && pos == text.size() && std::isfinite(v),
+              where << ": field '" << field << "' must be a number, got '" << text << "'");
+  return v;
+}
+
+// Mass fractions must sum to 1 within this tolerance (rounding in published tables is ~1e-4);
+// they are then renormalised exactly.
+constexpr double kFractionSumTolerance = 1e-3;
+
+Material parse_material_file(const fs::path& path) {
+  std::ifstream in(path);
+  BD_VALIDATE(in, path.string() << ": cannot open material file");
+  Material m;
+  bool have_density = false, have_I = false, bragg_I = false;
+  std::string line;
+  int lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    const auto hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    line = trim(line);
+    if (line.empty()) continue;
+    const std::string where = path.string() + ":" + std::to_string(lineno);
+    std::istringstream ls(line);
+    std::string key;
+    ls >> key;
+    std::string rest;
+    std::getline(ls, rest);
+    rest = trim(rest);
+    BD_VALIDATE(!rest.empty(), where << ": field '" << key << "' has no value");
+    if (key == "name") {
+      m.name = rest;
+    } else if (key == "density_g_cm3") {
+      m.density_g_cm3 = parse_number(rest, where, key);
+      BD_VALIDATE(m.density_g_cm3 > 0, where << ": density_g_cm3 must be > 0, got " << rest);
+      have_density = true;
+    } else if (key == "I_eV") {
+      if (rest == "bragg") {
+        bragg_I = true;
+      } else {
+        m.I_eV = parse_number(rest, where, key);
+        BD_VALIDATE(m.I_eV > 0, where << ": I_eV must be > 0 (or 'bragg'), got " << rest);
+      }
+      have_I = true;
+    } else if (key == "source") {
+      m.source = rest;
+    } else if (key == "element") {
+      std::istringstream es(rest);
+      std::string sym, frac, extra;
+      es >> sym >> frac;
+      BD_VALIDATE(!frac.empty() && !(es >> extra),
+                  where << ": expected 'element <symbol or Z> <mass fraction>', got '" << rest
+                        << "'");
+      int Z = 0;
+      try {
+        Z = element_Z(sym);
+      } catch (const InputError& e) {
+        throw InputError(where + ": " + e.what());
+      }
+      const double w = parse_number(frac, where, "element mass fraction");
+      BD_VALIDATE(w >= 0 && w <= 1, where << ": mass fraction of " << sym
+                                          << " must be in [0, 1], got " << frac);
+      for (const auto& e : m.elements) {
+        BD_VALIDATE(e.Z != Z, where << ": element " << sym << " is listed twice");
+      }
+      if (w > 0) m.elements.push_back({Z, w});
+    } else {
+      BD_VALIDATE(false, where << ": unknown field '" << key
+                               << "' (expected name, density_g_cm3, I_eV, source, element)");
+    }
+  }
+  const std::string file = path.string();
+  BD_VALIDATE(!m.name.empty(), file << ": missing field 'name'");
+  BD_VALIDATE(m.name == path.stem().string(),
+              file << ": name '" << m.name << "' must equal the file name without extension ('"
+                   << path.stem().string() << "')");
+  BD_VALIDATE(have_density, file << ": missing field 'density_g_cm3'");
+  BD_VALIDATE(have_I, file << ": missing field 'I_eV' (a value in eV, or 'bragg')");
+  BD_VALIDATE(!m.source.empty(), file << ": missing field 'source' (provenance of the data)");
+  BD_VALIDATE(!m.elements.empty(), file << ": no 'element <symbol> <mass fraction>' lines");
+  double sum = 0;
+  for (const auto& e : m.elements) sum += e.mass_fraction;
+  BD_VALIDATE(std::abs(sum - 1.0) <= kFractionSumTolerance,
+              file << ": element mass fractions sum to " << sum << ", expected 1 within "
+                   << kFractionSumTolerance);
+  for (auto& e : m.elements) e.mass_fraction /= sum;
+  std::sort(m.elements.begin(), m.elements.end(),
+            [](const ElementFraction& a, const ElementFraction& b) { return a.Z < b.Z; });
+  if (bragg_I) {
+    m.I_eV = bragg_additivity_I_eV(m.elements);
+    m.source += " [I from the Bragg additivity rule, ICRU 37 eq. 2.4]";
+  }
+  return m;
+}
+
+}  // namespace
+
+Material load_material_file(const std::string& path) { return parse_material_file(path); }
+
+std::vector<Material> load_materials(const std::string& dir_in) {
+  const std::string dir = dir_in.empty() ? materials_dir() : dir_in;
+  BD_VALIDATE(fs::is_directory(dir), "materials directory '" << dir << "' does not exist");
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".material") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<Material> out;
+  std::map<std::string, std::string> seen;  // name -> file
+  for (const auto& f : files) {
+    Material m = parse_material_file(f);
+    const auto it = seen.find(m.name);
+    BD_VALIDATE(it == seen.end(), f.string() << ": material '" << m.name
+                                             << "' is already defined in " << it->second);
+    seen[m.name] = f.string();
+    out.push_back(std::move(m));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Material& a, const Material& b) { return a.name < b.name; });
+  return out;
+}
+
+Material find_material(const std::vector<Material>& materials, const std::string& name) {
+  for (const auto& m : materials) {
+    if (m.name == name) return m;
+  }
+  std::ostringstream known;
+  for (std::size_t i = 0; i < materials.size(); ++i) {
+    known << (i ? ", " : "") << materials[i].name;
+  }
+  BD_VALIDATE(false, "unknown material '" << name << "'; known materials: "
+                                          << (materials.empty() ? "(none)" : known.str()));
+  return {};
+}
+
+}  // namespace bd
