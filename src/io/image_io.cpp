@@ -1,0 +1,436 @@
+// ITK image IO (include/betadose/image_io.hh). All ITK image-format code of betadose lives in
+// this one translation unit to keep compile time down. Image IO objects are instantiated
+// explicitly per format, so no ITK factory registration is needed.
+#include "betadose/image_io.hh"
+
+#include <itkGDCMImageIO.h>
+#include <itkGDCMSeriesFileNames.h>
+#include <itkImage.h>
+#include <itkImageFileReader.h>
+#include <itkImageFileWriter.h>
+#include <itkImageSeriesReader.h>
+#include <itkImageSeriesWriter.h>
+#include <itkMetaDataObject.h>
+#include <itkMetaImageIO.h>
+#include <itkNiftiImageIO.h>
+#include <itkNrrdImageIO.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+#include "betadose/errors.hh"
+
+namespace fs = std::filesystem;
+
+namespace bd {
+namespace {
+
+using FloatImage = itk::Image<float, 3>;
+
+enum class Format { nifti, metaimage, nrrd, dicom_file, dicom_dir, unknown };
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+Format format_of_name(const std::string& path) {
+  const std::string p = lower(path);
+  if (ends_with(p, ".nii") || ends_with(p, ".nii.gz")) return Format::nifti;
+  if (ends_with(p, ".mhd") || ends_with(p, ".mha")) return Format::metaimage;
+  if (ends_with(p, ".nrrd") || ends_with(p, ".nhdr")) return Format::nrrd;
+  if (ends_with(p, ".dcm") || ends_with(p, ".ima")) return Format::dicom_file;
+  return Format::unknown;
+}
+
+const char* kSupported =
+    "supported: NIfTI (.nii, .nii.gz), MetaImage (.mhd, .mha), NRRD (.nrrd, .nhdr), a DICOM "
+    "series directory or a .dcm file";
+
+itk::ImageIOBase::Pointer make_io(Format f) {
+  switch (f) {
+    case Format::nifti: return itk::NiftiImageIO::New().GetPointer();
+    case Format::metaimage: return itk::MetaImageIO::New().GetPointer();
+    case Format::nrrd: return itk::NrrdImageIO::New().GetPointer();
+    case Format::dicom_file:
+    case Format::dicom_dir: return itk::GDCMImageIO::New().GetPointer();
+    default: return nullptr;
+  }
+}
+
+const char* format_name(Format f) {
+  switch (f) {
+    case Format::nifti: return "NIfTI";
+    case Format::metaimage: return "MetaImage";
+    case Format::nrrd: return "NRRD";
+    case Format::dicom_file:
+    case Format::dicom_dir: return "DICOM";
+    default: return "unknown";
+  }
+}
+
+// First line of an ITK exception description (they are long and multi-line).
+std::string itk_reason(const itk::ExceptionObject& e) {
+  std::string d = e.GetDescription();
+  const auto nl = d.find('\n');
+  if (nl != std::string::npos) d = d.substr(0, nl);
+  return d;
+}
+
+Grid grid_of(const FloatImage* image) {
+  Grid g;
+  const auto size = image->GetLargestPossibleRegion().GetSize();
+  const auto& sp = image->GetSpacing();
+  const auto& org = image->GetOrigin();
+  const auto& dir = image->GetDirection();
+  for (unsigned a = 0; a < 3; ++a) {
+    g.size[a] = size[a];
+    g.spacing_mm[a] = sp[a];
+    g.origin_mm[a] = org[a];
+    for (unsigned c = 0; c < 3; ++c) g.direction[3 * a + c] = dir(a, c);
+  }
+  return g;
+}
+
+// Checks existence and format, and the header (dimension, components) of a file image.
+// Returns the IO object with its information read.
+itk::ImageIOBase::Pointer open_file_image(const std::string& path, Format f) {
+  BD_VALIDATE(f != Format::unknown, path << ": unsupported image format (" << kSupported << ")");
+  auto io = make_io(f);
+  BD_VALIDATE(io->CanReadFile(path.c_str()),
+              path << ": cannot be read as " << format_name(f)
+                   << " (corrupt, truncated or not a " << format_name(f) << " file)");
+  try {
+    io->SetFileName(path);
+    io->ReadImageInformation();
+  } catch (const itk::ExceptionObject& e) {
+    throw InputError(path + ": cannot read the " + format_name(f) + " header: " + itk_reason(e));
+  }
+  const unsigned dims = io->GetNumberOfDimensions();
+  bool ok_dims = dims == 3;
+  if (dims > 3) {
+    ok_dims = true;
+    for (unsigned a = 3; a < dims; ++a) ok_dims = ok_dims && io->GetDimensions(a) == 1;
+  }
+  if (!ok_dims) {
+    std::ostringstream os;
+    os << path << ": image is " << dims << "-D (";
+    for (unsigned a = 0; a < dims; ++a) os << (a ? " x " : "") << io->GetDimensions(a);
+    os << " voxels); a 3-D image is required";
+    throw InputError(os.str());
+  }
+  BD_VALIDATE(io->GetNumberOfComponents() == 1,
+              path << ": image has " << io->GetNumberOfComponents()
+                   << " components per voxel; a scalar (single-component) image is required");
+  return io;
+}
+
+Volume<float> to_volume(FloatImage* image, const std::string& path) {
+  Volume<float> v;
+  v.grid = grid_of(image);
+  validate_grid(v.grid, path);
+  const float* p = image->GetBufferPointer();
+  v.data.assign(p, p + v.grid.voxel_count());
+  return v;
+}
+
+std::string tag_value(itk::GDCMImageIO* io, const char* tag) {
+  std::string value;
+  if (!io->GetValueFromTag(tag, value)) return "";
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\0')) value.pop_back();
+  return value;
+}
+
+Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) {
+  std::vector<std::string> files;
+  std::string uid;
+  std::size_t series_count = 0;
+  try {
+    auto names = itk::GDCMSeriesFileNames::New();
+    names->SetGlobalWarningDisplay(false);
+    names->SetDirectory(dir);
+    const auto& uids = names->GetSeriesUIDs();
+    series_count = uids.size();
+    for (const auto& u : uids) {
+      auto f = names->GetFileNames(u);
+      if (f.size() > files.size()) {
+        files = f;
+        uid = u;
+      }
+    }
+  } catch (const itk::ExceptionObject& e) {
+    throw InputError(dir + ": cannot scan the directory for DICOM series: " + itk_reason(e));
+  }
+  BD_VALIDATE(!files.empty(), dir << ": directory holds no readable DICOM series ("
+                                  << kSupported << ")");
+  auto io = itk::GDCMImageIO::New();
+  auto reader = itk::ImageSeriesReader<FloatImage>::New();
+  reader->SetImageIO(io);
+  reader->SetFileNames(files);
+  try {
+    reader->Update();
+  } catch (const itk::ExceptionObject& e) {
+    throw InputError(dir + ": cannot read DICOM series " + uid + ": " + itk_reason(e));
+  }
+  BD_VALIDATE(io->GetNumberOfComponents() == 1,
+              dir << ": DICOM series has " << io->GetNumberOfComponents()
+                  << " components per pixel (colour?); a scalar image is required");
+  auto v = to_volume(reader->GetOutput(), dir);
+  if (meta) {
+    meta->format = "DICOM";
+    meta->pixel_type = itk::ImageIOBase::GetComponentTypeAsString(io->GetInternalComponentType());
+    meta->modality = tag_value(io, "0008|0060");
+    meta->units = tag_value(io, "0054|1001");
+    meta->series_uid = uid;
+    meta->series_count = series_count;
+    meta->file_count = files.size();
+  }
+  return v;
+}
+
+}  // namespace
+
+Volume<float> read_image(const std::string& path, ImageMetadata* meta) {
+  std::error_code ec;
+  BD_VALIDATE(fs::exists(path, ec), path << ": no such file or directory");
+  if (fs::is_directory(path, ec)) return read_dicom_directory(path, meta);
+  const Format f = format_of_name(path);
+  auto io = open_file_image(path, f);
+  auto reader = itk::ImageFileReader<FloatImage>::New();
+  reader->SetImageIO(io);
+  reader->SetFileName(path);
+  try {
+    reader->Update();
+  } catch (const itk::ExceptionObject& e) {
+    throw InputError(path + ": cannot read the " + format_name(f) + " image data: " + itk_reason(e));
+  }
+  auto v = to_volume(reader->GetOutput(), path);
+  if (meta) {
+    *meta = ImageMetadata{};
+    meta->format = format_name(f);
+    meta->pixel_type = itk::ImageIOBase::GetComponentTypeAsString(io->GetComponentType());
+    if (f == Format::dicom_file) {
+      auto* gdcm = dynamic_cast<itk::GDCMImageIO*>(io.GetPointer());
+      meta->modality = tag_value(gdcm, "0008|0060");
+      meta->units = tag_value(gdcm, "0054|1001");
+      meta->file_count = 1;
+    }
+  }
+  return v;
+}
+
+Grid read_image_grid(const std::string& path) {
+  std::error_code ec;
+  BD_VALIDATE(fs::exists(path, ec), path << ": no such file or directory");
+  if (fs::is_directory(path, ec)) return read_image(path).grid;  // DICOM: geometry needs all slices
+  const Format f = format_of_name(path);
+  auto io = open_file_image(path, f);
+  // Let the reader compute the geometry exactly as a full read would (direction handling of
+  // each format, dimension reduction), without reading pixels.
+  auto reader = itk::ImageFileReader<FloatImage>::New();
+  reader->SetImageIO(io);
+  reader->SetFileName(path);
+  try {
+    reader->UpdateOutputInformation();
+  } catch (const itk::ExceptionObject& e) {
+    throw InputError(path + ": cannot read the " + format_name(f) + " header: " + itk_reason(e));
+  }
+  Grid g = grid_of(reader->GetOutput());
+  validate_grid(g, path);
+  return g;
+}
+
+bool is_writable_image_path(const std::string& path) {
+  const Format f = format_of_name(path);
+  return f == Format::nifti || f == Format::metaimage || f == Format::nrrd;
+}
+
+namespace {
+
+std::atomic<int> g_tmp_counter{0};
+
+// Writes with `write(tmp_path)` into a fresh sibling directory, then renames every file it
+// produced (e.g. .mhd + .raw) next to `path`. Nothing is left behind on failure.
+template <class WriteFn>
+void write_atomically(const std::string& path, WriteFn write) {
+  const fs::path target(path);
+  fs::path parent = target.parent_path();
+  if (parent.empty()) parent = ".";
+  std::error_code ec;
+  BD_VALIDATE(fs::is_directory(parent, ec),
+              path << ": cannot write, directory " << parent.string() << " does not exist");
+  const fs::path tmp = parent / (".betadose-tmp-" + std::to_string(::getpid()) + "-" +
+                                 std::to_string(g_tmp_counter++));
+  fs::create_directory(tmp, ec);
+  BD_VALIDATE(!ec, path << ": cannot write in " << parent.string() << " (" << ec.message() << ")");
+  try {
+    write((tmp / target.filename()).string());
+    for (const auto& entry : fs::directory_iterator(tmp))
+      fs::rename(entry.path(), parent / entry.path().filename());
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+  fs::remove_all(tmp, ec);
+}
+
+template <class T>
+typename itk::Image<T, 3>::Pointer to_itk(const Volume<T>& vol) {
+  using Image = itk::Image<T, 3>;
+  auto image = Image::New();
+  typename Image::SizeType size;
+  typename Image::SpacingType spacing;
+  typename Image::PointType origin;
+  typename Image::DirectionType dir;
+  for (unsigned a = 0; a < 3; ++a) {
+    size[a] = vol.grid.size[a];
+    spacing[a] = vol.grid.spacing_mm[a];
+    origin[a] = vol.grid.origin_mm[a];
+    for (unsigned c = 0; c < 3; ++c) dir(a, c) = vol.grid.direction[3 * a + c];
+  }
+  typename Image::RegionType region;
+  region.SetSize(size);
+  image->SetRegions(region);
+  image->SetSpacing(spacing);
+  image->SetOrigin(origin);
+  image->SetDirection(dir);
+  image->Allocate();
+  std::copy(vol.data.begin(), vol.data.end(), image->GetBufferPointer());
+  return image;
+}
+
+template <class T>
+void write_image_impl(const std::string& path, const Volume<T>& vol) {
+  const Format f = format_of_name(path);
+  BD_VALIDATE(f == Format::nifti || f == Format::metaimage || f == Format::nrrd,
+              path << ": unsupported output image format (NIfTI .nii/.nii.gz, MetaImage "
+                      ".mhd/.mha or NRRD .nrrd)");
+  BD_VALIDATE(vol.data.size() == vol.grid.voxel_count(),
+              path << ": volume has " << vol.data.size() << " values for " << vol.grid.describe());
+  auto image = to_itk(vol);
+  write_atomically(path, [&](const std::string& tmp_path) {
+    auto writer = itk::ImageFileWriter<itk::Image<T, 3>>::New();
+    writer->SetImageIO(make_io(f));
+    writer->SetFileName(tmp_path);
+    writer->SetInput(image);
+    try {
+      writer->Update();
+    } catch (const itk::ExceptionObject& e) {
+      throw InputError(path + ": cannot write " + format_name(f) + ": " + itk_reason(e));
+    }
+  });
+}
+
+std::string fmt(double v) {
+  std::ostringstream os;
+  os << std::setprecision(10) << v;
+  return os.str();
+}
+
+}  // namespace
+
+void write_image(const std::string& path, const Volume<float>& volume) {
+  write_image_impl(path, volume);
+}
+void write_image(const std::string& path, const Volume<std::uint8_t>& volume) {
+  write_image_impl(path, volume);
+}
+
+void write_dicom_series(const std::string& dir, const Volume<float>& vol,
+                        const std::string& modality) {
+  const std::string mod = modality;
+  std::string sop_class;
+  if (mod == "CT") sop_class = "1.2.840.10008.5.1.4.1.1.2";
+  else if (mod == "NM") sop_class = "1.2.840.10008.5.1.4.1.1.20";
+  else if (mod == "PT") sop_class = "1.2.840.10008.5.1.4.1.1.128";
+  BD_VALIDATE(!sop_class.empty(), dir << ": DICOM modality must be CT, NM or PT, got '" << mod << "'");
+  validate_grid(vol.grid, dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  BD_VALIDATE(fs::is_directory(dir, ec), dir << ": cannot create the DICOM output directory");
+
+  // int16 storage: value = slope * stored + intercept. Integral values in the int16 range
+  // (CT in HU) are stored as they are; other values are mapped onto about ±32000, with an
+  // integral intercept (GDCM's inverse rescale into integers requires one).
+  const auto [lo_it, hi_it] = std::minmax_element(vol.data.begin(), vol.data.end());
+  const double lo = *lo_it, hi = *hi_it;
+  const bool integral = std::all_of(vol.data.begin(), vol.data.end(), [](float x) {
+    return std::nearbyint(x) == x && x >= -32768.0f && x <= 32767.0f;
+  });
+  double slope = 1.0, intercept = 0.0;
+  if (!integral) {
+    intercept = std::floor(0.5 * (lo + hi));
+    slope = std::max(hi - intercept, intercept - lo) / 32000.0;
+    if (!(slope > 0)) slope = 1.0;
+  }
+  auto io = itk::GDCMImageIO::New();
+  io->KeepOriginalUIDOn();
+  const std::string root = "1.2.826.0.1.3680043.8.498.";  // example UID root (pydicom's)
+  const std::string stamp = std::to_string(::getpid()) + "." + std::to_string(g_tmp_counter++);
+  const std::string study_uid = root + "1." + stamp, series_uid = root + "2." + stamp;
+  const Grid& g = vol.grid;
+  const auto& D = g.direction;
+  std::ostringstream iop;
+  iop << fmt(D[0]) << "\\" << fmt(D[3]) << "\\" << fmt(D[6]) << "\\" << fmt(D[1]) << "\\"
+      << fmt(D[4]) << "\\" << fmt(D[7]);
+
+  std::vector<itk::MetaDataDictionary> dicts(g.size[2]);
+  std::vector<itk::MetaDataDictionary*> dict_ptrs;
+  std::vector<std::string> files;
+  for (std::size_t k = 0; k < g.size[2]; ++k) {
+    auto& d = dicts[k];
+    const Vec3 pos = g.index_to_physical({{0.0, 0.0, static_cast<double>(k)}});
+    std::ostringstream ipp, num;
+    ipp << fmt(pos[0]) << "\\" << fmt(pos[1]) << "\\" << fmt(pos[2]);
+    itk::EncapsulateMetaData<std::string>(d, "0008|0060", mod);
+    itk::EncapsulateMetaData<std::string>(d, "0008|0016", sop_class);
+    itk::EncapsulateMetaData<std::string>(d, "0008|0018", series_uid + "." + std::to_string(k + 1));
+    itk::EncapsulateMetaData<std::string>(d, "0020|000d", study_uid);
+    itk::EncapsulateMetaData<std::string>(d, "0020|000e", series_uid);
+    itk::EncapsulateMetaData<std::string>(d, "0020|0013", std::to_string(k + 1));
+    itk::EncapsulateMetaData<std::string>(d, "0020|0032", ipp.str());
+    itk::EncapsulateMetaData<std::string>(d, "0020|0037", iop.str());
+    itk::EncapsulateMetaData<std::string>(d, "0028|0030",
+                                          fmt(g.spacing_mm[1]) + "\\" + fmt(g.spacing_mm[0]));
+    itk::EncapsulateMetaData<std::string>(d, "0018|0050", fmt(g.spacing_mm[2]));
+    itk::EncapsulateMetaData<std::string>(d, "0028|1052", fmt(intercept));
+    itk::EncapsulateMetaData<std::string>(d, "0028|1053", fmt(slope));
+    itk::EncapsulateMetaData<std::string>(d, "0010|0010", "betadose^synthetic");
+    itk::EncapsulateMetaData<std::string>(d, "0028|0004", "MONOCHROME2");
+    // Stored pixel type of the float buffer: signed 16 bit.
+    itk::EncapsulateMetaData<std::string>(d, "0028|0100", "16");
+    itk::EncapsulateMetaData<std::string>(d, "0028|0101", "16");
+    itk::EncapsulateMetaData<std::string>(d, "0028|0102", "15");
+    itk::EncapsulateMetaData<std::string>(d, "0028|0103", "1");
+    if (mod == "PT") itk::EncapsulateMetaData<std::string>(d, "0054|1001", "BQML");
+    dict_ptrs.push_back(&d);
+    std::ostringstream name;
+    name << dir << "/slice" << std::setw(4) << std::setfill('0') << k << ".dcm";
+    files.push_back(name.str());
+  }
+  // GDCM stores pixel = (value - intercept) / slope as int16 from the dictionary's rescale tags.
+  auto writer = itk::ImageSeriesWriter<FloatImage, itk::Image<float, 2>>::New();
+  writer->SetInput(to_itk(vol));
+  writer->SetImageIO(io);
+  writer->SetFileNames(files);
+  writer->SetMetaDataDictionaryArray(&dict_ptrs);
+  try {
+    writer->Update();
+  } catch (const itk::ExceptionObject& e) {
+    throw InputError(dir + ": cannot write the DICOM series: " + itk_reason(e));
+  }
+}
+
+}  // namespace bd
