@@ -21,6 +21,8 @@ struct ElectronTableOptions {
   double e_min_MeV = 0.001;    // lowest table energy
   double e_max_MeV = 3.0;      // highest table energy (90Y endpoint 2.28 MeV)
   int points = 256;            // log-spaced grid points
+  bool spin_correction = true; // McKinley–Feshbach (Mott) factor in the elastic transport xs
+  int brems_shape_points = 32; // photon-energy nodes per energy of the brems sampling table
 };
 
 struct ElectronTables {
@@ -38,6 +40,20 @@ struct ElectronTables {
   std::vector<double> sigma_brems_cm2_g;           // hard bremsstrahlung (k > wcr)
   std::vector<double> transport_xs1_cm2_g;         // first elastic transport cross section (1/λ1)
   std::vector<double> screening_parameter;         // Molière screening A(E) of the Wentzel model
+
+  // Added for the transport kernels (kernels/electron_data.hh):
+  std::vector<double> transport_xs2_cm2_g;         // second elastic transport cross section (1/λ2)
+  std::vector<double> s_soft_MeV_cm2_g;            // s_col_restricted + s_rad_restricted
+  std::vector<double> range_soft_g_cm2;            // ∫ dE / s_soft from 0 (continuous-loss range)
+  std::vector<double> straggling_MeV2_cm2_g;       // Bohr variance of the soft collision loss
+                                                   // per mass thickness: n_e ∫_0^Wmax W² dσ/dW dW
+  // Bremsstrahlung photon-energy sampling table, energy-major [i * brems_shape_points + j]:
+  // χ_ij = k dσ/dk (normalised to max_j χ_ij = 1) at k_j = wcr (T_i/wcr)^(x_j),
+  // x_j = j/(brems_shape_points − 1). Zero rows where T_i <= wcr.
+  int brems_shape_points = 0;
+  std::vector<double> brems_shape;
+  double I_eV = 0;                                 // mean excitation energy used
+  double z_over_a = 0;                             // <Z/A> [mol/g]
 
   // Log-log interpolation helpers for host-side use (tests, tools).
   double interpolate(const std::vector<double>& column, double energy_MeV) const;
