@@ -1,0 +1,102 @@
+// Packing of the electron tables for the kernels; see include/betadose/electron_params.hh.
+#include "betadose/electron_params.hh"
+
+#include <cmath>
+#include <sstream>
+
+#include "betadose/elastic_scattering.hh"
+#include "betadose/errors.hh"
+
+namespace bd {
+
+ElectronParams::ElectronParams(const std::vector<Material>& materials,
+                               const ElectronTableOptions& options)
+    : options_(options) {
+  BD_VALIDATE(!materials.empty(), "electron physics: no materials given");
+  for (const auto& m : materials) tables_.push_back(build_electron_tables(m, options));
+
+  const int n = options.points;
+  const int nk = tables_.front().brems_shape_points;
+  std::vector<float> rows(static_cast<std::size_t>(tables_.size()) * n * kElectronColumns);
+  std::vector<float> brems(static_cast<std::size_t>(tables_.size()) * n * nk);
+  for (std::size_t m = 0; m < tables_.size(); ++m) {
+    const ElectronTables& t = tables_[m];
+    for (int i = 0; i < n; ++i) {
+      float* r = &rows[(m * n + i) * kElectronColumns];
+      r[kSoftStopping] = static_cast<float>(t.s_soft_MeV_cm2_g[i]);
+      r[kSoftRange] = static_cast<float>(t.range_soft_g_cm2[i]);
+      r[kSigmaMoller] = static_cast<float>(t.sigma_moller_cm2_g[i]);
+      r[kSigmaBrems] = static_cast<float>(t.sigma_brems_cm2_g[i]);
+      r[kTransportXs1] = static_cast<float>(t.transport_xs1_cm2_g[i]);
+      r[kTransportXs2] = static_cast<float>(t.transport_xs2_cm2_g[i]);
+      r[kStraggling] = static_cast<float>(t.straggling_MeV2_cm2_g[i]);
+      r[kCsdaRange] = static_cast<float>(t.csda_range_g_cm2[i]);
+      for (int j = 0; j < nk; ++j)
+        brems[(m * n + i) * nk + j] = static_cast<float>(t.brems_shape[static_cast<std::size_t>(i) * nk + j]);
+    }
+  }
+  rows_ = MirroredArray<float>(std::move(rows));
+  brems_ = MirroredArray<float>(std::move(brems));
+
+  // Multiple-scattering screening table: A_eff with <μ>(A_eff) = (1 − exp(−q))/2.
+  std::vector<float> ln_a(kMsPoints);
+  const double l0 = std::log(kMsQMin), dl = std::log(kMsQIsotropic / kMsQMin) / (kMsPoints - 1);
+  for (int i = 0; i < kMsPoints; ++i) {
+    const double q = std::exp(l0 + i * dl);
+    ln_a[i] = static_cast<float>(std::log(wentzel_screening_for_mean_mu(-0.5 * std::expm1(-q))));
+  }
+  ms_ln_a_ = MirroredArray<float>(std::move(ln_a));
+}
+
+int ElectronParams::material_index(const std::string& name) const {
+  std::ostringstream names;
+  for (std::size_t m = 0; m < tables_.size(); ++m) {
+    if (tables_[m].material == name) return static_cast<int>(m);
+    names << (m ? ", " : "") << tables_[m].material;
+  }
+  BD_VALIDATE(false, "electron physics: material '" << name << "' not loaded (have: "
+                                                    << names.str() << ")");
+  return -1;
+}
+
+ElectronDataView ElectronParams::make_view(ConstSpan<float> rows, ConstSpan<float> brems) const {
+  ElectronDataView v;
+  v.rows = rows;
+  v.brems_shape = brems;
+  v.n_materials = num_materials();
+  v.n_energy = options_.points;
+  v.n_kappa = tables_.front().brems_shape_points;
+  v.ln_e_min = static_cast<float>(std::log(options_.e_min_MeV));
+  v.inv_dln_e = static_cast<float>((options_.points - 1) / std::log(options_.e_max_MeV / options_.e_min_MeV));
+  v.e_min_MeV = static_cast<float>(options_.e_min_MeV);
+  v.e_max_MeV = static_cast<float>(options_.e_max_MeV);
+  v.wcc_MeV = static_cast<float>(options_.wcc_MeV);
+  v.wcr_MeV = static_cast<float>(options_.wcr_MeV);
+  return v;
+}
+
+MsScreeningTable ElectronParams::make_ms(ConstSpan<float> ln_a) const {
+  MsScreeningTable t;
+  t.ln_a = ln_a;
+  t.ln_q_min = static_cast<float>(std::log(kMsQMin));
+  t.inv_dln_q = static_cast<float>((kMsPoints - 1) / std::log(kMsQIsotropic / kMsQMin));
+  t.q_isotropic = static_cast<float>(kMsQIsotropic);
+  return t;
+}
+
+ElectronDataView ElectronParams::host_view() const {
+  return make_view(rows_.host_view(), brems_.host_view());
+}
+MsScreeningTable ElectronParams::ms_host_view() const { return make_ms(ms_ln_a_.host_view()); }
+
+void ElectronParams::mirror_to_device() {
+  rows_.mirror_to_device();
+  brems_.mirror_to_device();
+  ms_ln_a_.mirror_to_device();
+}
+ElectronDataView ElectronParams::device_view() const {
+  return make_view(rows_.device_view(), brems_.device_view());
+}
+MsScreeningTable ElectronParams::ms_device_view() const { return make_ms(ms_ln_a_.device_view()); }
+
+}  // namespace bd
