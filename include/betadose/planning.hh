@@ -22,9 +22,12 @@
 //   D_T = T/N D_N (so the mass-weighted mean of D_T and D_N equals D_L).
 #pragma once
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
+
+#include "betadose/grid.hh"
 
 namespace bd {
 
@@ -112,6 +115,32 @@ PlanningResult plan_activity(const PlanningInput& input);
 // Energy released per GBq to complete decay [J/GBq]: mean energy per decay [MeV] times the
 // number of decays per GBq, 1e9 T½ / ln 2 (T½ in s).
 double energy_per_gbq_J(double mean_energy_per_decay_MeV, double half_life_s);
+
+// Planning inputs derived from images on one grid (masks != 0 inside). Empty vectors = not
+// given. The CLI reads the files (--mask name=file, --spect, --ct) and resamples SPECT counts
+// (activity-conserving) and CT densities (trilinear) onto the mask grid.
+struct PlanningImages {
+  Grid grid;
+  std::vector<std::uint8_t> liver, tumour, normal_liver, lung;
+  std::vector<float> spect_counts;   // counts (or Bq) per voxel
+  std::vector<float> density_g_cm3;  // from the CT through the HU calibration
+};
+
+struct DerivedPlanningInputs {
+  double tumour_volume_ml = kUnset, normal_liver_volume_ml = kUnset;
+  double tumour_mass_kg = kUnset, normal_liver_mass_kg = kUnset, liver_mass_kg = kUnset;
+  double lung_mass_kg = kUnset;
+  double tn_ratio = kUnset;  // (tumour counts / V_T) / (normal-liver counts / V_N)
+  std::vector<std::string> notes;
+};
+
+// Normal liver = normal-liver mask if given, else liver mask minus tumour. Masses only with a
+// density map (else the planner's volume x density default applies). T/N needs SPECT.
+// InputError on inconsistent masks: more than 1 % of the tumour outside the liver mask, tumour
+// and normal-liver masks overlapping by more than 1 % of the tumour, an empty mask, a lung mask
+// without a CT (lung density varies 0.2-0.4 g/ml: no default), no SPECT counts in the normal
+// liver, or sizes that differ from the grid.
+DerivedPlanningInputs derive_planning_inputs(const PlanningImages& images);
 
 // EANM 2022 dose recommendations (materials/planning/eanm2022_dose_recommendations.csv):
 // Tables 2-4 of Weber et al. 2022 as text; thresholds keep the guideline's wording.

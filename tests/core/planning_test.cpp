@@ -218,3 +218,71 @@ TEST(Planning, EanmRecommendationsFilter) {
   expect_input_error([&] { bd::read_eanm_recommendations("/nonexistent/eanm.csv"); },
                      "/nonexistent/eanm.csv");
 }
+
+namespace {
+
+// 10x10x10 grid of 1 ml voxels. Liver: i < 8 (800 voxels). Tumour: i < 2, j < 5, k < 5
+// (50 voxels, inside the liver). SPECT: 4 counts per tumour voxel, 1 per other liver voxel,
+// 100 outside (must be ignored). Density 1.05 g/ml in the liver, 0.3 in a lung slab i = 9.
+bd::PlanningImages make_images() {
+  bd::PlanningImages im;
+  im.grid.size = {10, 10, 10};
+  im.grid.spacing_mm = {10, 10, 10};
+  const std::size_t n = 1000;
+  im.liver.assign(n, 0);
+  im.tumour.assign(n, 0);
+  im.lung.assign(n, 0);
+  im.spect_counts.assign(n, 100.f);
+  im.density_g_cm3.assign(n, 1.0f);
+  for (std::size_t k = 0; k < 10; ++k)
+    for (std::size_t j = 0; j < 10; ++j)
+      for (std::size_t i = 0; i < 10; ++i) {
+        const std::size_t v = im.grid.linear_index(i, j, k);
+        if (i < 8) {
+          im.liver[v] = 1;
+          im.spect_counts[v] = 1.f;
+          im.density_g_cm3[v] = 1.05f;
+        }
+        if (i < 2 && j < 5 && k < 5) {
+          im.tumour[v] = 1;
+          im.spect_counts[v] = 4.f;
+        }
+        if (i == 9) {
+          im.lung[v] = 1;
+          im.density_g_cm3[v] = 0.3f;
+        }
+      }
+  return im;
+}
+
+}  // namespace
+
+TEST(Planning, InputsDerivedFromMasksSpectAndDensity) {
+  // V_T = 50 ml, V_N = 800 - 50 = 750 ml; masses at 1.05 g/ml: 0.0525 kg, 0.7875 kg, 0.84 kg;
+  // lung 100 ml at 0.3 g/ml = 0.03 kg; T/N = (4 counts/ml) / (1 count/ml) = 4.
+  const auto d = bd::derive_planning_inputs(make_images());
+  EXPECT_DOUBLE_EQ(d.tumour_volume_ml, 50.0);
+  EXPECT_DOUBLE_EQ(d.normal_liver_volume_ml, 750.0);
+  EXPECT_NEAR(d.tumour_mass_kg, 0.0525, 1e-6);
+  EXPECT_NEAR(d.normal_liver_mass_kg, 0.7875, 1e-6);
+  EXPECT_NEAR(d.liver_mass_kg, 0.84, 1e-6);
+  EXPECT_NEAR(d.lung_mass_kg, 0.03, 1e-6);
+  EXPECT_NEAR(d.tn_ratio, 4.0, 1e-12);
+
+  // A tumour reaching outside the liver (the i = 8 column: 25 of 75 voxels) is inconsistent.
+  auto im = make_images();
+  for (std::size_t k = 0; k < 5; ++k)
+    for (std::size_t j = 0; j < 5; ++j) im.tumour[im.grid.linear_index(8, j, k)] = 1;
+  expect_input_error([&] { bd::derive_planning_inputs(im); }, "outside the liver mask");
+  // A lung mask without CT densities has no mass.
+  im = make_images();
+  im.density_g_cm3.clear();
+  expect_input_error([&] { bd::derive_planning_inputs(im); }, "--ct");
+  im.lung.clear();
+  const auto no_ct = bd::derive_planning_inputs(im);
+  EXPECT_TRUE(std::isnan(no_ct.tumour_mass_kg));
+  EXPECT_DOUBLE_EQ(no_ct.tumour_volume_ml, 50.0);
+  // SPECT of another size.
+  im.spect_counts.resize(10);
+  expect_input_error([&] { bd::derive_planning_inputs(im); }, "--spect");
+}
