@@ -27,6 +27,13 @@ inline constexpr float kCtMinHu = -1000.0f;
 inline constexpr float kCtMaxHu = 3995.0f;  // inside the last calibration bin
 CtRangeReport check_and_clamp_ct_hu(std::vector<float>& hu, const std::string& path);
 
+class HuCalibration;
+
+// CT in HU (already on the dose grid and clamped) -> phantom through the calibration: density
+// per voxel from the HU -> density curve, material from the HU bins. material_names lists only
+// the materials present, in order of their calibration index.
+Phantom build_phantom_from_ct(const Volume<float>& ct_hu, const HuCalibration& calibration);
+
 struct MaterialTableRow {
   int label = 0;
   std::string material;    // canonical material name

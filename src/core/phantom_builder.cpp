@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "betadose/errors.hh"
+#include "betadose/hu_calibration.hh"
 #include "betadose/materials.hh"
 
 namespace bd {
@@ -44,6 +45,32 @@ CtRangeReport check_and_clamp_ct_hu(std::vector<float>& hu, const std::string& p
     v = std::clamp(v, kCtMinHu, kCtMaxHu);
   }
   return rep;
+}
+
+Phantom build_phantom_from_ct(const Volume<float>& ct_hu, const HuCalibration& cal) {
+  Phantom p;
+  p.grid = ct_hu.grid;
+  const std::size_t n = ct_hu.data.size();
+  p.material_id.resize(n);
+  p.density_g_cm3.resize(n);
+  std::vector<int> cal_index(n);
+  std::vector<char> used(cal.material_names().size(), 0);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t v = 0; v < static_cast<std::int64_t>(n); ++v) {
+    const double hu = ct_hu.data[v];
+    cal_index[v] = cal.material_index(hu);
+    p.density_g_cm3[v] = static_cast<float>(cal.density_g_cm3(hu));
+  }
+  for (int m : cal_index) used[m] = 1;
+  std::vector<int> remap(used.size(), -1);
+  for (std::size_t m = 0; m < used.size(); ++m)
+    if (used[m]) {
+      BD_VALIDATE(p.material_names.size() < 255, "CT calibration: more than 255 materials in use");
+      remap[m] = static_cast<int>(p.material_names.size());
+      p.material_names.push_back(cal.material_names()[m]);
+    }
+  for (std::size_t v = 0; v < n; ++v) p.material_id[v] = static_cast<std::uint8_t>(remap[cal_index[v]]);
+  return p;
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "betadose/errors.hh"
+#include "betadose/hu_calibration.hh"
 #include "betadose/phantom_builder.hh"
 
 namespace fs = std::filesystem;
@@ -85,6 +86,25 @@ TEST(PhantomBuilder, CtRangeChecks) {
   std::vector<float> scaled(100, 20000.0f);
   scaled[0] = -1000;
   EXPECT_NE(message_of([&] { bd::check_and_clamp_ct_hu(scaled, "x.nii"); }).find("above 5000"), std::string::npos);
+}
+
+TEST(PhantomBuilder, CtThroughTheDefaultCalibration) {
+  const auto cal = bd::load_hu_calibration();
+  bd::Grid g;
+  g.size = {{4, 1, 1}};
+  bd::Volume<float> hu(g);
+  hu.data = {-1000, 40, -800, 40};
+  const auto p = bd::build_phantom_from_ct(hu, cal);
+  // Only the materials present are listed; equal HU -> equal material and density.
+  ASSERT_EQ(p.material_names.size(), 3u);
+  EXPECT_EQ(p.material_id[1], p.material_id[3]);
+  EXPECT_NE(p.material_id[0], p.material_id[2]);
+  for (std::size_t v = 0; v < 4; ++v) {
+    EXPECT_FLOAT_EQ(p.density_g_cm3[v], static_cast<float>(cal.density_g_cm3(hu.data[v])));
+    EXPECT_EQ(p.material_names[p.material_id[v]], cal.material_names()[cal.material_index(hu.data[v])]);
+  }
+  // Schneider 2000 nodes (materials/calibration/schneider2000_density.csv): -1000 HU -> 1.21e-3.
+  EXPECT_NEAR(p.density_g_cm3[0], 1.21e-3, 1e-6);
 }
 
 }  // namespace
