@@ -25,4 +25,12 @@ double brems_energy_loss_cm2_MeV(int Z, double T_MeV, double k_lo_MeV, double k_
 // Number cross section ∫ dσ/dk dk over [k_lo, k_hi], k_lo > 0  [cm²].
 double brems_number_cm2(int Z, double T_MeV, double k_lo_MeV, double k_hi_MeV);
 
+// The three integrals the tables need, in one pass of the quadrature:
+//   loss_soft = ∫_0^{min(wcr,T)} k dσ/dk dk,  loss_hard = ∫_{wcr}^T k dσ/dk dk,
+//   number_hard = ∫_{wcr}^T dσ/dk dk          [MeV cm², MeV cm², cm²] per atom.
+struct BremsIntegrals {
+  double loss_soft_cm2_MeV = 0, loss_hard_cm2_MeV = 0, number_hard_cm2 = 0;
+};
+BremsIntegrals brems_integrals(int Z, double T_MeV, double wcr_MeV);
+
 }  // namespace bd

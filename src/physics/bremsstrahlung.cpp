@@ -93,7 +93,7 @@ double brems_energy_loss_cm2_MeV(int Z, double T_MeV, double k_lo_MeV, double k_
         const double k = std::exp(lnk);
         return k * brems_k_dsigma_dk_cm2(Z, T_MeV, k);
       },
-      std::log(k_lo_MeV), std::log(k_hi_MeV), 48);
+      std::log(k_lo_MeV), std::log(k_hi_MeV), 24);
 }
 
 double brems_number_cm2(int Z, double T_MeV, double k_lo_MeV, double k_hi_MeV) {
@@ -101,6 +101,24 @@ double brems_number_cm2(int Z, double T_MeV, double k_lo_MeV, double k_hi_MeV) {
   if (k_lo_MeV <= 0 || k_hi_MeV <= k_lo_MeV) return 0;
   return gauss_legendre([&](double lnk) { return brems_k_dsigma_dk_cm2(Z, T_MeV, std::exp(lnk)); },
                         std::log(k_lo_MeV), std::log(k_hi_MeV), 48);
+}
+
+BremsIntegrals brems_integrals(int Z, double T_MeV, double wcr_MeV) {
+  BremsIntegrals r;
+  // Soft part in ln k from 1e-9 T (the integrand k·(k dσ/dk) vanishes like k ln k there).
+  r.loss_soft_cm2_MeV = brems_energy_loss_cm2_MeV(Z, T_MeV, 0.0, std::min(wcr_MeV, T_MeV));
+  if (T_MeV > wcr_MeV) {
+    // Hard part: both moments from the same nodes in ln k (smooth between wcr and T).
+    gauss_legendre_nodes(
+        [&](double lnk, double w) {
+          const double k = std::exp(lnk);
+          const double v = brems_k_dsigma_dk_cm2(Z, T_MeV, k);
+          r.number_hard_cm2 += w * v;
+          r.loss_hard_cm2_MeV += w * k * v;
+        },
+        std::log(wcr_MeV), std::log(T_MeV), 16);
+  }
+  return r;
 }
 
 }  // namespace bd

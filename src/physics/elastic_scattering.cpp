@@ -42,20 +42,16 @@ ElasticTransportXs wentzel_transport_xs(int Z, double T_MeV, SpinCorrection spin
     return 1.0 - kin.beta2 * s * s + paz * s * (1.0 - s);
   };
   const double t0 = std::log(2 * A), t1 = std::log(2 + 2 * A);
-  ElasticTransportXs xs;
-  xs.sigma1_cm2 = C * gauss_legendre(
-                          [&](double t) {
-                            const double u = std::exp(t), x = u - 2 * A;
-                            return x * ratio(x) / u;
-                          },
-                          t0, t1, 64);
-  xs.sigma2_cm2 = C * gauss_legendre(
-                          [&](double t) {
-                            const double u = std::exp(t), x = u - 2 * A;
-                            return 1.5 * x * (2.0 - x) * ratio(x) / u;
-                          },
-                          t0, t1, 64);
-  return xs;
+  double s1 = 0, s2 = 0;
+  gauss_legendre_nodes(
+      [&](double t, double w) {
+        const double u = std::exp(t), x = u - 2 * A;
+        const double g = w * x * ratio(x) / u;
+        s1 += g;
+        s2 += 1.5 * (2.0 - x) * g;
+      },
+      t0, t1, 32);
+  return {C * s1, C * s2};
 }
 
 double wentzel_mean_mu(double A) {

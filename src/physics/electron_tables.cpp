@@ -141,9 +141,10 @@ ElectronTables build_electron_tables(const Material& material, const ElectronTab
     double srad = 0, srad_soft = 0, sig_brems = 0, sig1 = 0, sig2 = 0;
     std::vector<double> c, A;
     for (std::size_t j = 0; j < Z.size(); ++j) {
-      srad += atoms_per_g[j] * brems_energy_loss_cm2_MeV(Z[j], T, 0.0, T);
-      srad_soft += atoms_per_g[j] * brems_energy_loss_cm2_MeV(Z[j], T, 0.0, std::min(T, opt.wcr_MeV));
-      if (T > opt.wcr_MeV) sig_brems += atoms_per_g[j] * brems_number_cm2(Z[j], T, opt.wcr_MeV, T);
+      const BremsIntegrals b = brems_integrals(Z[j], T, opt.wcr_MeV);
+      srad += atoms_per_g[j] * (b.loss_soft_cm2_MeV + b.loss_hard_cm2_MeV);
+      srad_soft += atoms_per_g[j] * b.loss_soft_cm2_MeV;
+      sig_brems += atoms_per_g[j] * b.number_hard_cm2;
       const auto xs = wentzel_transport_xs(
           Z[j], T, opt.spin_correction ? SpinCorrection::mckinley_feshbach : SpinCorrection::off);
       sig1 += atoms_per_g[j] * xs.sigma1_cm2;
