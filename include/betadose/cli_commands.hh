@@ -9,5 +9,7 @@ class App;
 namespace bd::cli {
 
 void add_info_command(CLI::App& app);
+void add_plan_command(CLI::App& app);
+void add_mc_command(CLI::App& app);
 
 }  // namespace bd::cli

@@ -1,0 +1,301 @@
+// `betadose plan`: activity prescription (empiric, BSA, MIRD, partition) and the doses it
+// implies, the lung-dose check and the EANM 2022 dose notes. Formulas: include/betadose/planning.hh.
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "betadose/cli_commands.hh"
+#include "betadose/data_paths.hh"
+#include "betadose/errors.hh"
+#include "betadose/hu_calibration.hh"
+#include "betadose/image_io.hh"
+#include "betadose/nuclide.hh"
+#include "betadose/planning.hh"
+#include "betadose/resample.hh"
+#include "json_writer.hh"
+
+namespace bd::cli {
+
+namespace {
+
+struct PlanOptions {
+  std::string method;
+  PlanningInput in;
+  std::string target = "normal-liver";
+  std::vector<std::string> masks;  // name=file
+  std::string spect, ct;
+  std::string device_type, indication;
+  bool json = false;
+  bool strict = false;
+  bool lung_mass_given = false;
+};
+
+bool given(double x) { return !std::isnan(x); }
+
+// Reads --mask/--spect into PlanningImages on the grid of the first mask; fills only inputs the
+// user did not give as numbers. Returns the notes to print.
+std::vector<std::string> derive_from_images(PlanOptions& o) {
+  std::vector<std::string> notes;
+  PlanningImages im;
+  bool have_grid = false;
+  for (const auto& spec : o.masks) {
+    const auto eq = spec.find('=');
+    BD_VALIDATE(eq != std::string::npos && eq > 0 && eq + 1 < spec.size(),
+                "--mask '" << spec << "' (expected NAME=FILE with NAME tumour, liver, "
+                           << "normal-liver or lung)");
+    const std::string name = spec.substr(0, eq), path = spec.substr(eq + 1);
+    std::vector<std::uint8_t>* dst = nullptr;
+    if (name == "tumour" || name == "tumor") dst = &im.tumour;
+    else if (name == "liver") dst = &im.liver;
+    else if (name == "normal-liver") dst = &im.normal_liver;
+    else if (name == "lung") dst = &im.lung;
+    BD_VALIDATE(dst != nullptr, "--mask " << spec << ": unknown ROI name '" << name
+                                          << "' (expected tumour, liver, normal-liver or lung)");
+    const Volume<float> img = read_image(path);
+    if (!have_grid) {
+      im.grid = img.grid;
+      have_grid = true;
+    }
+    BD_VALIDATE(img.grid.same_geometry(im.grid),
+                "--mask " << spec << ": grid " << img.grid.describe() << " differs from the first "
+                          << "mask's " << im.grid.describe() << " (expected all masks on one grid)");
+    dst->resize(img.data.size());
+    for (std::size_t i = 0; i < img.data.size(); ++i) (*dst)[i] = img.data[i] > 0.5f ? 1 : 0;
+  }
+  BD_VALIDATE(have_grid, "--spect/--ct need --mask tumour=FILE and --mask liver=FILE (or "
+                         "normal-liver)");
+  if (!o.spect.empty()) {
+    const Volume<float> spect = read_image(o.spect);
+    require_overlap(spect.grid, o.spect, im.grid, "the masks");
+    if (spect.grid.same_geometry(im.grid)) {
+      im.spect_counts = spect.data;
+    } else {
+      // Counts are extensive: conserve them when moving to the mask grid.
+      Volume<double> counts(spect.grid);
+      for (std::size_t i = 0; i < spect.data.size(); ++i) counts.data[i] = spect.data[i];
+      const auto on_masks = resample_activity(counts, im.grid);
+      im.spect_counts.assign(on_masks.data.begin(), on_masks.data.end());
+      notes.push_back("SPECT resampled onto the mask grid (counts conserved).");
+    }
+  }
+  if (!o.ct.empty()) {
+    const Volume<float> ct = read_image(o.ct);
+    require_overlap(ct.grid, o.ct, im.grid, "the masks");
+    // HU are intensive: trilinear (box-averaged when coarser) onto the mask grid; air outside.
+    const Volume<float> hu =
+        ct.grid.same_geometry(im.grid) ? ct : resample_linear(ct, im.grid, -1000.f);
+    const HuCalibration cal = load_hu_calibration();
+    im.density_g_cm3.resize(hu.data.size());
+    for (std::size_t i = 0; i < hu.data.size(); ++i)
+      im.density_g_cm3[i] = float(cal.density_g_cm3(hu.data[i]));
+    notes.push_back("Masses from CT densities (HU calibration " + cal.density_file() + ").");
+  }
+  const DerivedPlanningInputs d = derive_planning_inputs(im);
+  notes.insert(notes.end(), d.notes.begin(), d.notes.end());
+  auto fill = [&](double& dst, double value, const char* option) {
+    if (!given(value)) return;
+    if (given(dst)) {
+      notes.push_back(std::string(option) + " given on the command line overrides the image value.");
+      return;
+    }
+    dst = value;
+  };
+  fill(o.in.tumour_volume_ml, d.tumour_volume_ml, "--tumour-volume-ml");
+  fill(o.in.normal_liver_volume_ml, d.normal_liver_volume_ml, "--normal-liver-volume-ml");
+  fill(o.in.tumour_mass_kg, d.tumour_mass_kg, "--tumour-mass-kg");
+  fill(o.in.normal_liver_mass_kg, d.normal_liver_mass_kg, "--normal-liver-mass-kg");
+  fill(o.in.liver_mass_kg, d.liver_mass_kg, "--liver-mass-kg");
+  fill(o.in.tn_ratio, d.tn_ratio, "--tn-ratio");
+  if (given(d.lung_mass_kg)) {
+    if (o.lung_mass_given) notes.push_back("--lung-mass-kg given on the command line overrides the image value.");
+    else o.in.lung_mass_kg = d.lung_mass_kg;
+  }
+  std::ostringstream os;
+  os << "From images: V_T = " << d.tumour_volume_ml << " ml, V_N = " << d.normal_liver_volume_ml
+     << " ml";
+  if (given(d.tn_ratio)) os << ", T/N = " << std::setprecision(4) << d.tn_ratio << " (SPECT counts per ml)";
+  notes.insert(notes.begin(), os.str() + ".");
+  return notes;
+}
+
+std::string num(double x, int decimals) {
+  if (!std::isfinite(x)) return "-";
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(decimals) << x;
+  return os.str();
+}
+
+void print_table(const PlanningResult& r, const std::vector<EanmRecommendation>& eanm,
+                 const std::string& physics_source) {
+  auto row = [](const std::string& label, const std::string& value) {
+    std::cout << "  " << std::left << std::setw(38) << label << value << "\n";
+  };
+  std::cout << "betadose plan: method " << to_string(r.method);
+  if (r.method == PlanningMethod::partition) std::cout << " (target " << to_string(r.target) << ")";
+  std::cout << "\n";
+  row("Prescribed activity", num(r.activity_gbq, 3) + " GBq");
+  row("  to the liver, A (1 - LSF)", num(r.liver_activity_gbq, 3) + " GBq");
+  row("  to the lungs, A LSF", num(r.lung_activity_gbq, 3) + " GBq");
+  if (given(r.bsa_m2)) row("Body surface area (DuBois)", num(r.bsa_m2, 4) + " m2");
+  if (given(r.tumour_involvement)) row("Tumour involvement V_T/(V_T+V_N)", num(100 * r.tumour_involvement, 1) + " %");
+  std::cout << "Implied mean absorbed doses (" << num(r.constant_J_per_GBq, 2)
+            << " J/GBq, the method's clinical constant):\n";
+  auto dose_row = [&](const char* label, double d, double m) {
+    row(label, num(d, 1) + " Gy" + (given(m) ? "   (" + num(m, 3) + " kg)" : ""));
+  };
+  if (given(r.tumour_dose_gy)) dose_row("tumour", r.tumour_dose_gy, r.tumour_mass_kg);
+  if (given(r.normal_liver_dose_gy)) dose_row("normal liver", r.normal_liver_dose_gy, r.normal_liver_mass_kg);
+  if (given(r.liver_dose_gy)) dose_row("whole liver", r.liver_dose_gy, r.liver_mass_kg);
+  if (!given(r.liver_dose_gy) && !given(r.tumour_dose_gy))
+    std::cout << "  (no liver mass given: doses not computed)\n";
+  if (!r.mass_source.empty()) row("masses", r.mass_source);
+  std::cout << "Lung (49.67 J/GBq):\n";
+  row("lung shunt fraction", num(100 * r.lung_shunt, 1) + " %");
+  row("lung mass", num(r.lung_mass_kg, 3) + " kg");
+  row("lung dose, this treatment", num(r.lung_dose_gy, 2) + " Gy (limit 30 Gy: " +
+                                       (r.lung_dose_per_treatment_exceeded ? "EXCEEDED" : "ok") + ")");
+  row("lung dose, cumulative", num(r.cumulative_lung_dose_gy, 2) + " Gy (limit 50 Gy: " +
+                                   (r.lung_dose_cumulative_exceeded ? "EXCEEDED" : "ok") + ")");
+  row("activity to the lungs <= 0.61 GBq", r.lung_shunt_activity_limit_exceeded ? "EXCEEDED" : "ok");
+  std::cout << "Energy per GBq to complete decay:\n";
+  row("clinical constant (used)", num(r.constant_J_per_GBq, 2) + " J/GBq");
+  row("physics value (not used)", num(r.physics_J_per_GBq, 2) + " J/GBq (" + physics_source + ")");
+  if (!eanm.empty()) {
+    std::cout << "EANM 2022 mean-dose recommendations in Gy (Weber et al. 2022, Tables 2-3; "
+                 "footnote marks and [refs] as in the guideline):\n";
+    auto text = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
+    for (const auto& e : eanm) {
+      std::cout << "  " << e.device << " " << e.indication << " " << e.scenario << "\n"
+                << "      perfused volume: " << text(e.perfused_volume_dose_gy) << "\n"
+                << "      normal liver:    " << text(e.normal_liver_dose_gy) << "\n"
+                << "      tumour:          " << text(e.tumour_dose_gy) << "\n";
+    }
+  }
+  for (const auto& n : r.notes) std::cout << "note: " << n << "\n";
+}
+
+void print_json(const PlanningResult& r, const std::vector<EanmRecommendation>& eanm,
+                const std::string& physics_source) {
+  JsonObject o;
+  o.add("method", to_string(r.method))
+      .add("target", to_string(r.target))
+      .add("activity_gbq", r.activity_gbq)
+      .add("liver_activity_gbq", r.liver_activity_gbq)
+      .add("lung_activity_gbq", r.lung_activity_gbq)
+      .add("tumour_dose_gy", r.tumour_dose_gy)
+      .add("normal_liver_dose_gy", r.normal_liver_dose_gy)
+      .add("liver_dose_gy", r.liver_dose_gy)
+      .add("tumour_mass_kg", r.tumour_mass_kg)
+      .add("normal_liver_mass_kg", r.normal_liver_mass_kg)
+      .add("liver_mass_kg", r.liver_mass_kg)
+      .add("mass_source", r.mass_source)
+      .add("bsa_m2", r.bsa_m2)
+      .add("tumour_involvement", r.tumour_involvement)
+      .add("lung_shunt", r.lung_shunt)
+      .add("lung_mass_kg", r.lung_mass_kg)
+      .add("lung_dose_gy", r.lung_dose_gy)
+      .add("previous_lung_dose_gy", r.previous_lung_dose_gy)
+      .add("cumulative_lung_dose_gy", r.cumulative_lung_dose_gy)
+      .add("lung_dose_limit_exceeded", r.lung_dose_limit_exceeded)
+      .add("lung_dose_per_treatment_exceeded", r.lung_dose_per_treatment_exceeded)
+      .add("lung_dose_cumulative_exceeded", r.lung_dose_cumulative_exceeded)
+      .add("lung_shunt_activity_limit_exceeded", r.lung_shunt_activity_limit_exceeded)
+      .add("clinical_constant_J_per_GBq", r.constant_J_per_GBq)
+      .add("physics_J_per_GBq", r.physics_J_per_GBq)
+      .add("physics_source", physics_source);
+  std::vector<JsonObject> rows;
+  for (const auto& e : eanm) {
+    JsonObject j;
+    j.add("device", e.device).add("indication", e.indication).add("scenario", e.scenario)
+        .add("perfused_volume_dose_gy", e.perfused_volume_dose_gy)
+        .add("normal_liver_dose_gy", e.normal_liver_dose_gy)
+        .add("tumour_dose_gy", e.tumour_dose_gy);
+    rows.push_back(j);
+  }
+  o.add("eanm2022", rows).add("notes", r.notes);
+  std::cout << o.str() << "\n";
+}
+
+void run_plan(PlanOptions& o) {
+  o.in.method = parse_planning_method(o.method);
+  std::vector<std::string> image_notes;
+  if (!o.masks.empty() || !o.spect.empty() || !o.ct.empty()) image_notes = derive_from_images(o);
+
+  // Physics value from the nuclide data (reported beside the clinical constants).
+  const Nuclide y90 = load_nuclide("Y-90");
+  o.in.physics_J_per_GBq = y90.electron_energy_to_complete_decay_J_per_GBq();
+  std::ostringstream src;
+  src << "Y-90 nuclide data: electrons " << std::setprecision(5)
+      << y90.electron_energy_per_decay_MeV << " MeV/decay, T1/2 " << y90.half_life_s / 3600.0 << " h";
+
+  PlanningResult r = plan_activity(o.in);
+  r.notes.insert(r.notes.begin(), image_notes.begin(), image_notes.end());
+
+  std::vector<EanmRecommendation> eanm;
+  if (!o.device_type.empty() || !o.indication.empty()) {
+    const auto all = read_eanm_recommendations(materials_dir() + "/planning/eanm2022_dose_recommendations.csv");
+    eanm = filter_eanm_recommendations(all, o.device_type, o.indication);
+  }
+  if (o.json) print_json(r, eanm, src.str());
+  else print_table(r, eanm, src.str());
+  if (o.strict && (r.lung_dose_limit_exceeded || r.lung_shunt_activity_limit_exceeded))
+    throw CheckFailed("lung limit exceeded (lung dose " + num(r.lung_dose_gy, 2) +
+                      " Gy this treatment, " + num(r.cumulative_lung_dose_gy, 2) +
+                      " Gy cumulative; " + num(r.lung_activity_gbq, 3) + " GBq to the lungs)");
+}
+
+}  // namespace
+
+void add_plan_command(CLI::App& app) {
+  auto opt = std::make_shared<PlanOptions>();
+  auto* cmd = app.add_subcommand(
+      "plan", "90Y activity prescription (empiric, BSA, MIRD, partition) with lung-dose check");
+  cmd->add_option("--method", opt->method, "empiric | bsa | mird | partition")->required();
+  cmd->add_option("--height-m", opt->in.height_m, "Patient height [m] (bsa)");
+  cmd->add_option("--weight-kg", opt->in.weight_kg, "Patient weight [kg] (bsa)");
+  cmd->add_option("--tumour-volume-ml", opt->in.tumour_volume_ml, "Tumour volume [ml]");
+  cmd->add_option("--normal-liver-volume-ml", opt->in.normal_liver_volume_ml,
+                  "Normal (non-tumoural) liver volume [ml]");
+  cmd->add_option("--tumour-mass-kg", opt->in.tumour_mass_kg, "Tumour mass [kg]");
+  cmd->add_option("--normal-liver-mass-kg", opt->in.normal_liver_mass_kg, "Normal-liver mass [kg]");
+  cmd->add_option("--liver-mass-kg", opt->in.liver_mass_kg,
+                  "Perfused liver mass, tumour included [kg] (mird)");
+  cmd->add_option("--target-dose-gy", opt->in.target_dose_gy,
+                  "Mean dose to the target [Gy] (mird: liver mass; partition: --target)");
+  auto* target = cmd->add_option("--target", opt->target,
+                                 "Partition target: normal-liver (default) | tumour | liver");
+  cmd->add_option("--tn-ratio", opt->in.tn_ratio,
+                  "Tumour-to-normal-liver activity concentration ratio (partition)");
+  cmd->add_option("--lung-shunt", opt->in.lung_shunt,
+                  "Lung shunt fraction in [0, 1) from 99mTc-MAA (required; 0 for none)");
+  auto* lung_mass = cmd->add_option("--lung-mass-kg", opt->in.lung_mass_kg,
+                                    "Lung mass [kg] (default 1, or from --mask lung with --ct)");
+  cmd->add_option("--previous-lung-dose-gy", opt->in.previous_lung_dose_gy,
+                  "Lung dose of earlier treatments [Gy] for the 50 Gy cumulative limit");
+  cmd->add_option("--liver-density-g-ml", opt->in.liver_density_g_ml,
+                  "Density turning volumes into masses when no mass is given (default 1.06, ICRU 44)");
+  cmd->add_option("--mask", opt->masks,
+                  "ROI mask NAME=FILE (tumour, liver, normal-liver, lung); derives volumes, T/N");
+  cmd->add_option("--spect", opt->spect, "SPECT/PET image: T/N from counts per ml in the masks");
+  cmd->add_option("--ct", opt->ct, "CT image (HU): masses of the masks, lung mass with --mask lung");
+  cmd->add_option("--device-type", opt->device_type, "glass | resin: print EANM 2022 dose notes");
+  cmd->add_option("--indication", opt->indication, "HCC | ICC | mCRC: filter the EANM 2022 notes");
+  cmd->add_flag("--json", opt->json, "Print one JSON object on stdout instead of the table");
+  cmd->add_flag("--strict", opt->strict, "Exit with code 1 when a lung limit is exceeded");
+  cmd->callback([opt, target, lung_mass]() {
+    opt->lung_mass_given = lung_mass->count() > 0;
+    if (target->count() > 0) {
+      opt->in.target = parse_planning_target(opt->target);
+      opt->in.target_given = true;
+    }
+    run_plan(*opt);
+  });
+}
+
+}  // namespace bd::cli
