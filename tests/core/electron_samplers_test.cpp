@@ -12,7 +12,6 @@
 #include "betadose/elements.hh"
 #include "kernels/brems_sampler.hh"
 #include "kernels/electron_data.hh"
-#include "kernels/energy_loss.hh"
 #include "kernels/multiple_scattering.hh"
 #include "kernels/rng.hh"
 
@@ -152,26 +151,6 @@ TEST(BremsSampler, MeanPhotonEnergyMatchesTables) {
     double mean = 0;
     for (int j = 0; j < nk; ++j) mean += t.brems_shape[i * nk + j] / nk;
     EXPECT_GT(mean, 0.4) << t.energy_MeV[i];
-  }
-}
-
-// Soft-loss straggling: mean preserved exactly by the symmetric truncation, variance close to
-// Bohr's when σ is small compared with the mean, loss never negative or above 2 <ΔE>.
-TEST(EnergyLoss, StragglingKeepsTheMean) {
-  bd::PhiloxEngine rng(5, 0);
-  for (double ratio : {0.05, 0.3, 0.8, 3.0}) {
-    const float mean = 0.01f, sigma = static_cast<float>(ratio) * mean;
-    Moments d;
-    for (int n = 0; n < 200000; ++n) {
-      const float x = bd::sample_soft_loss(mean, sigma * sigma, rng);
-      ASSERT_GE(x, 0.0f);
-      ASSERT_LE(x, 2 * mean);
-      d.add(x);
-    }
-    EXPECT_NEAR(d.mean, mean, 4 * d.sem()) << ratio;
-    if (ratio <= 0.3) {
-      EXPECT_NEAR(std::sqrt(d.var / (d.n - 1)) / sigma, 1.0, 0.02) << ratio;
-    }
   }
 }
 
