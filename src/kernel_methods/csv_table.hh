@@ -1,0 +1,84 @@
+// A small numeric CSV reader for kernel files: '#' comment lines, one header line, numeric
+// rows. Private to src/kernel_methods.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "betadose/errors.hh"
+
+namespace bd::detail {
+
+struct CsvTable {
+  std::string path;
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> columns;
+
+  bool has(const std::string& name) const {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  }
+  const std::vector<double>& column(const std::string& name) const {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      throw InputError(concat(path, ": missing column '", name, "'"));
+    }
+    return columns[static_cast<std::size_t>(it - names.begin())];
+  }
+};
+
+inline std::string trim_field(std::string s) {
+  const auto b = s.find_first_not_of(" \t\r\n\"");
+  const auto e = s.find_last_not_of(" \t\r\n\"");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+inline CsvTable read_csv_table(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(concat(path, ": cannot open the kernel file (does it exist?)"));
+  CsvTable t;
+  t.path = path;
+  std::string line;
+  std::size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    const std::string trimmed = trim_field(line);
+    if (trimmed.empty() || trimmed[0] == '#') continue;
+    std::vector<std::string> fields;
+    std::stringstream ss(trimmed);
+    std::string f;
+    while (std::getline(ss, f, ',')) fields.push_back(trim_field(f));
+    if (t.names.empty()) {
+      t.names = fields;
+      t.columns.resize(fields.size());
+      continue;
+    }
+    if (fields.size() != t.names.size()) {
+      throw InputError(concat(path, ": line ", line_no, " has ", fields.size(),
+                              " fields (expected ", t.names.size(), " as in the header)"));
+    }
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      std::size_t used = 0;
+      double v = 0;
+      try {
+        v = std::stod(fields[c], &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != fields[c].size() || fields[c].empty()) {
+        throw InputError(concat(path, ": line ", line_no, ", column '", t.names[c], "': '",
+                                fields[c], "' is not a number"));
+      }
+      t.columns[c].push_back(v);
+    }
+  }
+  if (t.names.empty() || t.columns.empty() || t.columns[0].empty()) {
+    throw InputError(concat(path, ": no header and data rows found (expected a CSV table)"));
+  }
+  return t;
+}
+
+}  // namespace bd::detail
