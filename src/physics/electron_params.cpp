@@ -2,6 +2,7 @@
 #include "betadose/electron_params.hh"
 
 #include <cmath>
+#include <exception>
 #include <sstream>
 
 #include "betadose/elastic_scattering.hh"
@@ -13,7 +14,20 @@ ElectronParams::ElectronParams(const std::vector<Material>& materials,
                                const ElectronTableOptions& options)
     : options_(options) {
   BD_VALIDATE(!materials.empty(), "electron physics: no materials given");
-  for (const auto& m : materials) tables_.push_back(build_electron_tables(m, options));
+  // Materials are independent: build them in parallel (deterministic, each table is a pure
+  // function of its material); the first error is rethrown after the loop.
+  tables_.resize(materials.size());
+  std::vector<std::exception_ptr> errors(materials.size());
+#pragma omp parallel for schedule(dynamic)
+  for (long m = 0; m < static_cast<long>(materials.size()); ++m) {
+    try {
+      tables_[m] = build_electron_tables(materials[m], options);
+    } catch (...) {
+      errors[m] = std::current_exception();
+    }
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
 
   const int n = options.points;
   const int nk = tables_.front().brems_shape_points;
