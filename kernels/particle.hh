@@ -1,0 +1,87 @@
+// Per-history particle state and the fixed-size secondary stack (no allocation; lives in
+// registers / local memory of the thread running the history).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "kernels/macros.hh"
+#include "kernels/transport_params.hh"
+
+namespace bd {
+
+enum class ParticleType : std::uint8_t { electron = 0, photon = 1 };
+
+struct Vec3f {
+  float x, y, z;
+};
+
+struct Particle {
+  ParticleType type;
+  float energy_MeV;
+  Vec3f pos_cm;   // geometry coordinates (see the geometry views)
+  Vec3f dir;      // unit vector
+  // Geometry cache (voxel indices); set by the geometry's locate().
+  int ix, iy, iz;
+};
+
+class ParticleStack {
+ public:
+  BD_FUNCTION ParticleStack() : n_(0) {}
+  BD_FUNCTION bool empty() const { return n_ == 0; }
+  BD_FUNCTION bool full() const { return n_ == kStackDepth; }
+  // Returns false (and stores nothing) when full; the caller deposits the energy locally.
+  BD_FUNCTION bool push(const Particle& p) {
+    if (n_ == kStackDepth) return false;
+    items_[n_++] = p;
+    return true;
+  }
+  BD_FUNCTION Particle pop() { return items_[--n_]; }
+
+ private:
+  Particle items_[kStackDepth];
+  int n_;
+};
+
+// Rotates direction `d` by polar angle (cos_theta) and azimuth phi [rad] (the usual
+// direction-cosine update, e.g. PENELOPE 2008 manual eq. 1.131).
+BD_FUNCTION inline Vec3f rotate_direction(const Vec3f& d, float cos_theta, float phi) {
+  float sin_theta2 = 1.0f - cos_theta * cos_theta;
+  const float sin_theta = sin_theta2 > 0.0f ? sqrtf(sin_theta2) : 0.0f;
+  float sp, cp;
+#if BD_DEVICE_COMPILE
+  __sincosf(phi, &sp, &cp);
+#else
+  sp = sinf(phi);
+  cp = cosf(phi);
+#endif
+  Vec3f r;
+  const float w2 = 1.0f - d.z * d.z;
+  if (w2 > 1e-10f) {
+    const float s = sqrtf(w2);
+    const float a = sin_theta / s;
+    r.x = d.x * cos_theta + a * (d.x * d.z * cp - d.y * sp);
+    r.y = d.y * cos_theta + a * (d.y * d.z * cp + d.x * sp);
+    r.z = d.z * cos_theta - sin_theta * cp * s;
+  } else {
+    const float sgn = d.z >= 0.0f ? 1.0f : -1.0f;
+    r.x = sin_theta * cp;
+    r.y = sin_theta * sp;
+    r.z = sgn * cos_theta;
+  }
+  // Renormalise to keep |d| = 1 over many rotations in single precision.
+  const float inv = 1.0f / sqrtf(r.x * r.x + r.y * r.y + r.z * r.z);
+  r.x *= inv;
+  r.y *= inv;
+  r.z *= inv;
+  return r;
+}
+
+BD_FUNCTION inline Vec3f isotropic_direction(float u1, float u2) {
+  const float w = 2.0f * u1 - 1.0f;
+  const float s = sqrtf(fmaxf(0.0f, 1.0f - w * w));
+  const float phi = 6.283185307f * u2;
+  return Vec3f{s * cosf(phi), s * sinf(phi), w};
+}
+
+}  // namespace bd

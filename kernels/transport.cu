@@ -1,0 +1,25 @@
+// CUDA launch of the decay histories (same functors as transport.cpp).
+#include <stdexcept>
+#include <string>
+
+#include "kernels/launch_cuda.cuh"
+#include "kernels/transport_launch.hh"
+
+namespace bd::detail {
+namespace {
+void check(cudaError_t err, const char* what) {
+  if (err != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(err));
+}
+}  // namespace
+
+void launch_histories_cuda(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end) {
+  check(launch_cuda(begin, end, f), "voxel transport launch");
+  check(cudaDeviceSynchronize(), "voxel transport");
+}
+
+void launch_histories_cuda(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end) {
+  check(launch_cuda(begin, end, f), "point-kernel transport launch");
+  check(cudaDeviceSynchronize(), "point-kernel transport");
+}
+
+}  // namespace bd::detail

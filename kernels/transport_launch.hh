@@ -1,0 +1,44 @@
+// The decay-history functors the engine instantiates, and their launchers: the CPU twin is
+// kernels/transport.cpp (OpenMP, launch_cpu.hh), the CUDA one kernels/transport.cu
+// (launch_cuda.cuh). Both run the very same functor objects (decay_history.hh).
+#pragma once
+
+#include <cstdint>
+
+#include "betadose/device.hh"
+#include "kernels/decay_history.hh"
+#include "kernels/geometry.hh"
+#include "kernels/source_sampling.hh"
+#include "kernels/spectrum_sampler.hh"
+#include "kernels/tallies.hh"
+
+namespace bd {
+
+// Primary energy: monoenergetic when mono_MeV > 0, else the beta spectrum.
+struct PrimaryEnergy {
+  float mono_MeV = 0;
+  SpectrumSamplerData spectrum;
+  BD_FUNCTION float sample(PhiloxEngine& rng) const {
+    return mono_MeV > 0.0f ? mono_MeV : static_cast<float>(spectrum_inverse_cdf(spectrum, rng.uniform_double()));
+  }
+};
+
+// Voxel phantom, voxel tally, decays from a voxel alias table.
+using VoxelDecayHistory = DecayHistory<VoxelGeometry, VoxelTally, VoxelSourceSampler, PrimaryEnergy>;
+// Infinite homogeneous medium, spherical shells, decays at points (the origin for kernels).
+using PointDecayHistory = DecayHistory<InfiniteMedium, ShellTally, PointSourceSampler, PrimaryEnergy>;
+
+// Run histories [begin, end) of `f` on `device` (threads: CPU only, 0 = OpenMP default).
+// For Device::cuda every span in `f` must point to device memory; returns after completion.
+void launch_histories(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end,
+                      Device device, int threads);
+void launch_histories(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end,
+                      Device device, int threads);
+
+namespace detail {
+// kernels/transport.cu (throw when CUDA is not compiled).
+void launch_histories_cuda(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end);
+void launch_histories_cuda(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end);
+}  // namespace detail
+
+}  // namespace bd

@@ -1,0 +1,254 @@
+// Dose point kernels and voxel S-values with the transport engine (point_kernels.hh).
+#include "betadose/point_kernels.hh"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
+
+#include "betadose/electron_tables.hh"
+#include "betadose/errors.hh"
+#include "betadose/materials.hh"
+#include "betadose/transport_physics.hh"
+#include "src/transport/batch_runner.hh"
+#include "src/transport/emission.hh"
+
+namespace bd {
+namespace {
+
+constexpr double kJoulePerMeV = 1.602176634e-13;  // CODATA 2018 (exact)
+
+EnergyBalance balance_per_decay(const detail::BatchTotals& t, double scale) {
+  EnergyBalance b;
+  const double n = static_cast<double>(t.histories);
+  b.emitted_MeV = t.balance[kEmitted] / n * scale;
+  b.deposited_MeV = (t.balance[kDepositedScored] + t.balance[kDepositedUnscored]) / n * scale;
+  b.escaped_electron_MeV = t.balance[kEscapedElectron] / n * scale;
+  b.escaped_photon_MeV = t.balance[kEscapedPhoton] / n * scale;
+  b.below_cutoff_MeV = t.balance[kBelowCutoff] / n * scale;
+  return b;
+}
+
+detail::BatchControl control_from(const KernelRunOptions& o) {
+  detail::BatchControl c;
+  c.histories = o.histories;
+  c.batches = o.batches;
+  c.device = o.device;
+  c.threads = o.threads;
+  c.progress = o.progress;
+  return c;
+}
+
+}  // namespace
+
+DpkResult run_dpk(const EmissionSpec& emission, const std::string& material_name, double shell_mm,
+                  double rmax_mm, const KernelRunOptions& options, double density_override) {
+  BD_VALIDATE(shell_mm > 0 && std::isfinite(shell_mm), "--shell-mm " << shell_mm << " must be positive");
+  BD_VALIDATE(rmax_mm > shell_mm && std::isfinite(rmax_mm),
+              "--rmax-mm " << rmax_mm << " must exceed --shell-mm " << shell_mm);
+  const double nshells_real = rmax_mm / shell_mm;
+  const auto nshells = static_cast<std::size_t>(std::llround(nshells_real));
+  BD_VALIDATE(std::abs(nshells_real - nshells) < 1e-6 * nshells_real,
+              "--rmax-mm " << rmax_mm << " must be a whole number of shells of --shell-mm " << shell_mm);
+  BD_VALIDATE(nshells <= 1000000, "--rmax-mm/--shell-mm gives " << nshells << " shells (at most 1e6)");
+  const auto materials = load_materials();
+  const Material material = find_material(materials, material_name);
+  const double rho = density_override > 0 ? density_override : material.density_g_cm3;
+  if (options.device == Device::cuda) require_device(options.device);
+
+  ElectronTableOptions tables = options.tables;
+  TransportParams params = options.params;
+  if (options.match_cuts) match_cuts_to_resolution(shell_mm * 0.1 * rho, tables, params);
+  TransportPhysics physics = build_transport_physics({material}, params, tables);
+  detail::EmissionData em = detail::make_emission(emission);
+  MirroredArray<float> majorant(physics.photon_majorant({rho}));
+  MirroredArray<Vec3f> origin(std::vector<Vec3f>{Vec3f{0.0f, 0.0f, 0.0f}});
+  const bool gpu = options.device == Device::cuda;
+  if (gpu) {
+    physics.mirror_to_device();
+    em.mirror_to_device();
+    majorant.mirror_to_device();
+    origin.mirror_to_device();
+  }
+
+  const double shell_cm = shell_mm * 0.1;
+  auto make = [&](Span<unsigned long long> tally, Span<unsigned long long> balance) {
+    PointDecayHistory f;
+    f.tables = physics.view(gpu ? majorant.device_view() : majorant.host_view(), gpu);
+    f.params = physics.params;
+    f.geometry.density_g_cm3 = static_cast<float>(rho);
+    f.geometry.world_radius_cm = static_cast<float>(rmax_mm * 0.1 + 2.0);
+    f.tally.energy = tally;
+    f.tally.inv_dr_cm = static_cast<float>(1.0 / shell_cm);
+    f.position.position_cm = gpu ? origin.device_view() : origin.host_view();
+    f.energy = em.primary(gpu);
+    f.balance = balance;
+    f.seed = options.seed;
+    return f;
+  };
+  const auto t = detail::run_batches<PointDecayHistory>(make, nshells, nshells, nullptr, control_from(options));
+
+  DpkResult r;
+  r.material = material.name;
+  r.density_g_cm3 = rho;
+  r.emission = emission;
+  r.histories = t.histories;
+  r.wall_time_s = t.wall_s;
+  const double scale = em.betas_per_decay;
+  r.emitted_per_decay_MeV = t.balance[kEmitted] / t.histories * scale;
+  r.balance_per_decay = balance_per_decay(t, scale);
+  r.steps_per_decay = t.balance[kCountElectronSteps] / t.histories;
+  const double emitted = t.balance[kEmitted];
+  r.deposited_fraction = t.balance[kDepositedScored] / emitted;
+  r.beyond_rmax_fraction = t.balance[kDepositedUnscored] / emitted;
+  r.escaped_fraction = (t.balance[kEscapedPhoton] + t.balance[kEscapedElectron]) / emitted;
+  double cum = 0;
+  for (std::size_t i = 0; i < nshells; ++i) {
+    DpkShell s;
+    s.r_inner_mm = i * shell_mm;
+    s.r_outer_mm = (i + 1) * shell_mm;
+    s.r_mid_mm = 0.5 * (s.r_inner_mm + s.r_outer_mm);
+    s.energy_per_decay_MeV = t.mean_per_decay(i) * scale;
+    const double ri = s.r_inner_mm * 0.1, ro = s.r_outer_mm * 0.1;
+    const double mass_kg = 4.0 / 3.0 * M_PI * (ro * ro * ro - ri * ri * ri) * rho * 1e-3;
+    s.dose_per_decay_Gy = s.energy_per_decay_MeV * kJoulePerMeV / mass_kg;
+    s.rel_uncertainty = t.rel_uncertainty(i);
+    const double frac = t.sum_MeV[i] / emitted;
+    if (r.x90_mm < 0 && cum + frac >= 0.9 && frac > 0) r.x90_mm = s.r_inner_mm + (0.9 - cum) / frac * shell_mm;
+    cum += frac;
+    r.shells.push_back(s);
+  }
+  if (emission.electron_MeV > 0) {
+    const ElectronTables et = build_electron_tables(material);
+    r.csda_range_mm = et.interpolate(et.csda_range_g_cm2, emission.electron_MeV) / rho * 10.0;
+  }
+  return r;
+}
+
+double VsvResult::s_value(int i, int j, int k) const {
+  int a[3] = {std::abs(i), std::abs(j), std::abs(k)};
+  std::sort(a, a + 3, [](int x, int y) { return x > y; });
+  if (a[0] > half_width) return -1;
+  for (const auto& e : entries)
+    if (e.i == a[0] && e.j == a[1] && e.k == a[2]) return e.s_mGy_per_MBq_s;
+  return -1;
+}
+
+VsvResult run_vsv(const EmissionSpec& emission, const std::string& material_name, double voxel_mm,
+                  int half_width, const KernelRunOptions& options) {
+  BD_VALIDATE(voxel_mm > 0 && std::isfinite(voxel_mm), "--voxel-mm " << voxel_mm << " must be positive");
+  BD_VALIDATE(half_width >= 0 && half_width <= 100, "--half-width " << half_width << " must be in [0, 100]");
+  const auto materials = load_materials();
+  const Material material = find_material(materials, material_name);
+  const double rho = material.density_g_cm3;
+  if (options.device == Device::cuda) require_device(options.device);
+
+  // Geometry: (2(H+2)+1)³ voxels; offsets up to H are reported.
+  const int margin = 2;
+  const int h = half_width + margin;
+  const int n = 2 * h + 1;
+  const std::size_t nvox = static_cast<std::size_t>(n) * n * n;
+  ElectronTableOptions tables = options.tables;
+  TransportParams params = options.params;
+  if (options.match_cuts) match_cuts_to_resolution(voxel_mm * 0.1 * rho, tables, params);
+  TransportPhysics physics = build_transport_physics({material}, params, tables);
+  detail::EmissionData em = detail::make_emission(emission);
+  MirroredArray<float> majorant(physics.photon_majorant({rho}));
+  MirroredArray<std::uint8_t> mat_ids(std::vector<std::uint8_t>(nvox, 0));
+  MirroredArray<float> dens(std::vector<float>(nvox, static_cast<float>(rho)));
+  const std::uint32_t centre = static_cast<std::uint32_t>(h + n * (h + n * h));
+  MirroredArray<float> prob(std::vector<float>{1.0f});
+  MirroredArray<std::uint32_t> alias(std::vector<std::uint32_t>{0u});
+  MirroredArray<std::uint32_t> active(std::vector<std::uint32_t>{centre});
+  const bool gpu = options.device == Device::cuda;
+  if (gpu) {
+    physics.mirror_to_device();
+    em.mirror_to_device();
+    majorant.mirror_to_device();
+    mat_ids.mirror_to_device();
+    dens.mirror_to_device();
+    prob.mirror_to_device();
+    alias.mirror_to_device();
+    active.mirror_to_device();
+  }
+  const float d_cm = static_cast<float>(voxel_mm * 0.1);
+  auto make = [&](Span<unsigned long long> tally, Span<unsigned long long> balance) {
+    VoxelDecayHistory f;
+    f.tables = physics.view(gpu ? majorant.device_view() : majorant.host_view(), gpu);
+    f.params = physics.params;
+    f.geometry.nx = f.geometry.ny = f.geometry.nz = n;
+    f.geometry.dx_cm = f.geometry.dy_cm = f.geometry.dz_cm = d_cm;
+    f.geometry.material = gpu ? mat_ids.device_view() : mat_ids.host_view();
+    f.geometry.density_g_cm3 = gpu ? dens.device_view() : dens.host_view();
+    f.tally.energy = tally;
+    f.tally.nx = f.tally.ny = f.tally.nz = n;
+    f.position.table.probability = gpu ? prob.device_view() : prob.host_view();
+    f.position.table.alias = gpu ? alias.device_view() : alias.host_view();
+    f.position.voxel_index = gpu ? active.device_view() : active.host_view();
+    f.position.nx = f.position.ny = n;
+    f.position.dx_cm = f.position.dy_cm = f.position.dz_cm = d_cm;
+    f.energy = em.primary(gpu);
+    f.balance = balance;
+    f.seed = options.seed;
+    return f;
+  };
+
+  // Symmetry folding: offsets sorted |i| >= |j| >= |k|.
+  const int H = half_width;
+  std::vector<std::array<int, 3>> keys;
+  for (int i = 0; i <= H; ++i)
+    for (int j = 0; j <= i; ++j)
+      for (int k = 0; k <= j; ++k) keys.push_back({i, j, k});
+  auto key_index = [&](int i, int j, int k) {
+    // Position of (i, j, k) in the i-major enumeration above.
+    const int before_i = i * (i + 1) * (i + 2) / 6;
+    const int before_j = j * (j + 1) / 2;
+    return before_i + before_j + k;
+  };
+  std::vector<long long> map(nvox, -1);
+  std::vector<double> multiplicity(keys.size(), 0.0);
+  for (int z = 0; z < n; ++z)
+    for (int y = 0; y < n; ++y)
+      for (int x = 0; x < n; ++x) {
+        int a[3] = {std::abs(x - h), std::abs(y - h), std::abs(z - h)};
+        std::sort(a, a + 3, [](int p, int q) { return p > q; });
+        if (a[0] > H) continue;
+        const int idx = key_index(a[0], a[1], a[2]);
+        map[static_cast<std::size_t>(x + n * (y + n * z))] = idx;
+        multiplicity[static_cast<std::size_t>(idx)] += 1.0;
+      }
+  auto fold = [&](const std::vector<double>& raw, std::vector<double>& out) {
+    for (std::size_t v = 0; v < raw.size(); ++v)
+      if (map[v] >= 0) out[static_cast<std::size_t>(map[v])] += raw[v];
+  };
+  const auto t = detail::run_batches<VoxelDecayHistory>(make, nvox, keys.size(), fold, control_from(options));
+
+  VsvResult r;
+  r.material = material.name;
+  r.voxel_mm = voxel_mm;
+  r.density_g_cm3 = rho;
+  r.half_width = H;
+  r.emission = emission;
+  r.histories = t.histories;
+  r.wall_time_s = t.wall_s;
+  const double scale = em.betas_per_decay;
+  r.emitted_per_decay_MeV = t.balance[kEmitted] / t.histories * scale;
+  r.balance_per_decay = balance_per_decay(t, scale);
+  r.steps_per_decay = t.balance[kCountElectronSteps] / t.histories;
+  const double mass_kg = rho * std::pow(voxel_mm * 0.1, 3) * 1e-3;
+  for (std::size_t q = 0; q < keys.size(); ++q) {
+    VsvEntry e;
+    e.i = keys[q][0];
+    e.j = keys[q][1];
+    e.k = keys[q][2];
+    const double e_voxel = t.mean_per_decay(q) / multiplicity[q];  // per simulated primary
+    // Gy per decay = Gy/(Bq s); mGy/(MBq s) = 1e9 Gy/(Bq s).
+    e.s_mGy_per_MBq_s = e_voxel * scale * kJoulePerMeV / mass_kg * 1e9;
+    e.energy_fraction = e_voxel / (t.balance[kEmitted] / t.histories);
+    e.rel_uncertainty = t.rel_uncertainty(q);
+    r.entries.push_back(e);
+  }
+  return r;
+}
+
+}  // namespace bd
