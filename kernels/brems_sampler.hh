@@ -46,7 +46,7 @@ struct BremsEnergySampler {
       if (j > data.n_kappa - 2) j = data.n_kappa - 2;
       const float w = s - static_cast<float>(j);
       const float c = chi[j] + w * (chi[j + 1] - chi[j]);
-      if (rng.uniform() * 1.0f <= c) break;
+      if (rng.uniform() <= c) break;
     }
     const float k = data.wcr_MeV * expf(x * ln_ratio);
     return k < energy_MeV ? k : energy_MeV;

@@ -18,8 +18,8 @@ namespace bd {
 // k dσ/dk per atom of atomic number Z [cm²] (photon energy k, kinetic energy T; MeV).
 double brems_k_dsigma_dk_cm2(int Z, double T_MeV, double k_MeV);
 
-// Radiative energy-loss cross section ∫_{k_lo}^{k_hi} k dσ/dk dk/k ... i.e. the energy
-// radiated per atom: ∫ k (dσ/dk) dk over [k_lo, k_hi] ⊂ (0, T]  [MeV cm²].
+// Radiative energy-loss cross section per atom, ∫ k (dσ/dk) dk over [k_lo, k_hi] ⊂ (0, T]
+// [MeV cm²] (k_lo = 0 allowed: the integrand vanishes like k ln k).
 double brems_energy_loss_cm2_MeV(int Z, double T_MeV, double k_lo_MeV, double k_hi_MeV);
 
 // Number cross section ∫ dσ/dk dk over [k_lo, k_hi], k_lo > 0  [cm²].
