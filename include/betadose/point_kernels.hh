@@ -87,9 +87,9 @@ struct VsvResult {
 };
 
 // Source uniformly filling the central voxel of a cube of (2·half_width+1)³ voxels of
-// `voxel_mm` (plus a margin of 2 voxels for backscatter) of `material` at nominal density.
-// S values are averaged over the 48 symmetric voxels of each offset.
+// `voxel_mm` (plus a margin of 2 voxels for backscatter) of `material` at its nominal density
+// (or `density_g_cm3` > 0). S values are averaged over the 48 symmetric voxels of each offset.
 VsvResult run_vsv(const EmissionSpec& emission, const std::string& material, double voxel_mm,
-                  int half_width, const KernelRunOptions& options);
+                  int half_width, const KernelRunOptions& options, double density_g_cm3 = 0);
 
 }  // namespace bd

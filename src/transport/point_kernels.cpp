@@ -135,12 +135,12 @@ double VsvResult::s_value(int i, int j, int k) const {
 }
 
 VsvResult run_vsv(const EmissionSpec& emission, const std::string& material_name, double voxel_mm,
-                  int half_width, const KernelRunOptions& options) {
+                  int half_width, const KernelRunOptions& options, double density_override) {
   BD_VALIDATE(voxel_mm > 0 && std::isfinite(voxel_mm), "--voxel-mm " << voxel_mm << " must be positive");
   BD_VALIDATE(half_width >= 0 && half_width <= 100, "--half-width " << half_width << " must be in [0, 100]");
   const auto materials = load_materials();
   const Material material = find_material(materials, material_name);
-  const double rho = material.density_g_cm3;
+  const double rho = density_override > 0 ? density_override : material.density_g_cm3;
   if (options.device == Device::cuda) require_device(options.device);
 
   // Geometry: (2(H+2)+1)³ voxels; offsets up to H are reported.
