@@ -58,9 +58,17 @@ struct DoseResult {
   double wall_time_s = 0;
   std::string device;
   std::string nuclide;
+  // Work counters (benchmarks, GPU.md "Measuring").
+  double electron_steps_per_decay = 0;
+  double photon_steps_per_decay = 0;
+  double tally_flushes_per_decay = 0;   // integer atomics into the dose tally per decay
 };
 
-// Voxel activity in a voxel phantom; scoring grid = phantom grid.
+// Voxel activity in a voxel phantom; scoring grid = phantom grid. The axes are transported in
+// index space (spacing only), so any orthonormal direction matrix gives the same dose. With a
+// target uncertainty, `histories` is the upper bound and batches of histories/batches decays
+// run until the mean relative uncertainty over the mask (or the voxels above 50 % of the
+// maximum) reaches the target.
 DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source,
                                const TransportOptions& options);
 
