@@ -1,12 +1,15 @@
-// `betadose info`: what this build can do on this machine.
+// `betadose info`: what this build can do on this machine, and the physics data it finds.
 #include <CLI/CLI.hpp>
 #include <omp.h>
 
+#include <cstdio>
 #include <iostream>
 
 #include "betadose/cli_commands.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/device.hh"
+#include "betadose/materials.hh"
+#include "betadose/nuclide.hh"
 
 namespace bd::cli {
 
@@ -18,6 +21,29 @@ void add_info_command(CLI::App& app) {
               << "GPUs:           " << cuda_device_summary() << "\n"
               << "OpenMP threads: " << omp_get_max_threads() << "\n"
               << "data directory: " << materials_dir() << "\n";
+
+    const auto materials = load_materials();
+    std::cout << "\nmaterials (" << materials.size() << "):\n";
+    std::printf("  %-28s %13s %8s  %s\n", "name", "density g/cm3", "I eV", "source");
+    for (const auto& m : materials) {
+      std::printf("  %-28s %13.6g %8.3f  %s\n", m.name.c_str(), m.density_g_cm3, m.I_eV,
+                  m.source.c_str());
+    }
+    std::fflush(stdout);
+
+    const auto names = available_nuclides();
+    std::cout << "\nnuclides (" << names.size() << "):\n";
+    for (const auto& name : names) {
+      const Nuclide nu = load_nuclide(name);
+      std::printf(
+          "  %-8s T1/2 %.6g h, beta endpoint %.4f MeV, mean beta %.5f MeV (sampled spectrum; "
+          "listed %.5f), electrons %.5f MeV/decay = %.2f J/GBq to complete decay\n"
+          "           source: %s\n",
+          nu.name.c_str(), nu.half_life_s / 3600.0, nu.endpoint_MeV, nu.mean_beta_energy_MeV,
+          nu.listed_mean_beta_energy_MeV, nu.electron_energy_per_decay_MeV,
+          nu.electron_energy_to_complete_decay_J_per_GBq(), nu.source.c_str());
+    }
+    std::fflush(stdout);
   });
 }
 
