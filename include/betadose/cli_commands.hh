@@ -10,6 +10,7 @@ namespace bd::cli {
 
 void add_info_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
+void add_validate_command(CLI::App& app);
 void add_analyze_command(CLI::App& app);
 void add_mc_command(CLI::App& app);
 

@@ -1,0 +1,147 @@
+// Runs validation cases and writes report.md, results.json and plots.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "betadose/errors.hh"
+#include "betadose/validation.hh"
+
+namespace bd {
+
+namespace {
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  std::ostringstream os;
+  os << std::setprecision(10) << v;
+  return os.str();
+}
+
+// Writes `text` to `path` atomically (temp file + rename).
+void write_text_atomic(const std::filesystem::path& path, const std::string& text) {
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    BD_VALIDATE(out, path.string() << ": cannot write (is the directory writable?)");
+    out << text;
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+std::string format_percent(double v) {
+  std::ostringstream os;
+  os << std::showpos << std::fixed << std::setprecision(2) << 100.0 * v << " %";
+  return os.str();
+}
+
+}  // namespace
+
+std::string default_validation_reference_dir() {
+  const char* env = std::getenv("BETADOSE_VALIDATION_DIR");
+  if (env && *env) return env;
+  return (std::filesystem::path(BETADOSE_SOURCE_TREE) / "validation" / "references").string();
+}
+
+bool within_band(double d, double sigma, double lo, double hi) {
+  return d + 3 * sigma >= lo && d - 3 * sigma <= hi;
+}
+
+std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const std::string& only) {
+  namespace fs = std::filesystem;
+  BD_VALIDATE(!ctx.out_dir.empty(), "--out: an output directory is required");
+  fs::create_directories(ctx.out_dir);
+  const auto cases = validation_cases();
+  std::vector<ValidationResult> results;
+  bool found = only.empty();
+  std::ostringstream names;
+  for (const auto& c : cases) {
+    names << " " << c.name;
+    if (!only.empty() && c.name != only) continue;
+    if (only.empty() && ctx.quick && !c.quick) continue;
+    found = true;
+    if (ctx.log) ctx.log("case " + c.name + ": " + c.description);
+    auto r = c.run(ctx);
+    for (const auto& x : r)
+      if (ctx.log)
+        ctx.log(std::string(x.passed ? "  pass " : "  FAIL ") + x.name + ": " + format_percent(x.difference) +
+                " (tolerance " + x.tolerance + ")");
+    results.insert(results.end(), r.begin(), r.end());
+  }
+  BD_VALIDATE(found, "--case: unknown case '" << only << "'; known cases:" << names.str());
+
+  std::ostringstream md, js;
+  int failed = 0;
+  for (const auto& r : results) failed += r.passed ? 0 : 1;
+  md << "# betadose validation report\n\n"
+     << "Mode: " << (only.empty() ? (ctx.quick ? "quick subset" : "full suite") : "case " + only)
+     << "; device " << to_string(ctx.device) << "; seed " << ctx.seed << "; betadose "
+     << BETADOSE_VERSION << ".\n\n"
+     << "Difference = (betadose − reference)/reference; σ = 1 standard deviation of the Monte "
+        "Carlo value from independent runs; a case passes when value ± 3σ overlaps the "
+        "tolerance band.\n\n"
+     << "| case | reference | reference value | betadose | σ (rel.) | difference | tolerance | pass |\n"
+     << "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
+  js << "[\n";
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    const double rel_sigma = r.reference_value != 0 ? r.sigma / std::abs(r.reference_value) : 0;
+    md << "| " << r.name << " | " << r.reference << " | " << std::setprecision(6) << r.reference_value
+       << " | " << r.value << " | " << std::fixed << std::setprecision(3) << 100 * rel_sigma
+       << " % | " << format_percent(r.difference) << std::defaultfloat << " | " << r.tolerance
+       << " | " << (r.passed ? "yes" : "**NO**") << " |\n";
+    js << "  {\"name\": \"" << json_escape(r.name) << "\", \"reference\": \"" << json_escape(r.reference)
+       << "\", \"reference_value\": " << json_number(r.reference_value)
+       << ", \"value\": " << json_number(r.value) << ", \"sigma\": " << json_number(r.sigma)
+       << ", \"difference\": " << json_number(r.difference) << ", \"tolerance\": \""
+       << json_escape(r.tolerance) << "\", \"passed\": " << (r.passed ? "true" : "false")
+       << ", \"notes\": \"" << json_escape(r.notes) << "\"}" << (i + 1 < results.size() ? "," : "")
+       << "\n";
+  }
+  js << "]\n";
+  md << "\n" << results.size() - failed << " passed, " << failed << " failed.\n";
+  bool any_notes = false;
+  for (const auto& r : results) {
+    if (r.notes.empty()) continue;
+    if (!any_notes) md << "\n## Notes\n\n";
+    any_notes = true;
+    md << "- **" << r.name << "**: " << r.notes << "\n";
+  }
+  // Plots are drawn from the CSV files the cases wrote (tools/plot_validation.py).
+  const fs::path script = fs::path(BETADOSE_SOURCE_TREE) / "tools" / "plot_validation.py";
+  if (fs::exists(script) && fs::exists("/usr/bin/python3")) {
+    const std::string cmd = "/usr/bin/python3 '" + script.string() + "' '" + ctx.out_dir + "' > '" +
+                            ctx.out_dir + "/plots.log' 2>&1";
+    if (std::system(cmd.c_str()) == 0) {
+      std::vector<fs::path> pngs;
+      for (const auto& entry : fs::directory_iterator(ctx.out_dir))
+        if (entry.path().extension() == ".png") pngs.push_back(entry.path());
+      std::sort(pngs.begin(), pngs.end());
+      if (!pngs.empty()) md << "\n## Plots\n\n";
+      for (const auto& png : pngs) md << "![" << png.stem().string() << "](" << png.filename().string() << ")\n\n";
+    } else {
+      md << "\n(Plots not drawn: see plots.log; needs Debian python3-matplotlib.)\n";
+    }
+  }
+  write_text_atomic(fs::path(ctx.out_dir) / "report.md", md.str());
+  write_text_atomic(fs::path(ctx.out_dir) / "results.json", js.str());
+  return results;
+}
+
+}  // namespace bd
