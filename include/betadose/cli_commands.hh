@@ -13,5 +13,7 @@ void add_plan_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 void add_analyze_command(CLI::App& app);
 void add_mc_command(CLI::App& app);
+void add_kernel_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 
 }  // namespace bd::cli

@@ -126,12 +126,19 @@ std::vector<double> convolve_decays(const Grid& grid, const std::vector<double>&
     fftw_destroy_plan(plan_back);
   }
   std::vector<double> out(nvox);
+  double max_e = 0;
   for (std::size_t z = 0; z < nz; ++z)
     for (std::size_t y = 0; y < ny; ++y)
       for (std::size_t x = 0; x < nx; ++x) {
-        // round-off of the FFT can give tiny negatives where the true value is 0
-        out[grid.linear_index(x, y, z)] = std::max(0.0, a.get()[x + px * (y + py * z)]);
+        const double e = a.get()[x + px * (y + py * z)];
+        out[grid.linear_index(x, y, z)] = e;
+        max_e = std::max(max_e, e);
       }
+  // The FFT's round-off (~1e-16 x log N of the largest value) leaves tiny values, of either
+  // sign, where the exact convolution is 0: values below 1e-12 of the maximum are set to 0.
+  const double floor_e = 1e-12 * max_e;
+  for (double& e : out)
+    if (e < floor_e) e = 0.0;
   return out;
 }
 
