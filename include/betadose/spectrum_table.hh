@@ -10,8 +10,10 @@
 // (+0.14 % vs the ICRP-107 0.93290 MeV); the monotone cubic gives 0.93276 MeV (-0.016 %).
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
+#include "betadose/device.hh"
 #include "kernels/spectrum_sampler.hh"
 
 namespace bd {
@@ -40,5 +42,17 @@ std::vector<double> pchip_interpolate(const std::vector<double>& x, const std::v
 SpectrumTable build_spectrum_table(const std::vector<double>& energy_MeV,
                                    const std::vector<double>& n_per_MeV, int subdivisions = 16);
 SpectrumTable build_spectrum_table(const Nuclide& nuclide, int subdivisions = 16);
+
+// Diagnostic: energy sampled by history h = 0..histories-1 from stream (seed, h), on the CPU
+// (threads <= 0: OpenMP default) or the GPU (kernels/spectrum_sampling.{cpp,cu}). Used to
+// prove that both backends sample identically.
+std::vector<float> sample_spectrum(const SpectrumTable& table, std::uint64_t seed,
+                                   std::uint64_t histories, Device device, int threads = 0);
+
+namespace detail {
+// kernels/spectrum_sampling.cu (throws when CUDA is not compiled).
+std::vector<float> sample_spectrum_cuda(const SpectrumTable& table, std::uint64_t seed,
+                                        std::uint64_t histories);
+}  // namespace detail
 
 }  // namespace bd
