@@ -195,15 +195,20 @@ def ct_materials():
         elements = [(s, float(v) / 100.0) for s, v in zip(syms, r[1:-1])]
         rho = density_at(0.5 * (lo + hi))
         total = sum(w for _, w in elements)
+        # Air is a gas: the condensed-phase Bragg rule would give 88.0 eV; use ESTAR's dry-air
+        # value (the bin's composition is dry air).
+        I_eV = 85.7 if orig == "Air" else "bragg"
         write_material(
-            os.path.join(OUT, "ct", f"{name}.material"), name, rho, "bragg",
+            os.path.join(OUT, "ct", f"{name}.material"), name, rho, I_eV,
             f"Schneider, Bortfeld, Schlegel, Phys Med Biol 45:459 (2000) bin '{orig}' "
             f"(HU {r[0]}..), as shipped with OpenGATE Schneider2000MaterialsTable.txt (d37427e), "
             f"via shared/reference/hu_materials_schneider2000.csv",
             elements,
             [f"CT bin [{lo:g}, {hi:g}) HU. Nominal density = calibration curve at the bin centre",
              f"({0.5 * (lo + hi):g} HU); voxel densities come from the HU -> density curve.",
-             f"Mass % in the table sum to {100 * total:.4g} %; renormalised on load."])
+             f"Mass % in the table sum to {100 * total:.4g} %; renormalised on load."]
+            + (["I = 85.7 eV: NIST ESTAR dry air (gas phase), not the condensed-phase Bragg rule."]
+               if orig == "Air" else []))
         bins.append((lo, hi, name))
 
     with open(os.path.join(OUT, "calibration", "schneider2000_materials.csv"), "w") as f:
