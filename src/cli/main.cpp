@@ -12,10 +12,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_config("--config", "", "Read options from a TOML file (same names as the options)");
   bd::cli::add_info_command(app);
+  bd::cli::add_dpk_command(app);
+  bd::cli::add_vsv_command(app);
   bd::cli::add_plan_command(app);
-  bd::cli::add_kernel_command(app);
-  bd::cli::add_compare_command(app);
-  bd::cli::add_validate_command(app);
   bd::cli::add_analyze_command(app);
   try {
     app.parse(argc, argv);
