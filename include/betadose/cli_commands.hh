@@ -12,7 +12,10 @@ void add_info_command(CLI::App& app);
 void add_dpk_command(CLI::App& app);
 void add_vsv_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
+void add_validate_command(CLI::App& app);
 void add_analyze_command(CLI::App& app);
 void add_mc_command(CLI::App& app);
+void add_kernel_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 
 }  // namespace bd::cli

@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   bd::cli::add_dpk_command(app);
   bd::cli::add_vsv_command(app);
   bd::cli::add_plan_command(app);
+  bd::cli::add_kernel_command(app);
+  bd::cli::add_compare_command(app);
+  bd::cli::add_validate_command(app);
   bd::cli::add_analyze_command(app);
   try {
     app.parse(argc, argv);
