@@ -19,7 +19,8 @@
 //    (1−τ)·s; the angular model is step-size independent by construction (exact moments);
 //  - the step's energy loss is scored at a uniformly sampled point along the step (unbiased
 //    for a loss uniform along the step);
-//  - electrons below eabs_electron deposit their residual energy where they stop.
+//  - electrons below eabs_electron deposit their residual energy where they stop; with range
+//    rejection, so do electrons that cannot leave their scoring voxel (DPM/EGS practice).
 // Photons: Woodcock (delta) tracking with the majorant μ_max(E) of the run's materials and
 // densities; photoelectric (photo-electron with the full photon energy, along the photon
 // direction; binding energy neglected), Compton (Klein–Nishina; recoil electron tracked or
@@ -52,7 +53,7 @@ struct MonoEnergy {
 // Per-history accumulators (registers), flushed once at the end of the history.
 struct HistoryCounters {
   unsigned long long emitted = 0, scored = 0, unscored = 0, escaped_e = 0, escaped_ph = 0,
-                     below_cutoff = 0, overflow = 0, steps_e = 0, steps_ph = 0, hard = 0,
+                     below_cutoff = 0, overflow = 0, range_rejected = 0, steps_e = 0, steps_ph = 0, hard = 0,
                      tracks_e = 0, tracks_ph = 0, flushes = 0;
 };
 
@@ -126,6 +127,7 @@ struct DecayHistory {
     add_counter(kEscapedPhoton, c.escaped_ph);
     add_counter(kBelowCutoff, c.below_cutoff);
     add_counter(kStackOverflow, c.overflow);
+    add_counter(kRangeRejected, c.range_rejected);
     add_counter(kCountDecays, 1);
     add_counter(kCountElectronSteps, c.steps_e);
     add_counter(kCountPhotonSteps, c.steps_ph);
@@ -175,11 +177,19 @@ struct DecayHistory {
         c.below_cutoff += to_tally_units(p.energy_MeV);
         return;
       }
-      ++c.steps_e;
       const float E = p.energy_MeV;
       const int mat = geometry.material_at(p);
       const ElectronDataView& ed = tables.electron;
       const GridPoint g0 = ed.locate(E);
+      // Range rejection: an electron whose CSDA range is shorter than the distance to its
+      // scoring cell's boundary deposits there (its δ-rays have shorter ranges; its
+      // bremsstrahlung, < 0.4 % of the energy below 1 MeV in tissue, is kept local).
+      if (params.range_rejection && ed.value(mat, kCsdaRange, g0) < geometry.safety_mass(p)) {
+        pending.add(tally, geometry.site(p), E, c);
+        c.range_rejected += to_tally_units(E);
+        return;
+      }
+      ++c.steps_e;
       const float s_soft0 = ed.value(mat, kSoftStopping, g0);
       // Step limits (mass thickness [g/cm²]).
       const float s_eloss = f * E / s_soft0;

@@ -4,6 +4,7 @@
 //   move_mass(p, mass, mark)  -> DPM-style electron move by a *mass thickness* [g/cm²]
 //   move_distance(p, d)       -> straight photon flight of d [cm]; false when it left
 //   site(p)                   -> where a deposit at the particle's position is scored
+//   safety_mass(p)            -> mass thickness to the scoring cell's boundary (0: unknown)
 //
 // VoxelGeometry: regular grid with identity direction, coordinates [cm] from the lower corner
 // of voxel (0,0,0) (voxel i spans [i·dx, (i+1)·dx)). An electron step is set in mass
@@ -66,6 +67,15 @@ struct VoxelGeometry {
     p.pos_cm.y += d_cm * p.dir.y;
     p.pos_cm.z += d_cm * p.dir.z;
     return locate(p);
+  }
+
+  // Mass thickness [g/cm²] from the particle to the nearest face of its voxel: no path
+  // shorter than this leaves the voxel (range rejection).
+  BD_FUNCTION float safety_mass(const Particle& p) const {
+    const float sx = fminf(p.pos_cm.x - p.ix * dx_cm, (p.ix + 1) * dx_cm - p.pos_cm.x);
+    const float sy = fminf(p.pos_cm.y - p.iy * dy_cm, (p.iy + 1) * dy_cm - p.pos_cm.y);
+    const float sz = fminf(p.pos_cm.z - p.iz * dz_cm, (p.iz + 1) * dz_cm - p.pos_cm.z);
+    return fmaxf(0.0f, fminf(sx, fminf(sy, sz))) * density_g_cm3[voxel(p.ix, p.iy, p.iz)];
   }
 
   // Electron move by `mass` [g/cm²] along p.dir. `mark` (mass coordinate from the start of this
@@ -171,6 +181,9 @@ struct InfiniteMedium {
   BD_FUNCTION int material_at(const Particle&) const { return 0; }
   BD_FUNCTION float density_at(const Particle&) const { return density_g_cm3; }
   BD_FUNCTION Site site(const Particle& p) const { return Site{p.pos_cm, 0, 0, 0}; }
+
+  // Shell tallies resolve positions inside the medium: never range-reject.
+  BD_FUNCTION float safety_mass(const Particle&) const { return 0.0f; }
 
   BD_FUNCTION bool move_distance(Particle& p, float d_cm) const {
     p.pos_cm.x += d_cm * p.dir.x;

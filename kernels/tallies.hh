@@ -68,6 +68,7 @@ enum BalanceIndex : int {
   kEscapedPhoton,
   kBelowCutoff,          // part of the deposits: residual energy of stopped particles
   kStackOverflow,        // part of the deposits: secondaries deposited because the stack was full
+  kRangeRejected,        // part of the deposits: electrons that could not leave their voxel
   kCountDecays,
   kCountElectronSteps,
   kCountPhotonSteps,

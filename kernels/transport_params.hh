@@ -14,7 +14,13 @@
 //                                  the kinetic energy by soft (continuous) loss
 //   max_step_lambda1     0.50      and is at most this many first transport mean free paths
 //                                  (keeps the random-hinge MS angle well inside the MW model)
-//   straggling           on        Gaussian (Bohr) straggling of the restricted soft loss
+//   straggling           on        Bohr straggling of the restricted soft loss (exact mean and
+//                                  variance, PENELOPE soft-loss distributions)
+//   range_rejection      on        electrons whose CSDA range is below the distance to their
+//                                  voxel's faces deposit there (voxel tallies only)
+// Production thresholds and the electron absorption energy are matched to the scoring
+// resolution by match_cuts_to_resolution() (transport_physics.hh): W_cc = eabs_electron = the
+// energy whose CSDA range is 2 % of the voxel/shell size, clamped to [5, 50] keV.
 //
 // Units: energies [MeV], lengths [cm], mass thickness [g/cm²].
 #pragma once
@@ -36,6 +42,7 @@ struct TransportParams {
   float max_eloss_fraction = 0.10f;
   float max_step_lambda1 = 0.50f;
   bool straggling = true;
+  bool range_rejection = true;
   // Copied from the electron tables (production thresholds the cross sections assume).
   float wcc_MeV = 0.020f;
   float wcr_MeV = 0.010f;

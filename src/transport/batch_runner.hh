@@ -137,7 +137,7 @@ BatchTotals run_batches(const Make& make, std::size_t tally_bins, std::size_t ou
       t.sum2_MeV2[i] += out[i] * out[i] / static_cast<double>(n);
     }
     for (int k = 0; k < kBalanceSize; ++k) {
-      const bool energy = k <= kStackOverflow;
+      const bool energy = k <= kRangeRejected;
       t.balance[k] += static_cast<double>(balance[k]) * (energy ? kTallyQuantum_MeV : 1.0);
     }
     done += n;

@@ -1,0 +1,154 @@
+// betadose_bench: 90Y decays per second of the transport engine (issue 4 §8, GPU.md).
+//   (a) the 4 mm voxel S-value case in water (source filling the central voxel of 15³ voxels);
+//   (b) a 256×256×128 grid of 2 mm voxels with a CT-like phantom built here: elliptic body of
+//       soft tissue, liver (uniform activity), two lungs at 0.26 g/cm³, a vertebral column and
+//       ribs of cortical bone.
+// CPU with 1 thread and with all threads; `--device cuda` adds the GPU. Prints a markdown
+// table (lines starting with '|') with decays/s, electron steps/decay, photon steps/decay and
+// tally flushes (atomics) per decay. Timing covers the transport batches only (not the table
+// building). Usage: betadose_bench [--device cpu|cuda] [--histories-vsv N] [--histories-ct N]
+//                                  [--skip-ct]
+#include <omp.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "betadose/device.hh"
+#include "betadose/phantom.hh"
+#include "betadose/point_kernels.hh"
+#include "betadose/source.hh"
+#include "betadose/transport.hh"
+
+namespace {
+
+struct CtCase {
+  bd::Phantom phantom;
+  bd::VoxelSource source;
+};
+
+CtCase make_ct_phantom() {
+  CtCase c;
+  bd::Grid g;
+  g.size = {256, 256, 128};
+  g.spacing_mm = {2.0, 2.0, 2.0};
+  auto& p = c.phantom;
+  p.grid = g;
+  p.material_names = {"air", "soft-tissue", "liver", "lung", "cortical-bone"};
+  p.material_id.assign(g.voxel_count(), 0);
+  p.density_g_cm3.assign(g.voxel_count(), 0.0012f);
+  c.source.grid = g;
+  c.source.activity_bq.assign(g.voxel_count(), 0.0);
+  const double cx = 128, cy = 128;
+  for (std::size_t k = 0; k < g.size[2]; ++k)
+    for (std::size_t j = 0; j < g.size[1]; ++j)
+      for (std::size_t i = 0; i < g.size[0]; ++i) {
+        const auto v = g.linear_index(i, j, k);
+        const double x = (i - cx) * 2.0, y = (j - cy) * 2.0, z = k * 2.0;  // mm
+        const double body = (x / 170) * (x / 170) + (y / 120) * (y / 120);
+        if (body > 1.0) continue;
+        int m = 1;
+        float rho = 1.03f;
+        // Lungs: upper half in z, left and right.
+        const double lx = std::abs(x) - 80, ly = y + 10;
+        if (z > 140 && (lx / 55) * (lx / 55) + (ly / 75) * (ly / 75) < 1.0) {
+          m = 3;
+          rho = 0.26f;
+        }
+        // Liver: right side, lower half.
+        const double hx = x + 60, hy = y + 5, hz = z - 90;
+        if ((hx / 90) * (hx / 90) + (hy / 70) * (hy / 70) + (hz / 70) * (hz / 70) < 1.0) {
+          m = 2;
+          rho = 1.06f;
+          c.source.activity_bq[v] = 1.0e5;
+        }
+        // Spine (cylinder behind the centre) and ribs (thin elliptic shell in the upper half).
+        const double sy = y - 70;
+        if (x * x + sy * sy < 18 * 18) {
+          m = 4;
+          rho = 1.85f;
+        }
+        if (z > 120 && body > 0.85 && body < 0.9) {
+          m = 4;
+          rho = 1.85f;
+        }
+        p.material_id[v] = static_cast<std::uint8_t>(m);
+        p.density_g_cm3[v] = rho;
+      }
+  return c;
+}
+
+void row(const char* name, const std::string& device, int threads, std::uint64_t n, double wall,
+         double steps, double photon_steps, double flushes) {
+  std::printf("| %s | %s | %d | %llu | %.2f | %.3g | %.1f | %.3f | %.1f |\n", name, device.c_str(), threads,
+              static_cast<unsigned long long>(n), wall, n / wall, steps, photon_steps, flushes);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string device = "cpu";
+  std::uint64_t n_vsv = 400000, n_ct = 400000;
+  bool skip_ct = false;
+  for (int a = 1; a < argc; ++a) {
+    const std::string s = argv[a];
+    if (s == "--device" && a + 1 < argc) device = argv[++a];
+    else if (s == "--histories-vsv" && a + 1 < argc) n_vsv = std::strtoull(argv[++a], nullptr, 10);
+    else if (s == "--histories-ct" && a + 1 < argc) n_ct = std::strtoull(argv[++a], nullptr, 10);
+    else if (s == "--skip-ct") skip_ct = true;
+    else {
+      std::fprintf(stderr, "usage: betadose_bench [--device cpu|cuda] [--histories-vsv N] [--histories-ct N] [--skip-ct]\n");
+      return 2;
+    }
+  }
+  try {
+    const bd::Device dev = bd::parse_device(device);
+    const int all = omp_get_max_threads();
+    struct Run {
+      bd::Device device;
+      int threads;
+    };
+    std::vector<Run> runs;
+    if (dev == bd::Device::cuda) {
+      runs.push_back({bd::Device::cuda, 0});
+    } else {
+      runs.push_back({bd::Device::cpu, 1});
+      if (all > 1) runs.push_back({bd::Device::cpu, all});
+    }
+    std::printf("| case | device | threads | decays | wall s | decays/s | e- steps/decay | photon steps/decay | tally flushes/decay |\n");
+    std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (const auto& r : runs) {
+      bd::KernelRunOptions opt;
+      opt.histories = r.device == bd::Device::cuda ? n_vsv * 100 : n_vsv;
+      opt.seed = 12345;
+      opt.device = r.device;
+      opt.threads = r.threads;
+      bd::EmissionSpec em;
+      const auto v = bd::run_vsv(em, "water", 4.0, 5, opt);
+      row("(a) 90Y VSV 4 mm water", bd::to_string(r.device), r.device == bd::Device::cuda ? 0 : r.threads,
+          v.histories, v.wall_time_s, v.steps_per_decay, 0.0, 0.0);
+    }
+    if (!skip_ct) {
+      const CtCase ct = make_ct_phantom();
+      for (const auto& r : runs) {
+        bd::TransportOptions opt;
+        opt.histories = r.device == bd::Device::cuda ? n_ct * 100 : n_ct;
+        opt.seed = 12345;
+        opt.device = r.device;
+        opt.threads = r.threads;
+        const auto d = bd::run_voxel_transport(ct.phantom, ct.source, opt);
+        row("(b) 90Y liver, 256x256x128 CT, 2 mm", bd::to_string(r.device),
+            r.device == bd::Device::cuda ? 0 : r.threads, d.histories, d.wall_time_s,
+            d.electron_steps_per_decay, d.photon_steps_per_decay, d.tally_flushes_per_decay);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "betadose_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
