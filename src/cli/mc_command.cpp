@@ -441,6 +441,24 @@ void run_mc(const McArgs& a) {
       rs.source_total > 0 ? rs.outside_total / rs.source_total : 0.0;
   df.extra["target_rel_uncertainty"] = a.target_uncertainty;
 
+  // Mean relative uncertainty over the stopping region (as the engine defines it).
+  const std::vector<std::uint8_t>* unc_region = a.uncertainty_mask.empty() ? nullptr : &rois[a.uncertainty_mask];
+  double mean_unc = NAN;
+  {
+    const double dmax = result.dose_gy.empty() ? 0.0 : *std::max_element(result.dose_gy.begin(), result.dose_gy.end());
+    double sum = 0;
+    std::size_t count = 0;
+    for (std::size_t v = 0; v < result.dose_gy.size(); ++v) {
+      const bool in = unc_region ? (*unc_region)[v] != 0 : result.dose_gy[v] > 0.5 * dmax;
+      if (in && result.dose_gy[v] > 0) {
+        sum += result.rel_uncertainty[v];
+        ++count;
+      }
+    }
+    if (count) mean_unc = sum / count;
+  }
+  df.extra["mean_rel_uncertainty_stop_region"] = mean_unc;
+
   if (!a.export_path.empty()) {
     Volume<float> dose(grid);
     dose.data = df.dose_gy;
@@ -464,6 +482,12 @@ void run_mc(const McArgs& a) {
   log << "energy    emitted " << fmt_g(df.energy_emitted_J) << " J, deposited "
       << fmt_g(df.energy_deposited_J) << " J, escaped " << fmt_g(df.energy_escaped_J)
       << " J (balance residual " << fmt_g(eb.relative_residual(), 2) << ")\n";
+  log << "uncertainty mean " << fmt_g(100.0 * mean_unc, 3) << " % over "
+      << (unc_region ? "mask '" + a.uncertainty_mask + "'" : std::string("voxels above 50 % of the maximum dose"));
+  if (a.target_uncertainty > 0)
+    log << " (target " << fmt_g(100.0 * a.target_uncertainty, 3) << " %"
+        << (mean_unc <= a.target_uncertainty ? ", reached)" : ", NOT reached: raise --histories)");
+  log << "\n";
   log << "wrote     " << a.out << (a.export_path.empty() ? "" : " and " + a.export_path) << "\n";
   if (!rois.empty() && !a.quiet) {
     DoseMetricsOptions mo;

@@ -126,6 +126,20 @@ TEST_F(McCli, EndToEndWritesTheDoseFileContract) {
   for (std::size_t v = 0; v < n; ++v) ASSERT_FLOAT_EQ(img.data[v], f.dose_gy[v]);
 }
 
+TEST_F(McCli, TargetUncertaintyStopsEarlyOverTheNamedMask) {
+  // 50 % mean voxel uncertainty over the liver is reached after the first two batches (the
+  // engine's earliest stop: uncertainties need two batches) of 1e5 / 10 decays each.
+  const auto r = bd::test::run_cli("mc --ct " + ct + " --activity " + act +
+                                   " --total-activity-gbq 1 --threads 2 --out " + out +
+                                   " --histories 1e5 --target-uncertainty 0.5 --mask liver=" + liver +
+                                   " --uncertainty-mask liver");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("over mask 'liver' (target 50 %, reached)"), std::string::npos) << r.output;
+  const auto f = bd::read_dose_file(out);
+  EXPECT_LT(f.histories, 100000u);
+  EXPECT_GE(f.histories, 20000u);
+}
+
 TEST_F(McCli, TomlConfigSetsOptionsAndTheCommandLineWins) {
   const std::string cfg = path("case.toml");
   std::ofstream(cfg) << "ct = \"" << ct << "\"\nactivity = \"" << act << "\"\n"
