@@ -159,6 +159,34 @@ TEST(ImageIo, UnsupportedExtensionAndCorruptFile) {
   EXPECT_THROW(bd::read_image(dir.path.string()), bd::InputError);  // empty directory: no series
 }
 
+TEST(ImageIo, FourDimensionalWithOneFrameReadsAs3D) {
+  TempDir dir;
+  const std::string path = dir / "frame.mhd";
+  {
+    std::ofstream h(path);
+    h << "ObjectType = Image\nNDims = 4\nDimSize = 4 3 2 1\nElementSpacing = 1.5 2 2.5 1\n"
+         "Offset = 10 20 30 0\nElementType = MET_FLOAT\nElementDataFile = frame.raw\n";
+    std::ofstream r(dir / "frame.raw", std::ios::binary);
+    float v[24];
+    for (int n = 0; n < 24; ++n) v[n] = static_cast<float>(n);
+    r.write(reinterpret_cast<const char*>(v), sizeof v);
+  }
+  const auto img = bd::read_image(path);
+  EXPECT_EQ(img.grid.size, (std::array<std::size_t, 3>{{4, 3, 2}}));
+  EXPECT_DOUBLE_EQ(img.grid.spacing_mm[2], 2.5);
+  EXPECT_DOUBLE_EQ(img.grid.origin_mm[1], 20.0);
+  EXPECT_EQ(img.data[23], 23.0f);
+  // Several frames: not a 3-D image.
+  std::ofstream(path) << "ObjectType = Image\nNDims = 4\nDimSize = 4 3 1 2\nElementType = MET_FLOAT\n"
+                         "ElementDataFile = frame.raw\n";
+  try {
+    bd::read_image(path);
+    FAIL();
+  } catch (const bd::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("4-D"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ImageIo, TwoDimensionalImageIsRejected) {
   TempDir dir;
   const std::string path = dir / "slice.mhd";
