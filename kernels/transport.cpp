@@ -26,12 +26,25 @@ void launch_histories(const PointDecayHistory& f, std::uint64_t begin, std::uint
   launch_cpu(begin, end, f, threads);
 }
 
+void launch_histories(const VoxelPointDecayHistory& f, std::uint64_t begin, std::uint64_t end,
+                      Device device, int threads) {
+  if (device == Device::cuda) {
+    require_device(device);
+    detail::launch_histories_cuda(f, begin, end);
+    return;
+  }
+  launch_cpu(begin, end, f, threads);
+}
+
 #if !defined(BETADOSE_HAVE_CUDA)
 namespace detail {
 void launch_histories_cuda(const VoxelDecayHistory&, std::uint64_t, std::uint64_t) {
   throw std::runtime_error("CUDA backend not configured in this build");
 }
 void launch_histories_cuda(const PointDecayHistory&, std::uint64_t, std::uint64_t) {
+  throw std::runtime_error("CUDA backend not configured in this build");
+}
+void launch_histories_cuda(const VoxelPointDecayHistory&, std::uint64_t, std::uint64_t) {
   throw std::runtime_error("CUDA backend not configured in this build");
 }
 }  // namespace detail

@@ -22,4 +22,9 @@ void launch_histories_cuda(const PointDecayHistory& f, std::uint64_t begin, std:
   check(cudaDeviceSynchronize(), "point-kernel transport");
 }
 
+void launch_histories_cuda(const VoxelPointDecayHistory& f, std::uint64_t begin, std::uint64_t end) {
+  check(launch_cuda(begin, end, f), "point-source voxel transport launch");
+  check(cudaDeviceSynchronize(), "point-source voxel transport");
+}
+
 }  // namespace bd::detail

@@ -25,6 +25,8 @@ struct PrimaryEnergy {
 
 // Voxel phantom, voxel tally, decays from a voxel alias table.
 using VoxelDecayHistory = DecayHistory<VoxelGeometry, VoxelTally, VoxelSourceSampler, PrimaryEnergy>;
+// Voxel phantom, voxel tally, decays at explicit points (microspheres).
+using VoxelPointDecayHistory = DecayHistory<VoxelGeometry, VoxelTally, PointSourceSampler, PrimaryEnergy>;
 // Infinite homogeneous medium, spherical shells, decays at points (the origin for kernels).
 using PointDecayHistory = DecayHistory<InfiniteMedium, ShellTally, PointSourceSampler, PrimaryEnergy>;
 
@@ -34,11 +36,14 @@ void launch_histories(const VoxelDecayHistory& f, std::uint64_t begin, std::uint
                       Device device, int threads);
 void launch_histories(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end,
                       Device device, int threads);
+void launch_histories(const VoxelPointDecayHistory& f, std::uint64_t begin, std::uint64_t end,
+                      Device device, int threads);
 
 namespace detail {
 // kernels/transport.cu (throw when CUDA is not compiled).
 void launch_histories_cuda(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end);
 void launch_histories_cuda(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end);
+void launch_histories_cuda(const VoxelPointDecayHistory& f, std::uint64_t begin, std::uint64_t end);
 }  // namespace detail
 
 }  // namespace bd

@@ -72,4 +72,9 @@ struct DoseResult {
 DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source,
                                const TransportOptions& options);
 
+// Decays at explicit points (physical positions [mm], e.g. microspheres), weighted by their
+// activities, in a voxel phantom; scoring grid = phantom grid. InputError for points outside.
+DoseResult run_point_transport(const Phantom& phantom, const PointSource& source,
+                               const TransportOptions& options);
+
 }  // namespace bd

@@ -22,10 +22,7 @@ constexpr double kJoulePerMeV = 1.602176634e-13;
 // 5 keV floor on the whole run for no dosimetric benefit).
 constexpr double kCutDensityFloor_g_cm3 = 0.2;
 
-}  // namespace
-
-DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source,
-                               const TransportOptions& options) {
+void validate_phantom(const Phantom& phantom) {
   validate_grid(phantom.grid, "phantom");
   const Grid& g = phantom.grid;
   const std::size_t nvox = g.voxel_count();
@@ -34,16 +31,17 @@ DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source
                           << phantom.density_g_cm3.size() << " densities for " << nvox << " voxels");
   BD_VALIDATE(!phantom.material_names.empty() && phantom.material_names.size() <= 255,
               "phantom: " << phantom.material_names.size() << " materials (expected 1-255)");
-  BD_VALIDATE(source.grid.size == g.size &&
-                  std::abs(source.grid.spacing_mm[0] - g.spacing_mm[0]) < 1e-3 &&
-                  std::abs(source.grid.spacing_mm[1] - g.spacing_mm[1]) < 1e-3 &&
-                  std::abs(source.grid.spacing_mm[2] - g.spacing_mm[2]) < 1e-3,
-              "activity grid " << source.grid.describe() << " differs from the phantom grid "
-                               << g.describe() << " (resample the activity first)");
-  BD_VALIDATE(source.activity_bq.size() == nvox,
-              "activity: " << source.activity_bq.size() << " values for " << nvox << " voxels");
   BD_VALIDATE(g.size[0] < (1u << 20) && g.size[1] < (1u << 20) && nvox < (std::size_t{1} << 32),
               "phantom grid " << g.describe() << " too large (at most 2^32 voxels)");
+}
+
+// Shared by the voxel-activity and point-list entry points: `set_position(f, gpu)` fills the
+// history's position sampler (its arrays already mirrored when gpu).
+template <class History, class SetPosition>
+DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, double total_bq,
+                          const TransportOptions& options, const SetPosition& set_position) {
+  const Grid& g = phantom.grid;
+  const std::size_t nvox = g.voxel_count();
   BD_VALIDATE(options.batches >= 2, "batches " << options.batches << " must be >= 2");
   if (options.device == Device::cuda) require_device(options.device);
 
@@ -64,21 +62,6 @@ DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source
   std::vector<Material> materials;
   for (const auto& name : phantom.material_names) materials.push_back(find_material(all, name));
 
-  // Source: voxels with activity.
-  std::vector<double> weights;
-  std::vector<std::uint32_t> active;
-  for (std::size_t v = 0; v < nvox; ++v) {
-    const double a = source.activity_bq[v];
-    BD_VALIDATE(std::isfinite(a) && a >= 0, "activity: voxel " << v << " = " << a << " Bq (expected >= 0)");
-    if (a > 0) {
-      weights.push_back(a);
-      active.push_back(static_cast<std::uint32_t>(v));
-    }
-  }
-  BD_VALIDATE(!active.empty(), "activity: no voxel with positive activity");
-  const double total_bq = source.total_activity_bq();
-  const AliasTable alias = build_alias_table(weights);
-
   // Physics with cut-offs matched to the finest voxel side at the lowest density present.
   double rho_cut = 1e30;
   for (std::size_t m = 0; m < nmat; ++m)
@@ -89,16 +72,13 @@ DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source
   match_cuts_to_resolution(min_spacing_cm * rho_cut, tables, params);
   TransportPhysics physics = build_transport_physics(materials, params, tables);
   EmissionSpec spec;
-  spec.nuclide = source.nuclide;
+  spec.nuclide = nuclide;
   detail::EmissionData em = detail::make_emission(spec);
-  BD_VALIDATE(em.tau_s > 0, "nuclide " << source.nuclide << ": half-life missing");
+  BD_VALIDATE(em.tau_s > 0, "nuclide " << nuclide << ": half-life missing");
 
   MirroredArray<float> majorant(physics.photon_majorant(max_density));
   MirroredArray<std::uint8_t> mat_ids(phantom.material_id);
   MirroredArray<float> dens(phantom.density_g_cm3);
-  MirroredArray<float> prob(alias.probability);
-  MirroredArray<std::uint32_t> alias_idx(alias.alias);
-  MirroredArray<std::uint32_t> active_idx(active);
   const bool gpu = options.device == Device::cuda;
   if (gpu) {
     physics.mirror_to_device();
@@ -106,15 +86,12 @@ DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source
     majorant.mirror_to_device();
     mat_ids.mirror_to_device();
     dens.mirror_to_device();
-    prob.mirror_to_device();
-    alias_idx.mirror_to_device();
-    active_idx.mirror_to_device();
   }
   const int nx = static_cast<int>(g.size[0]), ny = static_cast<int>(g.size[1]), nz = static_cast<int>(g.size[2]);
   const float dx = static_cast<float>(g.spacing_mm[0] * 0.1), dy = static_cast<float>(g.spacing_mm[1] * 0.1),
               dz = static_cast<float>(g.spacing_mm[2] * 0.1);
   auto make = [&](Span<unsigned long long> tally, Span<unsigned long long> balance) {
-    VoxelDecayHistory f;
+    History f;
     f.tables = physics.view(gpu ? majorant.device_view() : majorant.host_view(), gpu);
     f.params = physics.params;
     f.geometry.nx = nx;
@@ -129,14 +106,7 @@ DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source
     f.tally.nx = nx;
     f.tally.ny = ny;
     f.tally.nz = nz;
-    f.position.table.probability = gpu ? prob.device_view() : prob.host_view();
-    f.position.table.alias = gpu ? alias_idx.device_view() : alias_idx.host_view();
-    f.position.voxel_index = gpu ? active_idx.device_view() : active_idx.host_view();
-    f.position.nx = nx;
-    f.position.ny = ny;
-    f.position.dx_cm = dx;
-    f.position.dy_cm = dy;
-    f.position.dz_cm = dz;
+    set_position(f, gpu);
     f.energy = em.primary(gpu);
     f.balance = balance;
     f.seed = options.seed;
@@ -152,7 +122,7 @@ DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source
   control.device = options.device;
   control.threads = options.threads;
   control.progress = options.progress;
-  const auto t = detail::run_batches<VoxelDecayHistory>(make, nvox, nvox, nullptr, control);
+  const auto t = detail::run_batches<History>(make, nvox, nvox, nullptr, control);
 
   DoseResult r;
   r.grid = g;
@@ -187,6 +157,96 @@ DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source
   r.photon_steps_per_decay = t.balance[kCountPhotonSteps] / n;
   r.tally_flushes_per_decay = t.balance[kCountTallyFlushes] / n;
   return r;
+}
+
+}  // namespace
+
+DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source,
+                               const TransportOptions& options) {
+  validate_phantom(phantom);
+  const Grid& g = phantom.grid;
+  const std::size_t nvox = g.voxel_count();
+  BD_VALIDATE(source.grid.size == g.size &&
+                  std::abs(source.grid.spacing_mm[0] - g.spacing_mm[0]) < 1e-3 &&
+                  std::abs(source.grid.spacing_mm[1] - g.spacing_mm[1]) < 1e-3 &&
+                  std::abs(source.grid.spacing_mm[2] - g.spacing_mm[2]) < 1e-3,
+              "activity grid " << source.grid.describe() << " differs from the phantom grid "
+                               << g.describe() << " (resample the activity first)");
+  BD_VALIDATE(source.activity_bq.size() == nvox,
+              "activity: " << source.activity_bq.size() << " values for " << nvox << " voxels");
+  std::vector<double> weights;
+  std::vector<std::uint32_t> active;
+  for (std::size_t v = 0; v < nvox; ++v) {
+    const double a = source.activity_bq[v];
+    BD_VALIDATE(std::isfinite(a) && a >= 0, "activity: voxel " << v << " = " << a << " Bq (expected >= 0)");
+    if (a > 0) {
+      weights.push_back(a);
+      active.push_back(static_cast<std::uint32_t>(v));
+    }
+  }
+  BD_VALIDATE(!active.empty(), "activity: no voxel with positive activity");
+  const AliasTable alias = build_alias_table(weights);
+  MirroredArray<float> prob(alias.probability);
+  MirroredArray<std::uint32_t> alias_idx(alias.alias);
+  MirroredArray<std::uint32_t> active_idx(active);
+  if (options.device == Device::cuda) {
+    require_device(options.device);
+    prob.mirror_to_device();
+    alias_idx.mirror_to_device();
+    active_idx.mirror_to_device();
+  }
+  auto set_position = [&](VoxelDecayHistory& f, bool gpu) {
+    f.position.table.probability = gpu ? prob.device_view() : prob.host_view();
+    f.position.table.alias = gpu ? alias_idx.device_view() : alias_idx.host_view();
+    f.position.voxel_index = gpu ? active_idx.device_view() : active_idx.host_view();
+    f.position.nx = static_cast<int>(g.size[0]);
+    f.position.ny = static_cast<int>(g.size[1]);
+    f.position.dx_cm = static_cast<float>(g.spacing_mm[0] * 0.1);
+    f.position.dy_cm = static_cast<float>(g.spacing_mm[1] * 0.1);
+    f.position.dz_cm = static_cast<float>(g.spacing_mm[2] * 0.1);
+  };
+  return run_in_phantom<VoxelDecayHistory>(phantom, source.nuclide, source.total_activity_bq(), options,
+                                           set_position);
+}
+
+DoseResult run_point_transport(const Phantom& phantom, const PointSource& source,
+                               const TransportOptions& options) {
+  validate_phantom(phantom);
+  const Grid& g = phantom.grid;
+  BD_VALIDATE(!source.position_mm.empty() && source.position_mm.size() == source.activity_bq.size(),
+              "point source: " << source.position_mm.size() << " positions and " << source.activity_bq.size()
+                               << " activities (expected the same, >= 1)");
+  BD_VALIDATE(source.position_mm.size() < (std::size_t{1} << 32), "point source: too many points");
+  std::vector<Vec3f> pos;
+  double total = 0;
+  for (std::size_t i = 0; i < source.position_mm.size(); ++i) {
+    const Vec3 idx = g.physical_to_index(source.position_mm[i]);
+    BD_VALIDATE(g.contains_index(idx), "point source: point " << i << " at (" << source.position_mm[i][0] << ", "
+                                                              << source.position_mm[i][1] << ", "
+                                                              << source.position_mm[i][2]
+                                                              << ") mm lies outside the phantom " << g.describe());
+    // Geometry coordinates: cm from the lower corner of voxel (0,0,0).
+    pos.push_back(Vec3f{static_cast<float>((idx[0] + 0.5) * g.spacing_mm[0] * 0.1),
+                        static_cast<float>((idx[1] + 0.5) * g.spacing_mm[1] * 0.1),
+                        static_cast<float>((idx[2] + 0.5) * g.spacing_mm[2] * 0.1)});
+    total += source.activity_bq[i];
+  }
+  const AliasTable alias = build_alias_table(source.activity_bq);
+  MirroredArray<float> prob(alias.probability);
+  MirroredArray<std::uint32_t> alias_idx(alias.alias);
+  MirroredArray<Vec3f> points(pos);
+  if (options.device == Device::cuda) {
+    require_device(options.device);
+    prob.mirror_to_device();
+    alias_idx.mirror_to_device();
+    points.mirror_to_device();
+  }
+  auto set_position = [&](VoxelPointDecayHistory& f, bool gpu) {
+    f.position.table.probability = gpu ? prob.device_view() : prob.host_view();
+    f.position.table.alias = gpu ? alias_idx.device_view() : alias_idx.host_view();
+    f.position.position_cm = gpu ? points.device_view() : points.host_view();
+  };
+  return run_in_phantom<VoxelPointDecayHistory>(phantom, source.nuclide, total, options, set_position);
 }
 
 }  // namespace bd
