@@ -176,9 +176,16 @@ void run_analyze(AnalyzeOptions& o) {
                                                  file.dose_rel_uncertainty, mask,
                                                  file.density_g_cm3, mopt);
     const PermanentImplantLq lq = roi_lq.count(name) ? roi_lq[name] : o.lq;
-    const std::vector<float> bed = bed_map_gy(file.dose_gy, lq);
-    const double mean_bed =
-        make_roi_distribution(file.grid, bed, mask, file.density_g_cm3, weighting, name).mean_gy();
+    // ROI mean of the voxel BED (not the BED of the mean dose: BED is convex in D), with the
+    // same weighting as the dose metrics.
+    double bed_sum = 0, weight_sum = 0;
+    for (std::size_t i = 0; i < file.dose_gy.size(); ++i) {
+      if (!mask.empty() && mask[i] == 0) continue;
+      const double w = weighting == DoseWeighting::mass ? double(file.density_g_cm3[i]) : 1.0;
+      bed_sum += w * bed_gy(file.dose_gy[i], lq);
+      weight_sum += w;
+    }
+    const double mean_bed = bed_sum / weight_sum;
     const double mean_eqd2 = eqd2_from_bed_gy(mean_bed, lq.alpha_beta_gy);
     dvh_rois.emplace_back(name, make_roi_distribution(file.grid, file.dose_gy, mask,
                                                       file.density_g_cm3, weighting, name));
