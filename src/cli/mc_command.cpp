@@ -339,6 +339,7 @@ void run_mc(const McArgs& a) {
     const auto labels = resample_nearest(geom_img, grid, -1.0f);
     phantom = build_phantom_from_labels(labels, table, a.labels, a.material_table);
   }
+  const Grid geom_grid = geom_img.grid;
   geom_img = Volume<float>();  // free
 
   // ---- masks ------------------------------------------------------------------------------------
@@ -389,6 +390,20 @@ void run_mc(const McArgs& a) {
   if (rs.source_total > 0 && rs.outside_total > 1e-3 * rs.source_total)
     log << "  warning: " << fmt_g(100.0 * rs.outside_total / rs.source_total, 3)
         << " % of the activity map lies outside the dose grid and is not simulated\n";
+  {
+    // Activity in dose voxels whose centre lies outside the CT/label image sits in air.
+    double outside_geometry_bq = 0;
+    for (std::size_t k = 0, v = 0; k < grid.size[2]; ++k)
+      for (std::size_t j = 0; j < grid.size[1]; ++j)
+        for (std::size_t i = 0; i < grid.size[0]; ++i, ++v)
+          if (source.activity_bq[v] > 0 &&
+              !geom_grid.contains_index(geom_grid.physical_to_index(
+                  grid.index_to_physical({{double(i), double(j), double(k)}}))))
+            outside_geometry_bq += source.activity_bq[v];
+    if (outside_geometry_bq > 1e-3 * srep.total_activity_bq)
+      log << "  warning: " << fmt_g(100.0 * outside_geometry_bq / srep.total_activity_bq, 3)
+          << " % of the activity lies outside " << geom_path << " (treated as air there)\n";
+  }
   if (srep.removed_outside_mask > 0 && srep.map_total > 0)
     log << "  " << fmt_g(100.0 * srep.removed_outside_mask / srep.map_total, 3)
         << " % of the map lies outside " << spec.restrict_mask_name << " and was removed\n";

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
+#include <sstream>
 #include <limits>
 
 #include "betadose/device.hh"
@@ -262,6 +264,21 @@ TEST_F(McCli, ZeroNanAndNegativeActivity) {
                                    " --total-activity-gbq 1 --histories 5000 --clamp-negative --out " + out);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("clamped 1 negative"), std::string::npos) << r.output;
+}
+
+TEST_F(McCli, WarnsAboutActivityOutsideTheCt) {
+  bd::Volume<float> counts = bd::read_image(act);
+  counts(0, 0, 0) = 1000.0f;  // centre (-25, -24, -23) mm: outside the CT box [-24, 24] mm
+  double total = 0;
+  for (float c : counts.data) total += c;
+  const std::string a2 = path("edge.mha");
+  bd::write_image(a2, counts);
+  const auto r = bd::test::run_cli("mc --ct " + ct + " --activity " + a2 +
+                                   " --total-activity-gbq 1 --histories 2000 --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ostringstream expected;
+  expected << std::setprecision(3) << 100.0 * 1000.0 / total << " % of the activity lies outside " << ct;
+  EXPECT_NE(r.output.find(expected.str()), std::string::npos) << expected.str() << "\n" << r.output;
 }
 
 TEST_F(McCli, MemoryEstimateRefusesHugeGrids) {
