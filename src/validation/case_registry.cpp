@@ -30,6 +30,8 @@ std::vector<ValidationCase> validation_cases() {
        [](const ValidationContext& c) { return vsv_soft_case(c, 6); }},
       {"lung_shunt", "10 % lung shunt into lung at 0.26 g/cm3: MC vs lung-dose formula", false,
        lung_shunt_case},
+      {"kernel_study", "MC vs LDM, DPK and VSV convolution at the liver-lung interface (tumour, liver, lung, rib)",
+       false, kernel_study_case},
   };
 }
 

@@ -33,5 +33,7 @@ std::vector<ValidationResult> lung_shunt_case(const ValidationContext& ctx);
 std::vector<ValidationResult> mono_electron_kernel_case(const ValidationContext& ctx, double e0_MeV);
 std::vector<ValidationResult> dpk_y90_case(const ValidationContext& ctx);
 std::vector<ValidationResult> vsv_soft_case(const ValidationContext& ctx, double voxel_mm);
+// Kernel methods vs Monte Carlo on the liver-lung-rib phantom (src/validation/kernel_study_case.cpp).
+std::vector<ValidationResult> kernel_study_case(const ValidationContext& ctx);
 
 }  // namespace bd::validation
