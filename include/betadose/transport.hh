@@ -68,7 +68,7 @@ struct DoseResult {
 // index space (spacing only), so any orthonormal direction matrix gives the same dose. With a
 // target uncertainty, `histories` is the upper bound and batches of histories/batches decays
 // run until the mean relative uncertainty over the mask (or the voxels above 50 % of the
-// maximum) reaches the target.
+// maximum dose) reaches the target, after at least 5 batches.
 DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source,
                                const TransportOptions& options);
 

@@ -47,6 +47,8 @@ struct BatchControl {
   int batches = 10;
   double target_rel_uncertainty = 0;
   std::vector<std::uint8_t> uncertainty_mask;  // over output bins; empty = bins above 50 % max
+  std::vector<double> dose_per_energy;         // per output bin (1/mass): ranks bins by dose
+                                               // for the 50 % rule (empty: by energy)
   Device device = Device::cpu;
   int threads = 0;
   std::function<void(const TransportProgress&)> progress;
@@ -56,7 +58,12 @@ struct BatchControl {
 // their whole energy (<= 3 MeV) in one bin: 1e9 * 3 MeV = 3e18 units < 1.8e19.
 inline constexpr std::uint64_t kMaxBatchHistories = 1000000000ull;
 
-inline double mean_rel_uncertainty(const BatchTotals& t, const std::vector<std::uint8_t>& mask) {
+// Batches before a target uncertainty may stop a run: the batch variance estimate from fewer
+// batches is too noisy to trust (relative spread ~ 1/sqrt(2(B-1)) = 35 % at B = 5).
+inline constexpr int kMinBatchesForTarget = 5;
+
+inline double mean_rel_uncertainty(const BatchTotals& t, const std::vector<std::uint8_t>& mask,
+                                   const std::vector<double>& dose_per_energy = {}) {
   if (t.batches < 2) return -1;
   double sum = 0;
   std::size_t n = 0;
@@ -67,10 +74,13 @@ inline double mean_rel_uncertainty(const BatchTotals& t, const std::vector<std::
         ++n;
       }
   } else {
+    auto dose = [&](std::size_t i) {
+      return dose_per_energy.empty() ? t.sum_MeV[i] : t.sum_MeV[i] * dose_per_energy[i];
+    };
     double mx = 0;
-    for (double v : t.sum_MeV) mx = std::max(mx, v);
+    for (std::size_t i = 0; i < t.sum_MeV.size(); ++i) mx = std::max(mx, dose(i));
     for (std::size_t i = 0; i < t.sum_MeV.size(); ++i)
-      if (t.sum_MeV[i] >= 0.5 * mx && t.sum_MeV[i] > 0) {
+      if (dose(i) >= 0.5 * mx && t.sum_MeV[i] > 0) {
         sum += t.rel_uncertainty(i);
         ++n;
       }
@@ -144,7 +154,7 @@ BatchTotals run_batches(const Make& make, std::size_t tally_bins, std::size_t ou
     t.histories = done;
     ++t.batches;
     t.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double mean_unc = mean_rel_uncertainty(t, control.uncertainty_mask);
+    const double mean_unc = mean_rel_uncertainty(t, control.uncertainty_mask, control.dose_per_energy);
     if (control.progress) {
       TransportProgress p;
       p.histories_done = done;
@@ -153,7 +163,8 @@ BatchTotals run_batches(const Make& make, std::size_t tally_bins, std::size_t ou
       p.mean_rel_uncertainty = mean_unc;
       control.progress(p);
     }
-    if (control.target_rel_uncertainty > 0 && mean_unc >= 0 && mean_unc <= control.target_rel_uncertainty)
+    if (control.target_rel_uncertainty > 0 && t.batches >= kMinBatchesForTarget && mean_unc >= 0 &&
+        mean_unc <= control.target_rel_uncertainty)
       break;
   }
   return t;

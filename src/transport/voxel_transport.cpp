@@ -119,6 +119,8 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
   control.uncertainty_mask = options.uncertainty_mask;
   BD_VALIDATE(control.uncertainty_mask.empty() || control.uncertainty_mask.size() == nvox,
               "uncertainty mask: " << control.uncertainty_mask.size() << " values for " << nvox << " voxels");
+  control.dose_per_energy.resize(nvox);
+  for (std::size_t v = 0; v < nvox; ++v) control.dose_per_energy[v] = 1.0 / phantom.density_g_cm3[v];
   control.device = options.device;
   control.threads = options.threads;
   control.progress = options.progress;

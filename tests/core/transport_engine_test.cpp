@@ -4,6 +4,7 @@
 // equilibrium dose in a uniform block (the MIRD limit), alias-table sampling weights.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
@@ -212,4 +213,39 @@ TEST(TransportEngine, PointSourceDoseIsCentredOnThePoint) {
   bd::PointSource outside = s;
   outside.position_mm = {{-20.0, 0.0, 0.0}};
   EXPECT_THROW(bd::run_point_transport(p, outside, opt), bd::InputError);
+}
+
+// Target-uncertainty stopping: batches run until the mean relative uncertainty of the voxels
+// above 50 % of the maximum dose reaches the target, with `histories` as the upper bound.
+TEST(TransportEngine, StopsAtTargetUncertainty) {
+  const auto c = slab_case();
+  bd::TransportOptions opt;
+  opt.histories = 2000000;
+  opt.batches = 200;  // 10000 decays per batch
+  opt.target_rel_uncertainty = 0.02;
+  opt.seed = 9;
+  int calls = 0;
+  double last = -1;
+  opt.progress = [&](const bd::TransportProgress& p) {
+    ++calls;
+    last = p.mean_rel_uncertainty;
+  };
+  const auto r = bd::run_voxel_transport(c.phantom, c.source, opt);
+  std::printf("[target] stopped after %llu decays, %d batches, mean uncertainty %.4f\n",
+              static_cast<unsigned long long>(r.histories), calls, last);
+  EXPECT_LT(r.histories, opt.histories);
+  EXPECT_EQ(r.histories, static_cast<std::uint64_t>(calls) * 10000u);
+  EXPECT_GT(last, 0.0);
+  EXPECT_LE(last, 0.02);
+  EXPECT_GE(calls, 5);
+  double mx = 0;
+  for (double d : r.dose_gy) mx = std::max(mx, d);
+  double sum = 0;
+  int n = 0;
+  for (std::size_t v = 0; v < r.dose_gy.size(); ++v)
+    if (r.dose_gy[v] >= 0.5 * mx) {
+      sum += r.rel_uncertainty[v];
+      ++n;
+    }
+  EXPECT_NEAR(sum / n, last, 1e-12);
 }
