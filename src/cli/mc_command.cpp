@@ -8,6 +8,7 @@
 // keys, e.g. `ct = "ct.nii.gz"`, `mask = ["liver=liver.nii.gz"]`) or
 // `betadose --config case.toml mc` (keys in an [mc] section).
 #include <CLI/CLI.hpp>
+#include <omp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -229,6 +230,8 @@ void run_mc(const McArgs& a) {
               "--total-activity-gbq must be positive, got " << a.total_activity_gbq);
   const ActivityUnits units = parse_activity_units(a.activity_units);
   const LungShuntMode shunt_mode = parse_lung_shunt_mode(a.lung_shunt_mode);
+  // --threads also bounds the host-side preparation (resampling, phantom building).
+  if (a.threads > 0) omp_set_num_threads(a.threads);
   const Device device = parse_device(a.device);
   require_device(device);
   const std::string out_lower = [&] {
