@@ -171,6 +171,9 @@ struct DecayHistory {
                                   HistoryCounters& c, PhiloxEngine& rng) const {
     ++c.tracks_e;
     const float f = params.max_eloss_fraction;
+    // Grid offset of ln((1 − 1.5 f) E) from ln E: the hard-event majorant is taken over the
+    // step's energy range without a second logarithm per step.
+    const float end_shift = logf(1.0f - 1.5f * f) * tables.electron.inv_dln_e;
     for (;;) {
       if (p.energy_MeV <= params.eabs_electron_MeV) {
         pending.add(tally, geometry.site(p), p.energy_MeV, c);
@@ -194,11 +197,12 @@ struct DecayHistory {
       // Step limits (mass thickness [g/cm²]).
       const float s_eloss = f * E / s_soft0;
       const float s_ms = params.max_step_lambda1 / ed.value(mat, kTransportXs1, g0);
-      const GridPoint g_end = ed.locate((1.0f - 1.5f * f) * E);
+      const float x_end = max_f(static_cast<float>(g0.i) + g0.f + end_shift, 0.0f);
+      const GridPoint g_end{static_cast<int>(x_end), x_end - static_cast<float>(static_cast<int>(x_end))};
       const float sig_major =
-          fmaxf(ed.value(mat, kSigmaMoller, g0) + ed.value(mat, kSigmaBrems, g0),
+          max_f(ed.value(mat, kSigmaMoller, g0) + ed.value(mat, kSigmaBrems, g0),
                 ed.value(mat, kSigmaMoller, g_end) + ed.value(mat, kSigmaBrems, g_end));
-      float s = fminf(s_eloss, s_ms);
+      float s = min_f(s_eloss, s_ms);
       bool hard = false;
       if (sig_major > 0.0f) {
         const float s_hard = -logf(rng.uniform()) / sig_major;
@@ -235,7 +239,7 @@ struct DecayHistory {
       // straggling (variance from the tables, distribution with exact first two moments).
       float dE = done * s_soft;
       if (params.straggling) dE = sample_soft_loss_exact_moments(dE, done * ed.value(mat, kStraggling, gm), rng);
-      dE = fminf(dE, E);
+      dE = min_f(dE, E);
       const float E_new = E - dE;
       const float deposit = E - E_new;
       const Site dsite = marked ? mark_site : (status == MoveStatus::complete ? geometry.site(p) : last_site);
@@ -261,8 +265,8 @@ struct DecayHistory {
         const float W_exact = E_new - E_after;  // exact (Sterbenz): E_after >= E_new/2
         // Two-body kinematics of free-electron scattering (e.g. PENELOPE eq. 3.121):
         const float mc2 = kElectronMass_MeV;
-        const float cos_d = sqrtf(fminf(1.0f, W_exact * (E_new + 2.0f * mc2) / (E_new * (W_exact + 2.0f * mc2))));
-        const float cos_p = sqrtf(fminf(1.0f, E_after * (E_new + 2.0f * mc2) / (E_new * (E_after + 2.0f * mc2))));
+        const float cos_d = sqrtf(min_f(1.0f, W_exact * (E_new + 2.0f * mc2) / (E_new * (W_exact + 2.0f * mc2))));
+        const float cos_p = sqrtf(min_f(1.0f, E_after * (E_new + 2.0f * mc2) / (E_new * (E_after + 2.0f * mc2))));
         const float phi = 6.283185307f * rng.uniform();
         Particle d = p;
         d.energy_MeV = W_exact;
@@ -273,7 +277,7 @@ struct DecayHistory {
       } else if (x < sig_m + sig_b) {
         ++c.hard;
         const float k = BremsEnergySampler{ed, mat, E_new}(rng);
-        const float E_after = fmaxf(E_new - k, 0.0f);
+        const float E_after = max_f(E_new - k, 0.0f);
         Particle g = p;
         g.type = ParticleType::photon;
         g.energy_MeV = E_new - E_after;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "kernels/macros.hh"
+#include "kernels/particle.hh"
 #include "kernels/rng.hh"
 #include "kernels/transport_tables.hh"
 
@@ -60,7 +61,7 @@ BD_FUNCTION inline float sample_moller_energy(float energy_MeV, float wcc_MeV, P
     const float eps = eps_c / (1.0f - rng.uniform() * (1.0f - 2.0f * eps_c));
     const float r = eps / (1.0f - eps);
     const float bracket = 1.0f + r * r + g * g * eps * eps - c * r;
-    if (2.25f * rng.uniform() < bracket) return fminf(eps, 0.5f) * energy_MeV;
+    if (2.25f * rng.uniform() < bracket) return min_f(eps, 0.5f) * energy_MeV;
   }
 }
 
@@ -82,7 +83,7 @@ BD_FUNCTION inline float sample_mw_mu(const TransportTables& tables, float x1, f
   const float a = expf(row.ln_a);
   const float u = rng.uniform();
   if (mean2 < row.mu2_wentzel) {
-    const float var_target = fmaxf(mean2 - mean * mean, 0.0f);
+    const float var_target = max_f(mean2 - mean * mean, 0.0f);
     const float b = var_target / (row.mu2_wentzel - mean * mean);
     if (u >= b) return mean;
     const float v = rng.uniform();

@@ -72,10 +72,10 @@ struct VoxelGeometry {
   // Mass thickness [g/cm²] from the particle to the nearest face of its voxel: no path
   // shorter than this leaves the voxel (range rejection).
   BD_FUNCTION float safety_mass(const Particle& p) const {
-    const float sx = fminf(p.pos_cm.x - p.ix * dx_cm, (p.ix + 1) * dx_cm - p.pos_cm.x);
-    const float sy = fminf(p.pos_cm.y - p.iy * dy_cm, (p.iy + 1) * dy_cm - p.pos_cm.y);
-    const float sz = fminf(p.pos_cm.z - p.iz * dz_cm, (p.iz + 1) * dz_cm - p.pos_cm.z);
-    return fmaxf(0.0f, fminf(sx, fminf(sy, sz))) * density_g_cm3[voxel(p.ix, p.iy, p.iz)];
+    const float sx = min_f(p.pos_cm.x - p.ix * dx_cm, (p.ix + 1) * dx_cm - p.pos_cm.x);
+    const float sy = min_f(p.pos_cm.y - p.iy * dy_cm, (p.iy + 1) * dy_cm - p.pos_cm.y);
+    const float sz = min_f(p.pos_cm.z - p.iz * dz_cm, (p.iz + 1) * dz_cm - p.pos_cm.z);
+    return max_f(0.0f, min_f(sx, min_f(sy, sz))) * density_g_cm3[voxel(p.ix, p.iy, p.iz)];
   }
 
   // Electron move by `mass` [g/cm²] along p.dir. `mark` (mass coordinate from the start of this
@@ -110,7 +110,7 @@ struct VoxelGeometry {
         t = tz;
         axis = 2;
       }
-      t = fmaxf(t, 0.0f);
+      t = max_f(t, 0.0f);
       const float remaining = mass - r.mass_done;
       const float d_rest = remaining * inv_rho;
       const bool finishes = d_rest <= t;

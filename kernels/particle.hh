@@ -43,6 +43,11 @@ class ParticleStack {
   int n_;
 };
 
+// min/max without libm calls on the host (fminf/fmaxf are not inlined by g++ -O2 because of
+// their NaN rules; the transport never feeds NaN to them).
+BD_FUNCTION BD_FORCEINLINE float min_f(float a, float b) { return a < b ? a : b; }
+BD_FUNCTION BD_FORCEINLINE float max_f(float a, float b) { return a > b ? a : b; }
+
 // Rotates direction `d` by polar angle (cos_theta) and azimuth phi [rad] (the usual
 // direction-cosine update, e.g. PENELOPE 2008 manual eq. 1.131).
 BD_FUNCTION inline Vec3f rotate_direction(const Vec3f& d, float cos_theta, float phi) {
