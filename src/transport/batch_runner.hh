@@ -119,7 +119,7 @@ BatchTotals run_batches(const Make& make, std::size_t tally_bins, std::size_t ou
   BatchTotals t;
   t.sum_MeV.assign(out_bins, 0.0);
   t.sum2_MeV2.assign(out_bins, 0.0);
-  std::vector<double> raw(tally_bins), out(out_bins);
+  std::vector<double> raw(tally_bins), out(fold ? out_bins : 0);
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t done = 0;
   while (done < control.histories) {
@@ -139,12 +139,13 @@ BatchTotals run_batches(const Make& make, std::size_t tally_bins, std::size_t ou
     if (fold) {
       std::fill(out.begin(), out.end(), 0.0);
       fold(raw, out);
-    } else {
-      out = raw;
     }
+    const std::vector<double>& x = fold ? out : raw;
+    const double inv_n = 1.0 / static_cast<double>(n);
     for (std::size_t i = 0; i < out_bins; ++i) {
-      t.sum_MeV[i] += out[i];
-      t.sum2_MeV2[i] += out[i] * out[i] / static_cast<double>(n);
+      if (x[i] == 0.0) continue;
+      t.sum_MeV[i] += x[i];
+      t.sum2_MeV2[i] += x[i] * x[i] * inv_n;
     }
     for (int k = 0; k < kBalanceSize; ++k) {
       const bool energy = k <= kRangeRejected;
