@@ -253,7 +253,8 @@ void add_analyze_command(CLI::App& app) {
       "analyze", "Per-ROI dose metrics, DVH and BED/EQD2 (permanent 90Y implant) of a dose file");
   cmd->add_option("dose", opt->dose_path, "Dose file (HDF5, betadose format)")->required();
   cmd->add_option("--mask", opt->masks, "Extra ROI NAME=FILE (any image format; nearest-neighbour "
-                                        "onto the dose grid); the file's /roi masks are used too");
+                                        "onto the dose grid); the file's /roi masks are used too")
+      ->allow_extra_args(false);
   cmd->add_option("--weighting", opt->weighting,
                   "volume (clinical DVH, default) | mass (needs /density_g_cm3; MIRD mean dose)");
   cmd->add_option("--d-percent", opt->d_percent, "D_x to report, x in % (default 2 50 70 90 98)");
@@ -267,7 +268,8 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_option("--half-life-h", opt->half_life_h,
                   "Physical half-life [h] (default: the dose file's nuclide, 90Y 64.1 h)");
   cmd->add_option("--roi-lq", opt->roi_lq,
-                  "Per-ROI BED parameters NAME=ALPHA_BETA_GY,REPAIR_HALF_TIME_H (e.g. liver=2.5,2.5)");
+                  "Per-ROI BED parameters NAME=ALPHA_BETA_GY,REPAIR_HALF_TIME_H (e.g. liver=2.5,2.5)")
+      ->allow_extra_args(false);
   cmd->add_option("--bed-out", opt->bed_out, "Write the BED map as a dose file (HDF5, method=bed)");
   cmd->add_option("--eqd2-out", opt->eqd2_out, "Write the EQD2 map as a dose file (method=eqd2)");
   cmd->add_flag("--json", opt->json, "Print one JSON object on stdout instead of the table");

@@ -281,7 +281,8 @@ void add_plan_command(CLI::App& app) {
   cmd->add_option("--liver-density-g-ml", opt->in.liver_density_g_ml,
                   "Density turning volumes into masses when no mass is given (default 1.06, ICRU 44)");
   cmd->add_option("--mask", opt->masks,
-                  "ROI mask NAME=FILE (tumour, liver, normal-liver, lung); derives volumes, T/N");
+                  "ROI mask NAME=FILE (tumour, liver, normal-liver, lung); derives volumes, T/N")
+      ->allow_extra_args(false);
   cmd->add_option("--spect", opt->spect, "SPECT/PET image: T/N from counts per ml in the masks");
   cmd->add_option("--ct", opt->ct, "CT image (HU): masses of the masks, lung mass with --mask lung");
   cmd->add_option("--device-type", opt->device_type, "glass | resin: print EANM 2022 dose notes");

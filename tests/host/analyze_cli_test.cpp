@@ -127,7 +127,8 @@ TEST(AnalyzeCli, ExtraMaskAndReadableTable) {
   for (std::size_t n = 0; n < 100; ++n) slice.data[n] = 1;
   const std::string mask = (fx.dir / "slice.nii.gz").string();
   bd::write_image(mask, slice);
-  auto r = bd::test::run_cli("analyze " + fx.dose_path + " --json --mask slice=" + mask);
+  // --mask takes one value per occurrence, so the positional dose file may follow it.
+  auto r = bd::test::run_cli("analyze --json --mask slice=" + mask + " " + fx.dose_path);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NEAR(json_number_after(r.output, "\"name\": \"slice\"", "D90"), 1.0, 1e-5);
   EXPECT_NEAR(json_number_after(r.output, "\"name\": \"slice\"", "mean_dose_gy"), 5.0, 1e-5);
