@@ -70,8 +70,19 @@ struct PointKernel {
 //  - Graves et al. Med Phys 46:5284 (2019): r_outer_cm,E_dep_per_emission_MeV,... with
 //    contiguous 0.1 mm shells; rows after the first gap (the sparse bremsstrahlung tail of the
 //    reference copy) are not used, so the kernel's reach is the end of the contiguous part.
-// Lines starting with '#' are comments. Throws InputError naming the file and the problem.
+// Lines starting with '#' are comments; the medium is water at 1 g/cm³ unless a `betadose dpk`
+// header ("# betadose dpk: ... in <material> at <density> g/cm3, ...") names another.
+// Throws InputError naming the file and the problem.
 PointKernel read_point_kernel_csv(const std::string& path);
+
+// Medium and voxel size stated in the header comment of a `betadose dpk`/`betadose vsv` CSV
+// ("... in <material> at <density> g/cm3[, voxel <size> mm]"); empty/0 when absent.
+struct KernelCsvMedium {
+  std::string material;
+  double density_g_cm3 = 0;
+  double voxel_mm = 0;
+};
+KernelCsvMedium read_kernel_csv_medium(const std::string& path);
 
 // The kernel in a medium of another density by O'Connor's scaling theorem (distances scale by
 // ρ_kernel/ρ, energies per shell unchanged; Seltzer, Appl Radiat Isot 42:917, 1991).

@@ -102,14 +102,26 @@ void run_kernel(const KernelOptions& o) {
       }
     } else {
       const double voxel = cubic_voxel_mm(grid);
-      soft = o.vsv_file.empty()
-                 ? read_lanconelli_vsv(default_lanconelli_path(), "soft", voxel)
-                 : read_vsv_csv(o.vsv_file, voxel, o.vsv_material, material_density(o.vsv_material));
+      // A `betadose vsv` CSV states its medium and voxel size in its header; they win over
+      // --vsv-material, and the voxel size must be the dose grid's.
+      auto read_user_vsv = [&](const std::string& path, const std::string& material) {
+        const KernelCsvMedium m = read_kernel_csv_medium(path);
+        if (m.voxel_mm > 0) {
+          BD_VALIDATE(std::abs(m.voxel_mm - voxel) <= 1e-3 * voxel,
+                      path << ": S values for " << m.voxel_mm << " mm voxels, the dose grid has "
+                           << voxel << " mm (use --voxel-mm " << m.voxel_mm
+                           << " or generate a kernel for " << voxel << " mm)");
+        }
+        if (!m.material.empty() && m.density_g_cm3 > 0)
+          return read_vsv_csv(path, voxel, m.material, m.density_g_cm3);
+        return read_vsv_csv(path, voxel, material, material_density(material));
+      };
+      soft = o.vsv_file.empty() ? read_lanconelli_vsv(default_lanconelli_path(), "soft", voxel)
+                                : read_user_vsv(o.vsv_file, o.vsv_material);
       if (corr == DensityCorrection::material) {
         bone = o.vsv_bone_file.empty()
                    ? read_lanconelli_vsv(default_lanconelli_path(), "bone", voxel)
-                   : read_vsv_csv(o.vsv_bone_file, voxel, o.vsv_bone_material,
-                                  material_density(o.vsv_bone_material));
+                   : read_user_vsv(o.vsv_bone_file, o.vsv_bone_material);
         have_bone = true;
       }
     }
@@ -189,7 +201,7 @@ void add_kernel_command(CLI::App& app) {
                   "Graves 2019)");
   cmd->add_option("--vsv-file", opt->vsv_file,
                   "`betadose vsv` CSV for the grid's voxel size (default: Lanconelli 2012 soft tissue)");
-  cmd->add_option("--vsv-material", opt->vsv_material, "Material of --vsv-file (default soft-tissue)");
+  cmd->add_option("--vsv-material", opt->vsv_material, "Material of --vsv-file when its header names none (default soft-tissue)");
   cmd->add_option("--vsv-bone-file", opt->vsv_bone_file,
                   "Bone `betadose vsv` CSV for --density-correction material (default: Lanconelli bone)");
   cmd->add_option("--vsv-bone-material", opt->vsv_bone_material,

@@ -17,6 +17,7 @@ struct CsvTable {
   std::string path;
   std::vector<std::string> names;
   std::vector<std::vector<double>> columns;
+  std::vector<std::string> comments;  // '#' lines without the '#'
 
   bool has(const std::string& name) const {
     return std::find(names.begin(), names.end(), name) != names.end();
@@ -46,6 +47,7 @@ inline CsvTable read_csv_table(const std::string& path) {
   while (std::getline(in, line)) {
     ++line_no;
     const std::string trimmed = trim_field(line);
+    if (!trimmed.empty() && trimmed[0] == '#') t.comments.push_back(trimmed.substr(1));
     if (trimmed.empty() || trimmed[0] == '#') continue;
     std::vector<std::string> fields;
     std::stringstream ss(trimmed);

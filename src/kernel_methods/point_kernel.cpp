@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <sstream>
 
 #include "betadose/data_paths.hh"
@@ -46,10 +47,38 @@ double PointKernel::total_energy_MeV() const {
   return s;
 }
 
+namespace {
+KernelCsvMedium medium_from_comments(const std::vector<std::string>& comments) {
+  KernelCsvMedium m;
+  static const std::regex re(R"(betadose (dpk|vsv):.* in (\S+) at ([0-9.eE+-]+) g/cm3)");
+  static const std::regex vre(R"(voxel ([0-9.eE+-]+) mm)");
+  for (const auto& c : comments) {
+    std::smatch sm;
+    if (std::regex_search(c, sm, re)) {
+      m.material = sm[2];
+      m.density_g_cm3 = std::stod(sm[3]);
+      std::smatch vm;
+      if (std::regex_search(c, vm, vre)) m.voxel_mm = std::stod(vm[1]);
+      break;
+    }
+  }
+  return m;
+}
+}  // namespace
+
+KernelCsvMedium read_kernel_csv_medium(const std::string& path) {
+  return medium_from_comments(detail::read_csv_table(path).comments);
+}
+
 PointKernel read_point_kernel_csv(const std::string& path) {
   const auto table = detail::read_csv_table(path);
   PointKernel k;
   k.source = path;
+  const KernelCsvMedium medium = medium_from_comments(table.comments);
+  if (!medium.material.empty() && medium.density_g_cm3 > 0) {
+    k.material = medium.material;
+    k.density_g_cm3 = medium.density_g_cm3;
+  }
   if (table.has("r_inner_mm") && table.has("r_outer_mm") && table.has("energy_per_decay_MeV")) {
     const auto& ri = table.column("r_inner_mm");
     const auto& ro = table.column("r_outer_mm");
