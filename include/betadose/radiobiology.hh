@@ -11,7 +11,8 @@
 //
 // Defaults, as used for 90Y radioembolization by Strigari et al., J Nucl Med 51 (2010) 1377
 // and reviewed by Cremonesi et al., Front Oncol 4 (2014) 210: tumour α/β = 10 Gy,
-// T_rep = 1.5 h; normal liver α/β = 2.5 Gy, T_rep = 2.5 h. 90Y physical half-life 64.1 h
+// T_rep = 1.5 h; normal liver α/β = 2.5 Gy, T_rep = 2.5 h (values as these papers are commonly
+// cited; not re-read from the originals for this code). 90Y physical half-life 64.1 h
 // (ICRP-107). The formula assumes no biological clearance of the (permanently trapped)
 // microspheres and a voxel-uniform dose rate; it is applied voxel by voxel.
 #pragma once

@@ -262,6 +262,8 @@ PlanningResult plan_activity(const PlanningInput& in) {
   if (r.lung_shunt_activity_limit_exceeded)
     r.notes.push_back("Activity shunted to the lungs " + fmt(r.lung_activity_gbq) +
                       " GBq exceeds 0.61 GBq (glass-microsphere limit, about 30 Gy to 1 kg).");
+  // SIR-Spheres (resin) instructions for use: activity reduction for LSF 10-20 %, no treatment
+  // above 20 % (as generally cited; reported as a note only, the methods above define A).
   if ((in.method == PlanningMethod::empiric || in.method == PlanningMethod::bsa) &&
       in.lung_shunt >= 0.10)
     r.notes.push_back("Resin-microsphere practice reduces the empiric/BSA activity by 20 % for "
