@@ -229,6 +229,34 @@ VoxelKernel voxelize_point_kernel(const PointKernel& kernel, const Vec3& spacing
           }
     }
   }
+  // The exact voxel kernel is symmetric under reflections of each axis, and under exchanges of
+  // axes with equal spacing; averaging over these symmetries removes part of the quadrature
+  // noise and keeps the total (each orbit's energy is redistributed within the orbit).
+  std::vector<double> sym(vk.energy_MeV.size(), 0.0);
+  const int perms[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+  for (int dk = -vk.half_width[2]; dk <= vk.half_width[2]; ++dk)
+    for (int dj = -vk.half_width[1]; dj <= vk.half_width[1]; ++dj)
+      for (int di = -vk.half_width[0]; di <= vk.half_width[0]; ++di) {
+        const int d[3] = {di, dj, dk};
+        double sum = 0;
+        int count = 0;
+        for (const auto& pm : perms) {
+          bool allowed = true;
+          for (int a = 0; a < 3; ++a) {
+            if (std::abs(spacing_mm[pm[a]] - spacing_mm[a]) > 1e-9 * spacing_mm[a]) allowed = false;
+          }
+          if (!allowed) continue;
+          const int q[3] = {d[pm[0]], d[pm[1]], d[pm[2]]};
+          for (int sx : {-1, 1})
+            for (int sy : {-1, 1})
+              for (int sz : {-1, 1}) {
+                sum += vk.energy_MeV[vk.index(sx * q[0], sy * q[1], sz * q[2])];
+                ++count;
+              }
+        }
+        sym[vk.index(di, dj, dk)] = sum / count;
+      }
+  vk.energy_MeV.swap(sym);
   return vk;
 }
 
