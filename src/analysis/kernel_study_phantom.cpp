@@ -29,9 +29,11 @@ GeneratedDoseCase make_liver_lung_phantom(const LiverLungPhantomSpec& s) {
   // Body wall: elliptic cylinder filling 95 % of the x/y extent (places the rib).
   const double bx = 0.95 * hx, by = 0.95 * hy;
   // Liver: ellipsoid below the diaphragm (z < 0) on the right; lung: ellipsoid above it.
+  // Both stay >= 9 mm (for the default grid) inside the grid, so no activity sits where
+  // electrons would leave the grid (the grid boundary is not a tissue boundary).
   const double lx = -0.38 * hx, lsx = 0.48 * hx, lsy = 0.70 * hy, liver_cz = -0.25 * hz,
-               lsz = 0.70 * hz;
-  const double ux = lx, usx = 0.48 * hx, usy = 0.65 * hy, lung_cz = 0.55 * hz, usz = 0.60 * hz;
+               lsz = 0.65 * hz;
+  const double ux = lx, usx = 0.48 * hx, usy = 0.65 * hy, lung_cz = 0.30 * hz, usz = 0.60 * hz;
   const double tr = s.tumour_radius_mm;
   const double tcx = lx, tcy = 0.0, tcz = -tr;  // top of the tumour at z = 0
   BD_VALIDATE(tr > 0 && tr < 0.45 * lsx && tr < 0.45 * lsz,
