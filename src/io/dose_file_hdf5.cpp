@@ -286,6 +286,24 @@ DoseFile read_dose_file(const std::string& path) {
   read_d("energy_emitted_J", f.energy_emitted_J);
   read_d("energy_deposited_J", f.energy_deposited_J);
   read_d("energy_escaped_J", f.energy_escaped_J);
+  // Any other scalar floating-point root attribute is a numeric extra (units in its name).
+  struct Iter {
+    DoseFile* file;
+    static herr_t visit(hid_t loc, const char* name, const H5A_info_t*, void* data) {
+      static const char* known[] = {"total_activity_bq", "wall_time_s", "energy_emitted_J",
+                                    "energy_deposited_J", "energy_escaped_J"};
+      for (const char* k : known)
+        if (std::string(name) == k) return 0;
+      H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
+      H5Handle type(H5Aget_type(attr), H5Tclose);
+      H5Handle space(H5Aget_space(attr), H5Sclose);
+      if (H5Tget_class(type) != H5T_FLOAT || H5Sget_simple_extent_npoints(space) != 1) return 0;
+      double v = 0;
+      if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) static_cast<Iter*>(data)->file->extra[name] = v;
+      return 0;
+    }
+  } iter{&f};
+  H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, &Iter::visit, &iter);
   return f;
 }
 

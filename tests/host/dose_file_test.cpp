@@ -38,6 +38,7 @@ bd::DoseFile small_file() {
   f.energy_emitted_J = 74.6;
   f.energy_deposited_J = 74.1;
   f.energy_escaped_J = 0.5;
+  f.extra["alpha_beta_Gy"] = 10.0;
   return f;
 }
 
@@ -63,6 +64,8 @@ TEST(DoseFile, RoundTripPreservesDataGeometryAndAttributes) {
   EXPECT_DOUBLE_EQ(r.total_activity_bq, f.total_activity_bq);
   EXPECT_DOUBLE_EQ(r.energy_emitted_J, f.energy_emitted_J);
   EXPECT_EQ(r.nuclide, "Y-90");
+  ASSERT_EQ(r.extra.count("alpha_beta_Gy"), 1u);
+  EXPECT_DOUBLE_EQ(r.extra.at("alpha_beta_Gy"), 10.0);
 }
 
 TEST(DoseFile, ReaderRejectsWrongFilesWithTheirName) {
