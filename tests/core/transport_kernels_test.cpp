@@ -107,14 +107,6 @@ void check_mono_kernel(const MonoCase& mc) {
   opt.histories = mc.histories;
   opt.batches = 10;
   opt.seed = 20260001 + static_cast<std::uint64_t>(mc.e0 * 1000);
-  // Parameter studies (not used in CI): BD_F, BD_L, BD_NOMATCH, BD_WCC, BD_WCR, BD_EABS, BD_S.
-  if (const char* v = std::getenv("BD_F")) opt.params.max_eloss_fraction = std::stof(v);
-  if (const char* v = std::getenv("BD_L")) opt.params.max_step_lambda1 = std::stof(v);
-  if (const char* v = std::getenv("BD_NOMATCH")) opt.match_cuts = false;
-  if (const char* v = std::getenv("BD_WCC")) opt.tables.wcc_MeV = std::stod(v);
-  if (const char* v = std::getenv("BD_WCR")) opt.tables.wcr_MeV = std::stod(v);
-  if (const char* v = std::getenv("BD_EABS")) opt.params.eabs_electron_MeV = std::stof(v);
-  if (const char* v = std::getenv("BD_S")) opt.params.straggling = std::stoi(v);
   bd::EmissionSpec em;
   em.electron_MeV = mc.e0;
   const auto r = bd::run_dpk(em, "water", h * r0_mm, nbins * h * r0_mm, opt);
