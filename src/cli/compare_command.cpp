@@ -3,6 +3,7 @@
 // dose_metrics.hh.
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
@@ -105,6 +106,8 @@ void run_compare(const CompareOptions& o) {
   mo.v_gy = o.v_gy;
   std::vector<std::pair<std::string, RoiDoseMetrics>> ma, mb;
   std::vector<std::pair<std::string, DoseDistribution>> dists;
+  // per ROI: gamma-evaluated voxels (above the threshold) and how many pass
+  std::map<std::string, std::pair<std::size_t, std::size_t>> roi_gamma;
   for (const auto& [name, mask] : roi) {
     std::size_t inside = 0;
     for (auto x : mask) inside += x;
@@ -112,6 +115,13 @@ void run_compare(const CompareOptions& o) {
       std::cerr << "warning: ROI " << name << " is empty on the dose grid; skipped\n";
       continue;
     }
+    std::size_t g_eval = 0, g_pass = 0;
+    for (std::size_t v = 0; v < mask.size(); ++v)
+      if (mask[v] && gam.gamma[v] >= 0) {
+        ++g_eval;
+        if (gam.gamma[v] <= 1.0f) ++g_pass;
+      }
+    roi_gamma[name] = {g_eval, g_pass};
     ma.emplace_back(name, compute_roi_metrics(name, grid, da, {}, mask, {}, mo));
     mb.emplace_back(name, compute_roi_metrics(name, grid, db, {}, mask, {}, mo));
     dists.emplace_back(name + "_A", make_roi_distribution(grid, da, mask, {}, DoseWeighting::volume, name));
@@ -172,6 +182,9 @@ void run_compare(const CompareOptions& o) {
       one.add("voxels", static_cast<double>(a.voxel_count)).add("volume_ml", a.volume_ml);
       one.add("mean_a", a.mean_dose_gy).add("mean_b", b.mean_dose_gy);
       one.add("d70_a", a.d(70)).add("d70_b", b.d(70)).add("d90_a", a.d(90)).add("d90_b", b.d(90));
+      const auto rg = roi_gamma[ma[r].first];
+      one.add("gamma_evaluated_voxels", static_cast<double>(rg.first));
+      one.add("gamma_pass_rate", rg.first ? static_cast<double>(rg.second) / rg.first : NAN);
       for (double v : o.v_gy) {
         std::ostringstream key;
         key << v;
@@ -193,14 +206,18 @@ void run_compare(const CompareOptions& o) {
   if (!ma.empty()) {
     std::cout << std::left << std::setw(16) << "ROI" << std::right << std::setw(11) << "mean A"
               << std::setw(11) << "mean B" << std::setw(11) << "D70 A" << std::setw(11) << "D70 B"
-              << std::setw(11) << "D90 A" << std::setw(11) << "D90 B" << "  [Gy]\n";
+              << std::setw(11) << "D90 A" << std::setw(11) << "D90 B" << "  [Gy]  gamma pass\n";
     for (std::size_t r = 0; r < ma.size(); ++r) {
       const auto& a = ma[r].second;
       const auto& b = mb[r].second;
       std::cout << std::left << std::setw(16) << ma[r].first << std::right << std::setw(11)
                 << a.mean_dose_gy << std::setw(11) << b.mean_dose_gy << std::setw(11) << a.d(70)
-                << std::setw(11) << b.d(70) << std::setw(11) << a.d(90) << std::setw(11) << b.d(90)
-                << "\n";
+                << std::setw(11) << b.d(70) << std::setw(11) << a.d(90) << std::setw(11) << b.d(90);
+      const auto rg = roi_gamma[ma[r].first];
+      if (rg.first)
+        std::cout << "        " << 100.0 * rg.second / rg.first << " % of " << rg.first << "\n";
+      else
+        std::cout << "        (below threshold)\n";
     }
   }
 }

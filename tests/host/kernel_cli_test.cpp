@@ -76,7 +76,8 @@ TEST(KernelCli, VsvAndCompareJson) {
   const auto r = bd::test::run_cli("compare " + ldm + " " + vsv + " --json --gamma 3%/3mm 2>/dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* key : {"\"gamma_pass_rate\"", "\"mean_relative_difference\"", "\"roi\"",
-                          "\"liver\"", "\"mean_a\"", "\"mean_b\"", "\"d70_a\"", "\"d70_b\""}) {
+                          "\"liver\"", "\"mean_a\"", "\"mean_b\"", "\"d70_a\"", "\"d70_b\"",
+                          "\"gamma_evaluated_voxels\""}) {
     EXPECT_NE(r.output.find(key), std::string::npos) << key << " in " << r.output;
   }
   // Energy is conserved by the VSV (within its 0.3 % tail), so the liver means agree closely:
