@@ -1,8 +1,8 @@
 // Validation cases on generated liver phantoms, compared with the MIRD and partition models
 // and with absorbed fractions derived independently from the Graves 2019 water DPK.
 //
-// Geometry (all cases): a cube of liver tissue on a 2 mm grid; the active region is the inner
-// cube, surrounded by a 14 mm margin of inactive liver, more than the 90Y CSDA range
+// Geometry (all cases): a cube of liver tissue (2 mm voxels; 1 mm for the tumour cases); the
+// active region is the inner cube, surrounded by a 14 mm margin of inactive liver, more than the 90Y CSDA range
 // (~11 mm), so no electron reaches the grid edge and the kernel's infinite-medium assumption
 // holds. Tumours are spheres at the centre. Doses scale linearly with activity, so each
 // compartment's dose for any T/N is assembled from two runs (activity in the tumour only;
@@ -27,7 +27,8 @@ namespace bd::validation {
 
 namespace {
 
-constexpr double kVoxelMm = 2.0;
+constexpr double kVoxelMm = 2.0;        // uniform block
+constexpr double kTumourVoxelMm = 1.0;  // tumour cases: a smoother voxelised sphere surface
 constexpr double kMarginMm = 14.0;
 constexpr double kMeVtoJ = 1.602176634e-13;
 
@@ -39,12 +40,12 @@ struct LiverBlock {
   double density_g_cm3 = 0;
 };
 
-LiverBlock make_liver_block(double active_side_mm, double tumour_diameter_mm) {
+LiverBlock make_liver_block(double active_side_mm, double tumour_diameter_mm, double voxel_mm) {
   const auto liver = find_material(load_materials(), "liver");
-  const auto n = static_cast<std::size_t>(std::lround((active_side_mm + 2 * kMarginMm) / kVoxelMm));
+  const auto n = static_cast<std::size_t>(std::lround((active_side_mm + 2 * kMarginMm) / voxel_mm));
   Grid g;
   g.size = {n, n, n};
-  g.spacing_mm = {kVoxelMm, kVoxelMm, kVoxelMm};
+  g.spacing_mm = {voxel_mm, voxel_mm, voxel_mm};
   LiverBlock b;
   b.density_g_cm3 = liver.density_g_cm3;
   b.phantom = Phantom::uniform(g, "liver", liver.density_g_cm3);
@@ -56,7 +57,7 @@ LiverBlock make_liver_block(double active_side_mm, double tumour_diameter_mm) {
   for (std::size_t k = 0; k < n; ++k)
     for (std::size_t j = 0; j < n; ++j)
       for (std::size_t i = 0; i < n; ++i) {
-        const double x = (i - centre) * kVoxelMm, y = (j - centre) * kVoxelMm, z = (k - centre) * kVoxelMm;
+        const double x = (i - centre) * voxel_mm, y = (j - centre) * voxel_mm, z = (k - centre) * voxel_mm;
         const auto v = g.linear_index(i, j, k);
         if (std::max({std::abs(x), std::abs(y), std::abs(z)}) < half_active) {
           b.active[v] = 1;
@@ -113,7 +114,7 @@ RegionDose region_energy(const std::vector<DoseResult>& runs, const std::vector<
 std::vector<ValidationResult> uniform_liver_case(const ValidationContext& ctx) {
   const auto nuclide = load_nuclide("Y-90");
   const double active_mm = ctx.quick ? 60 : 80;
-  const auto block = make_liver_block(active_mm, 0);
+  const auto block = make_liver_block(active_mm, 0, kVoxelMm);
   const auto& g = block.phantom.grid;
   const double activity_bq = 1e9;
   const auto runs = run_replicas(block.phantom, source_on(g, block.active, activity_bq),
@@ -213,7 +214,7 @@ std::vector<ValidationResult> tumour_partition_case(const ValidationContext& ctx
                                                     const std::vector<double>& tn_ratios) {
   const auto nuclide = load_nuclide("Y-90");
   const double active_mm = std::max(60.0, diameter_mm + 30.0);
-  const auto block = make_liver_block(active_mm, diameter_mm);
+  const auto block = make_liver_block(active_mm, diameter_mm, kTumourVoxelMm);
   const auto& g = block.phantom.grid;
   const auto normal = normal_mask(block);
   const double histories = ctx.quick ? 400000 : 2000000;
@@ -261,32 +262,56 @@ std::vector<ValidationResult> tumour_partition_case(const ValidationContext& ctx
     const double k_n = kdep * E * (tn * n_t * f_t[1] + n_n * f_n[1]) / n_n;
     std::ostringstream label;
     label << "tumour_" << diameter_mm / 10 << "cm_tn" << tn;
-    {
+    // Each compartment against the independent kernel expectation (same masks, same edges).
+    auto versus_kernel = [&](const char* what, double mc, double sigma, double expected, double model) {
       ValidationResult r;
-      r.name = label.str() + ": tumour MC / kernel expectation";
-      r.reference = "Graves 2019 DPK over the voxelised sphere";
-      r.reference_value = k_t / model_t;
-      r.value = d_t / model_t;
-      r.sigma = s_t / model_t;
-      r.difference = d_t / k_t - 1;
+      r.name = label.str() + ": " + what + " MC / kernel expectation";
+      r.reference = "Graves 2019 DPK over the same voxel masks";
+      r.reference_value = expected / model;
+      r.value = mc / model;
+      r.sigma = sigma / model;
+      r.difference = mc / expected - 1;
       r.tolerance = "±2 % + 3σ";
-      r.passed = within_band(r.difference, s_t / k_t, -0.02, 0.02);
+      r.passed = within_band(r.difference, sigma / expected, -0.02, 0.02);
       std::ostringstream os;
-      os << "tumour MC/partition model = " << d_t / model_t << ", normal liver MC/model = " << d_n / model_n;
+      os << what << " MC / partition model = " << mc / model << " (kernel expectation " << expected / model << ")";
       r.notes = os.str();
       out.push_back(r);
-    }
-    {
+    };
+    versus_kernel("tumour", d_t, s_t, k_t, model_t);
+    versus_kernel("normal liver", d_n, s_n, k_n, model_n);
+    // The partition model itself, for the DESIGN.md target case (5 cm, T/N 4): the tumour lies
+    // below the model by its boundary loss, the normal liver within 4 % (edge exchange).
+    if (std::abs(diameter_mm - 50) < 1e-9 && std::abs(tn - 4) < 1e-9) {
       ValidationResult r;
-      r.name = label.str() + ": normal liver MC / partition model";
+      r.name = label.str() + ": tumour MC / partition model";
       r.reference = "partition model (local absorption)";
       r.reference_value = 1.0;
-      r.value = d_n / model_n;
-      r.sigma = s_n / model_n;
-      r.difference = d_n / model_n - 1;
-      r.tolerance = "±4 % + 3σ (edge and boundary exchange)";
-      r.passed = within_band(r.difference, r.sigma, -0.04, 0.04);
+      r.value = d_t / model_t;
+      r.sigma = s_t / model_t;
+      r.difference = r.value - 1;
+      r.tolerance = "[-6 %, 0 %) + 3σ (boundary loss)";
+      r.passed = within_band(r.difference, r.sigma, -0.06, -1e-9);
+      // Smooth-sphere expectation (Berger reduction factor, same kernel) vs the voxelised one.
+      const double phi = sphere_self_absorbed_fraction(kernel, diameter_mm / 2);
+      std::ostringstream os;
+      os << "smooth-sphere kernel expectation " << phi + (1 - phi) / tn << ", voxelised-sphere ("
+         << kTumourVoxelMm << " mm voxels) expectation " << k_t / model_t
+         << ": the staircase surface adds boundary loss";
+      r.notes = os.str();
       out.push_back(r);
+      ValidationResult n;
+      n.name = label.str() + ": normal liver MC / partition model";
+      n.reference = "partition model (local absorption)";
+      n.reference_value = 1.0;
+      n.value = d_n / model_n;
+      n.sigma = s_n / model_n;
+      n.difference = n.value - 1;
+      n.tolerance = "±4 % + 3σ (edge and boundary exchange)";
+      n.passed = within_band(n.difference, n.sigma, -0.04, 0.04);
+      n.notes = "the 80 mm active cube has a larger surface/volume than a real liver, so its edge "
+                "loss (about 4 %) exceeds a patient's; see the kernel-expectation rows";
+      out.push_back(n);
     }
     csv << diameter_mm << "," << tn << "," << d_t / model_t << "," << s_t / model_t << "," << k_t / model_t
         << "," << d_n / model_n << "," << s_n / model_n << "," << k_n / model_n << "\n";
