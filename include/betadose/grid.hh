@@ -28,6 +28,8 @@ struct Grid {
   double voxel_volume_mm3() const { return spacing_mm[0] * spacing_mm[1] * spacing_mm[2]; }
   double voxel_volume_ml() const { return voxel_volume_mm3() * 1e-3; }
 
+  // D · diag(spacing): maps index offsets to physical offsets [mm] (row-major 3x3).
+  std::array<double, 9> index_matrix() const;
   // Continuous index -> physical point [mm].
   Vec3 index_to_physical(const Vec3& index) const;
   // Physical point [mm] -> continuous index (voxel centres at integers).
@@ -40,6 +42,9 @@ struct Grid {
   bool direction_is_identity() const;
   std::string describe() const;  // "122x101x112 voxels of 3x3x3 mm at (x,y,z) mm"
 };
+
+// Inverse of a 3x3 row-major matrix (adjugate / determinant; grid matrices are well conditioned).
+std::array<double, 9> inverse3(const std::array<double, 9>& m);
 
 // Throws InputError naming `what` when the grid is empty, has non-positive spacing, or a
 // singular/non-orthonormal direction matrix.

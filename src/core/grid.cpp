@@ -7,9 +7,7 @@
 
 namespace bd {
 
-namespace {
-// Inverse of the 3x3 matrix D·diag(s) through the adjugate (direction matrices are tiny).
-std::array<double, 9> inverse_of(const std::array<double, 9>& m) {
+std::array<double, 9> inverse3(const std::array<double, 9>& m) {
   const double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
                      m[2] * (m[3] * m[7] - m[4] * m[6]);
   const double inv = 1.0 / det;
@@ -19,7 +17,13 @@ std::array<double, 9> inverse_of(const std::array<double, 9>& m) {
            (m[3] * m[7] - m[4] * m[6]) * inv, (m[1] * m[6] - m[0] * m[7]) * inv,
            (m[0] * m[4] - m[1] * m[3]) * inv}};
 }
-}  // namespace
+
+std::array<double, 9> Grid::index_matrix() const {
+  std::array<double, 9> m{};
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) m[3 * r + c] = direction[3 * r + c] * spacing_mm[c];
+  return m;
+}
 
 Vec3 Grid::index_to_physical(const Vec3& idx) const {
   Vec3 p = origin_mm;
@@ -29,10 +33,7 @@ Vec3 Grid::index_to_physical(const Vec3& idx) const {
 }
 
 Vec3 Grid::physical_to_index(const Vec3& point) const {
-  std::array<double, 9> m{};
-  for (int r = 0; r < 3; ++r)
-    for (int c = 0; c < 3; ++c) m[3 * r + c] = direction[3 * r + c] * spacing_mm[c];
-  const auto inv = inverse_of(m);
+  const auto inv = inverse3(index_matrix());
   const Vec3 d{{point[0] - origin_mm[0], point[1] - origin_mm[1], point[2] - origin_mm[2]}};
   Vec3 idx{};
   for (int r = 0; r < 3; ++r) idx[r] = inv[3 * r] * d[0] + inv[3 * r + 1] * d[1] + inv[3 * r + 2] * d[2];

@@ -12,24 +12,6 @@ namespace {
 using Mat3 = std::array<double, 9>;
 
 // M = D · diag(spacing): continuous index -> physical offset from the origin.
-Mat3 index_matrix(const Grid& g) {
-  Mat3 m{};
-  for (int r = 0; r < 3; ++r)
-    for (int c = 0; c < 3; ++c) m[3 * r + c] = g.direction[3 * r + c] * g.spacing_mm[c];
-  return m;
-}
-
-Mat3 inverse(const Mat3& m) {
-  const double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
-                     m[2] * (m[3] * m[7] - m[4] * m[6]);
-  const double inv = 1.0 / det;
-  return {{(m[4] * m[8] - m[5] * m[7]) * inv, (m[2] * m[7] - m[1] * m[8]) * inv,
-           (m[1] * m[5] - m[2] * m[4]) * inv, (m[5] * m[6] - m[3] * m[8]) * inv,
-           (m[0] * m[8] - m[2] * m[6]) * inv, (m[2] * m[3] - m[0] * m[5]) * inv,
-           (m[3] * m[7] - m[4] * m[6]) * inv, (m[1] * m[6] - m[0] * m[7]) * inv,
-           (m[0] * m[4] - m[1] * m[3]) * inv}};
-}
-
 Mat3 multiply(const Mat3& a, const Mat3& b) {
   Mat3 c{};
   for (int r = 0; r < 3; ++r)
@@ -44,8 +26,8 @@ struct IndexMap {
   Mat3 A{};
   Vec3 b{};
   IndexMap(const Grid& from, const Grid& to) {
-    const Mat3 to_inv = inverse(index_matrix(to));
-    A = multiply(to_inv, index_matrix(from));
+    const Mat3 to_inv = inverse3(to.index_matrix());
+    A = multiply(to_inv, from.index_matrix());
     Vec3 d{};
     for (int r = 0; r < 3; ++r) d[r] = from.origin_mm[r] - to.origin_mm[r];
     for (int r = 0; r < 3; ++r) b[r] = to_inv[3 * r] * d[0] + to_inv[3 * r + 1] * d[1] + to_inv[3 * r + 2] * d[2];
