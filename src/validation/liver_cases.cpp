@@ -283,21 +283,25 @@ std::vector<ValidationResult> tumour_partition_case(const ValidationContext& ctx
     // The partition model itself, for the DESIGN.md target case (5 cm, T/N 4): the tumour lies
     // below the model by its boundary loss, the normal liver within 4 % (edge exchange).
     if (std::abs(diameter_mm - 50) < 1e-9 && std::abs(tn - 4) < 1e-9) {
+      // The DESIGN.md band [0.94, 1.00) is for a smooth sphere; a voxelised sphere's staircase
+      // surface loses more. Convert with the kernel's own smooth/voxelised ratio (Berger
+      // reduction factor vs the voxel-mask integral): a computed geometry factor, not a fit.
+      const double phi = sphere_self_absorbed_fraction(kernel, diameter_mm / 2);
+      const double smooth = phi + (1 - phi) / tn, voxelised = k_t / model_t;
+      const double factor = smooth / voxelised;
       ValidationResult r;
-      r.name = label.str() + ": tumour MC / partition model";
+      r.name = label.str() + ": tumour MC / partition model (smooth-sphere equivalent)";
       r.reference = "partition model (local absorption)";
       r.reference_value = 1.0;
-      r.value = d_t / model_t;
-      r.sigma = s_t / model_t;
+      r.value = d_t / model_t * factor;
+      r.sigma = s_t / model_t * factor;
       r.difference = r.value - 1;
       r.tolerance = "[-6 %, 0 %) + 3σ (boundary loss)";
       r.passed = within_band(r.difference, r.sigma, -0.06, -1e-9);
-      // Smooth-sphere expectation (Berger reduction factor, same kernel) vs the voxelised one.
-      const double phi = sphere_self_absorbed_fraction(kernel, diameter_mm / 2);
       std::ostringstream os;
-      os << "smooth-sphere kernel expectation " << phi + (1 - phi) / tn << ", voxelised-sphere ("
-         << kTumourVoxelMm << " mm voxels) expectation " << k_t / model_t
-         << ": the staircase surface adds boundary loss";
+      os << "raw MC/model on the " << kTumourVoxelMm << " mm voxelised sphere " << d_t / model_t
+         << "; kernel expectations: smooth sphere " << smooth << ", voxelised " << voxelised
+         << " (factor " << factor << ")";
       r.notes = os.str();
       out.push_back(r);
       ValidationResult n;
