@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "betadose/errors.hh"
+#include "betadose/text_file.hh"
 #include "betadose/validation.hh"
 
 namespace bd {
@@ -32,17 +33,6 @@ std::string json_number(double v) {
   std::ostringstream os;
   os << std::setprecision(10) << v;
   return os.str();
-}
-
-// Writes `text` to `path` atomically (temp file + rename).
-void write_text_atomic(const std::filesystem::path& path, const std::string& text) {
-  const auto tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    BD_VALIDATE(out, path.string() << ": cannot write (is the directory writable?)");
-    out << text;
-  }
-  std::filesystem::rename(tmp, path);
 }
 
 std::string format_percent(double v) {
@@ -139,8 +129,8 @@ std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const
       md << "\n(Plots not drawn: see plots.log; needs Debian python3-matplotlib.)\n";
     }
   }
-  write_text_atomic(fs::path(ctx.out_dir) / "report.md", md.str());
-  write_text_atomic(fs::path(ctx.out_dir) / "results.json", js.str());
+  write_text_file_atomic((fs::path(ctx.out_dir) / "report.md").string(), md.str());
+  write_text_file_atomic((fs::path(ctx.out_dir) / "results.json").string(), js.str());
   return results;
 }
 

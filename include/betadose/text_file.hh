@@ -1,0 +1,12 @@
+// Atomic text output: written to "<path>.tmp-<pid>" and renamed into place, so a failed or
+// interrupted run never leaves a partial CSV/report behind.
+#pragma once
+
+#include <string>
+
+namespace bd {
+
+// Throws InputError naming `path` when the directory is missing or not writable.
+void write_text_file_atomic(const std::string& path, const std::string& text);
+
+}  // namespace bd

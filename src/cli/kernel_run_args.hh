@@ -1,0 +1,72 @@
+// Options shared by `betadose dpk` and `betadose vsv`: what is emitted, the medium, and how
+// the Monte Carlo runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "betadose/device.hh"
+#include "betadose/errors.hh"
+#include "betadose/point_kernels.hh"
+#include "src/cli/progress_line.hh"
+
+namespace bd::cli {
+
+struct KernelRunArgs {
+  std::string nuclide = "Y-90";
+  double electron_mev = 0;
+  std::string material;
+  double density = 0;
+  std::uint64_t histories = 1000000, seed = 1;
+  int batches = 10, threads = 0;
+  std::string device = "cpu", out;
+};
+
+inline void add_kernel_run_options(CLI::App* cmd, KernelRunArgs& a) {
+  auto* nuc = cmd->add_option("--nuclide", a.nuclide, "Emitting nuclide (beta spectrum)")->capture_default_str();
+  auto* mono = cmd->add_option("--electron-mev", a.electron_mev,
+                               "Monoenergetic electrons of this energy [MeV] instead of a nuclide");
+  nuc->excludes(mono);
+  mono->excludes(nuc);
+  cmd->add_option("--material", a.material, "Material (canonical name)")->capture_default_str();
+  cmd->add_option("--density", a.density, "Density [g/cm3] (default: the material's nominal density)");
+  cmd->add_option("--histories", a.histories, "Decays (or electrons) to simulate")->capture_default_str();
+  cmd->add_option("--batches", a.batches, "Statistical batches (>= 2)")->capture_default_str();
+  cmd->add_option("--seed", a.seed, "Random seed")->capture_default_str();
+  cmd->add_option("--device", a.device, "cpu or cuda")->capture_default_str();
+  cmd->add_option("--threads", a.threads, "CPU threads (0 = all)")->capture_default_str();
+  cmd->add_option("--out", a.out, "Output CSV")->required();
+}
+
+inline KernelRunOptions kernel_run_options(const KernelRunArgs& a, const char* label) {
+  BD_VALIDATE(a.density >= 0, "--density " << a.density << " must be positive");
+  BD_VALIDATE(a.electron_mev >= 0, "--electron-mev " << a.electron_mev << " must be positive");
+  // Fail before a long run, not after it, when the output cannot be written.
+  const auto dir = std::filesystem::absolute(a.out).parent_path();
+  BD_VALIDATE(std::filesystem::is_directory(dir),
+              "--out " << a.out << ": directory " << dir.string() << " does not exist");
+  KernelRunOptions opt;
+  opt.histories = a.histories;
+  opt.batches = a.batches;
+  opt.seed = a.seed;
+  opt.device = parse_device(a.device);
+  opt.threads = a.threads;
+  opt.progress = terminal_progress(label);
+  return opt;
+}
+
+inline EmissionSpec emission_of(const KernelRunArgs& a) {
+  EmissionSpec em;
+  em.nuclide = a.nuclide;
+  em.electron_MeV = a.electron_mev;
+  return em;
+}
+
+inline std::string describe_emission(const EmissionSpec& em) {
+  return em.electron_MeV > 0 ? "monoenergetic electrons " + std::to_string(em.electron_MeV) + " MeV" : em.nuclide;
+}
+
+}  // namespace bd::cli
