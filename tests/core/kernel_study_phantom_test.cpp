@@ -59,7 +59,9 @@ TEST(KernelStudyPhantom, GeometryAndActivityAsSpecified) {
       for (std::size_t i = 0; i < g.size[0]; ++i) {
         const bool edge = i < 2 || j < 2 || k < 2 || i + 2 >= g.size[0] || j + 2 >= g.size[1] ||
                           k + 2 >= g.size[2];
-        if (edge) EXPECT_EQ(c.source.activity_bq[g.linear_index(i, j, k)], 0.0);
+        if (edge) {
+          EXPECT_EQ(c.source.activity_bq[g.linear_index(i, j, k)], 0.0);
+        }
       }
 }
 
