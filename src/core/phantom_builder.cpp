@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "betadose/errors.hh"
+#include "betadose/text_parse.hh"
 #include "betadose/hu_calibration.hh"
 #include "betadose/materials.hh"
 
@@ -74,12 +75,6 @@ Phantom build_phantom_from_ct(const Volume<float>& ct_hu, const HuCalibration& c
 }
 
 namespace {
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
 std::vector<std::string> split_csv(const std::string& line) {
   std::vector<std::string> f;
   std::stringstream ss(line);

@@ -10,6 +10,7 @@
 
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
+#include "betadose/text_parse.hh"
 #include "betadose/materials.hh"
 
 namespace bd {
@@ -21,12 +22,6 @@ struct CsvRow {
   int line = 0;
   std::vector<std::string> cells;
 };
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
 
 // Rows of a CSV file without '#' comment lines and blank lines; the first row must be `header`.
 std::vector<CsvRow> read_csv(const std::string& path, const std::string& header) {
@@ -57,19 +52,6 @@ std::vector<CsvRow> read_csv(const std::string& path, const std::string& header)
   }
   BD_VALIDATE(have_header, path << ": empty file (expected the header '" << header << "')");
   return rows;
-}
-
-double number(const std::string& s, const std::string& where, const char* what) {
-  std::size_t pos = 0;
-  double v = 0;
-  try {
-    v = std::stod(s, &pos);
-  } catch (const std::exception&) {
-    pos = 0;
-  }
-  BD_VALIDATE(pos > 0 && pos == s.size() && std::isfinite(v),
-              where << ": " << what << " must be a number, got '" << s << "'");
-  return v;
 }
 
 }  // namespace
@@ -111,8 +93,8 @@ HuCalibration load_hu_calibration(const std::string& density_csv_in,
   for (const auto& r : read_csv(density_csv, "HU,density_g_cm3")) {
     const std::string where = density_csv + ":" + std::to_string(r.line);
     BD_VALIDATE(r.cells.size() == 2, where << ": expected 2 columns 'HU,density_g_cm3'");
-    const double hu = number(r.cells[0], where, "HU");
-    const double rho = number(r.cells[1], where, "density_g_cm3");
+    const double hu = parse_number(r.cells[0], where, "HU");
+    const double rho = parse_number(r.cells[1], where, "density_g_cm3");
     BD_VALIDATE(rho > 0, where << ": density must be > 0 g/cm3, got " << rho);
     BD_VALIDATE(c.node_hu_.empty() || hu > c.node_hu_.back(),
                 where << ": HU nodes must be strictly increasing (" << hu << " after "
@@ -127,8 +109,8 @@ HuCalibration load_hu_calibration(const std::string& density_csv_in,
     const std::string where = materials_csv + ":" + std::to_string(r.line);
     BD_VALIDATE(r.cells.size() == 3, where << ": expected 3 columns 'HU_lower,HU_upper,material'");
     HuBin b;
-    b.hu_lower = number(r.cells[0], where, "HU_lower");
-    b.hu_upper = number(r.cells[1], where, "HU_upper");
+    b.hu_lower = parse_number(r.cells[0], where, "HU_lower");
+    b.hu_upper = parse_number(r.cells[1], where, "HU_upper");
     BD_VALIDATE(b.hu_upper > b.hu_lower,
                 where << ": HU_upper (" << b.hu_upper << ") must exceed HU_lower (" << b.hu_lower
                       << ")");

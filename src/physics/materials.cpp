@@ -11,31 +11,12 @@
 #include "betadose/data_paths.hh"
 #include "betadose/elements.hh"
 #include "betadose/errors.hh"
+#include "betadose/text_parse.hh"
 
 namespace bd {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
-
-double parse_number(const std::string& text, const std::string& where, const std::string& field) {
-  std::size_t pos = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &pos);
-  } catch (const std::exception&) {
-    pos = 0;
-  }
-  BD_VALIDATE(pos > 0 && pos == text.size() && std::isfinite(v),
-              where << ": field '" << field << "' must be a number, got '" << text << "'");
-  return v;
-}
 
 // Mass fractions must sum to 1 within this tolerance (rounding in published tables is ~1e-4);
 // they are then renormalised exactly.
@@ -65,14 +46,14 @@ Material parse_material_file(const fs::path& path) {
     if (key == "name") {
       m.name = rest;
     } else if (key == "density_g_cm3") {
-      m.density_g_cm3 = parse_number(rest, where, key);
+      m.density_g_cm3 = parse_number(rest, where, "field '" + std::string(key) + "'");
       BD_VALIDATE(m.density_g_cm3 > 0, where << ": density_g_cm3 must be > 0, got " << rest);
       have_density = true;
     } else if (key == "I_eV") {
       if (rest == "bragg") {
         bragg_I = true;
       } else {
-        m.I_eV = parse_number(rest, where, key);
+        m.I_eV = parse_number(rest, where, "field '" + std::string(key) + "'");
         BD_VALIDATE(m.I_eV > 0, where << ": I_eV must be > 0 (or 'bragg'), got " << rest);
       }
       have_I = true;
@@ -91,7 +72,7 @@ Material parse_material_file(const fs::path& path) {
       } catch (const InputError& e) {
         throw InputError(where + ": " + e.what());
       }
-      const double w = parse_number(frac, where, "element mass fraction");
+      const double w = parse_number(frac, where, "field 'element mass fraction'");
       BD_VALIDATE(w >= 0 && w <= 1, where << ": mass fraction of " << sym
                                           << " must be in [0, 1], got " << frac);
       for (const auto& e : m.elements) {

@@ -9,6 +9,7 @@
 
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
+#include "betadose/text_parse.hh"
 #include "betadose/spectrum_table.hh"
 
 namespace bd {
@@ -17,19 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr double kMeVToJ = 1.602176634e-13;  // CODATA 2018 (exact SI)
-
-double to_number(const std::string& s, const std::string& where, const std::string& what) {
-  std::size_t pos = 0;
-  double v = 0;
-  try {
-    v = std::stod(s, &pos);
-  } catch (const std::exception&) {
-    pos = 0;
-  }
-  BD_VALIDATE(pos > 0 && pos == s.size() && std::isfinite(v),
-              where << ": " << what << " must be a number, got '" << s << "'");
-  return v;
-}
 
 std::string nuclide_dir(const std::string& dir) {
   return dir.empty() ? (fs::path(materials_dir()) / "nuclides").string() : dir;
@@ -75,7 +63,7 @@ Nuclide load_nuclide_file(const std::string& path) {
       nu.source = s;
     } else if (key == "half_life") {
       need(2, 2, "<value> <s|min|h|d|y>");
-      const double v = to_number(f[0], where, "half_life");
+      const double v = parse_number(f[0], where, "half_life");
       double unit = 0;
       if (f[1] == "s") unit = 1;
       if (f[1] == "min") unit = 60;
@@ -88,7 +76,7 @@ Nuclide load_nuclide_file(const std::string& path) {
       nu.half_life_s = v * unit;
     } else if (key == "beta_branch" || key == "electron" || key == "photon") {
       need(2, 3, "<energy MeV> <yield per decay> [kind]");
-      EmissionLine e{to_number(f[0], where, key + " energy"), to_number(f[1], where, key + " yield"),
+      EmissionLine e{parse_number(f[0], where, key + " energy"), parse_number(f[1], where, key + " yield"),
                      f.size() > 2 ? f[2] : (key == "beta_branch" ? "beta" : key)};
       BD_VALIDATE(e.energy_MeV >= 0 && e.yield >= 0,
                   where << ": " << key << " energy and yield must be >= 0");
@@ -96,8 +84,8 @@ Nuclide load_nuclide_file(const std::string& path) {
           .push_back(e);
     } else if (key == "spectrum") {
       need(2, 2, "<E MeV> <N per MeV per decay>");
-      const double e = to_number(f[0], where, "spectrum energy");
-      const double n = to_number(f[1], where, "spectrum N");
+      const double e = parse_number(f[0], where, "spectrum energy");
+      const double n = parse_number(f[1], where, "spectrum N");
       BD_VALIDATE(e >= 0 && n >= 0, where << ": spectrum E and N must be >= 0");
       BD_VALIDATE(nu.spectrum_energy_MeV.empty() || e > nu.spectrum_energy_MeV.back(),
                   where << ": spectrum energies must be strictly increasing (" << e

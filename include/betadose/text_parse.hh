@@ -1,0 +1,16 @@
+// Small helpers for reading betadose's text data files (materials, nuclides, calibrations,
+// tables) with errors that name the place and the field.
+#pragma once
+
+#include <string>
+
+namespace bd {
+
+// `s` without leading/trailing spaces, tabs and carriage returns.
+std::string trim(const std::string& s);
+
+// The whole of `text` as a finite number; otherwise InputError
+// "<where>: <what> must be a number, got '<text>'".
+double parse_number(const std::string& text, const std::string& where, const std::string& what);
+
+}  // namespace bd
