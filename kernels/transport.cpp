@@ -6,34 +6,32 @@
 
 namespace bd {
 
-void launch_histories(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end,
-                      Device device, int threads) {
+namespace {
+// The same dispatch for every history functor: CUDA twin in transport.cu, else OpenMP.
+template <class History>
+void dispatch(const History& f, std::uint64_t begin, std::uint64_t end, Device device, int threads) {
   if (device == Device::cuda) {
     require_device(device);
     detail::launch_histories_cuda(f, begin, end);
     return;
   }
   launch_cpu(begin, end, f, threads);
+}
+}  // namespace
+
+void launch_histories(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end,
+                      Device device, int threads) {
+  dispatch(f, begin, end, device, threads);
 }
 
 void launch_histories(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end,
                       Device device, int threads) {
-  if (device == Device::cuda) {
-    require_device(device);
-    detail::launch_histories_cuda(f, begin, end);
-    return;
-  }
-  launch_cpu(begin, end, f, threads);
+  dispatch(f, begin, end, device, threads);
 }
 
 void launch_histories(const VoxelPointDecayHistory& f, std::uint64_t begin, std::uint64_t end,
                       Device device, int threads) {
-  if (device == Device::cuda) {
-    require_device(device);
-    detail::launch_histories_cuda(f, begin, end);
-    return;
-  }
-  launch_cpu(begin, end, f, threads);
+  dispatch(f, begin, end, device, threads);
 }
 
 #if !defined(BETADOSE_HAVE_CUDA)
