@@ -29,6 +29,21 @@ EnergyBalance balance_per_decay(const detail::BatchTotals& t, double scale) {
   return b;
 }
 
+// The run summary every kernel result carries (DpkResult, VsvResult), per decay of the
+// nuclide (`scale` = betas per decay) or per emitted electron.
+template <class Result>
+void fill_run_summary(Result& r, const std::string& material, double rho, const EmissionSpec& emission,
+                      const detail::BatchTotals& t, double scale) {
+  r.material = material;
+  r.density_g_cm3 = rho;
+  r.emission = emission;
+  r.histories = t.histories;
+  r.wall_time_s = t.wall_s;
+  r.emitted_per_decay_MeV = t.balance[kEmitted] / t.histories * scale;
+  r.balance_per_decay = balance_per_decay(t, scale);
+  r.steps_per_decay = t.balance[kCountElectronSteps] / t.histories;
+}
+
 detail::BatchControl control_from(const KernelRunOptions& o) {
   detail::BatchControl c;
   c.histories = o.histories;
@@ -89,15 +104,8 @@ DpkResult run_dpk(const EmissionSpec& emission, const std::string& material_name
   const auto t = detail::run_batches<PointDecayHistory>(make, nshells, nshells, nullptr, control_from(options));
 
   DpkResult r;
-  r.material = material.name;
-  r.density_g_cm3 = rho;
-  r.emission = emission;
-  r.histories = t.histories;
-  r.wall_time_s = t.wall_s;
   const double scale = em.betas_per_decay;
-  r.emitted_per_decay_MeV = t.balance[kEmitted] / t.histories * scale;
-  r.balance_per_decay = balance_per_decay(t, scale);
-  r.steps_per_decay = t.balance[kCountElectronSteps] / t.histories;
+  fill_run_summary(r, material.name, rho, emission, t, scale);
   const double emitted = t.balance[kEmitted];
   r.deposited_fraction = t.balance[kDepositedScored] / emitted;
   r.beyond_rmax_fraction = t.balance[kDepositedUnscored] / emitted;
@@ -224,17 +232,10 @@ VsvResult run_vsv(const EmissionSpec& emission, const std::string& material_name
   const auto t = detail::run_batches<VoxelDecayHistory>(make, nvox, keys.size(), fold, control_from(options));
 
   VsvResult r;
-  r.material = material.name;
   r.voxel_mm = voxel_mm;
-  r.density_g_cm3 = rho;
   r.half_width = H;
-  r.emission = emission;
-  r.histories = t.histories;
-  r.wall_time_s = t.wall_s;
   const double scale = em.betas_per_decay;
-  r.emitted_per_decay_MeV = t.balance[kEmitted] / t.histories * scale;
-  r.balance_per_decay = balance_per_decay(t, scale);
-  r.steps_per_decay = t.balance[kCountElectronSteps] / t.histories;
+  fill_run_summary(r, material.name, rho, emission, t, scale);
   const double mass_kg = rho * std::pow(voxel_mm * 0.1, 3) * 1e-3;
   for (std::size_t q = 0; q < keys.size(); ++q) {
     VsvEntry e;
