@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "betadose/elastic_scattering.hh"
 #include "betadose/materials.hh"
 
 namespace bd {
@@ -21,7 +22,10 @@ struct ElectronTableOptions {
   double e_min_MeV = 0.001;    // lowest table energy
   double e_max_MeV = 3.0;      // highest table energy (90Y endpoint 2.28 MeV)
   int points = 256;            // log-spaced grid points
-  bool spin_correction = true; // McKinley–Feshbach (Mott) factor in the elastic transport xs
+  // Elastic transport cross sections (include/betadose/elastic_scattering.hh): ELSEPA partial
+  // waves plus the soft inelastic deflections by default; the legacy Wentzel–Molière models
+  // remain for sensitivity studies and perturbation tests.
+  ElasticModel elastic = ElasticModel::partial_wave;
   int brems_shape_points = 32; // photon-energy nodes per energy of the brems sampling table
 };
 
@@ -40,6 +44,7 @@ struct ElectronTables {
   std::vector<double> sigma_brems_cm2_g;           // hard bremsstrahlung (k > wcr)
   std::vector<double> transport_xs1_cm2_g;         // first elastic transport cross section (1/λ1)
   std::vector<double> screening_parameter;         // Molière screening A(E) of the Wentzel model
+                                                   // (single A with the mixture's σ1; reporting)
 
   // Added for the transport kernels (kernels/electron_data.hh):
   std::vector<double> transport_xs2_cm2_g;         // second elastic transport cross section (1/λ2)
