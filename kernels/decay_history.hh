@@ -8,17 +8,28 @@
 //    the step, mid-point rule ΔE = s·S_soft(E − ΔE/2), with Gaussian Bohr straggling
 //    (variance Ω² = s · n_e ∫_0^Wcc W² dσ/dW dW, tabulated per mass; PENELOPE's soft-loss
 //    distributions with exact mean and variance, electron_interactions.hh);
-//  - hard Møller collisions (W > Wcc) and hard bremsstrahlung (k > Wcr) as discrete events;
-//    the distance to the next one is sampled with a majorant of σ_hard over the step's energy
-//    range and accepted with σ_hard(E_end)/σ_majorant (delta-interaction method); photon
-//    energies from the tabulated k dσ/dk (brems_sampler.hh), photon along the electron;
-//  - step length = min(hard-event distance, max_eloss_fraction·E/S_soft, max_step_lambda1·λ1),
-//    set in mass thickness and walked through voxels of one material (geometry.hh);
-//  - multiple elastic scattering with the random hinge (Kawrakow & Bielajew NIM B 142 (1998)
-//    253; PENELOPE): move τ·s (τ uniform), deflect by the MW angle for the whole step, move
-//    (1−τ)·s; the angular model is step-size independent by construction (exact moments);
-//  - the step's energy loss is scored at a uniformly sampled point along the step (unbiased
-//    for a loss uniform along the step);
+//  - hard Møller collisions (W > Wcc) and hard bremsstrahlung (k > Wcr) as discrete events
+//    (two-body kinematics for Møller; photon energies from the tabulated k dσ/dk,
+//    brems_sampler.hh, photon along the electron);
+//  - elastic scattering (plus the deflections of soft inelastic collisions, elastic_
+//    scattering.hh) as *artificial elastic collisions*: a Poisson sequence with mean free path
+//    c·λ1 (c = elastic_event_lambda1), each deflecting with <1 − P1> = c and
+//    <1 − P2> = c·λ1/λ2 (modified-Wentzel angle, electron_interactions.hh). Such a medium has
+//    exactly the transport mean free paths λ1, λ2, so the Goudsmit–Saunderson angular moments
+//    and the Lewis spatial moments <z>, <x² + y²> are exact over any path, and, the sequence
+//    being memoryless, a flight cut short at a material boundary restarts exactly (a random
+//    hinge per step, used before issue 12, was right only to leading order in s/λ1 and
+//    changed when steps were cut at boundaries). The residual approximation is the shape of
+//    each deflection beyond its first two moments; at c = 0.1 the kernels agree with c = 0.05
+//    within 0.5 % of their peak (c = 0.2: −1.5 %, c = 0.3: −3.4 % at 1 MeV);
+//  - between events the electron flies straight, at most max_eloss_fraction·E/S_soft per
+//    flight; the distance to the next event (hard Møller, hard bremsstrahlung, artificial
+//    elastic) is sampled with the majorant of their summed cross sections over the flight's
+//    energy range and accepted with σ(E_end)/σ_majorant (delta-interaction method); flights
+//    are set in mass thickness and walked through voxels of one material (geometry.hh);
+//  - the flight's energy loss is scored at a uniformly sampled point (in mass) along the path
+//    actually travelled (unbiased for a loss uniform along the flight): a flight cut short at
+//    a material change is replayed to a new uniform point of its shorter path;
 //  - electrons below eabs_electron deposit their residual energy where they stop; with range
 //    rejection, so do electrons that cannot leave their scoring voxel (DPM/EGS practice).
 // Photons: Woodcock (delta) tracking with the majorant μ_max(E) of the run's materials and
@@ -194,70 +205,86 @@ struct DecayHistory {
       }
       ++c.steps_e;
       const float s_soft0 = ed.value(mat, kSoftStopping, g0);
-      // Step limits (mass thickness [g/cm²]).
+      // Step: at most a fraction f of E lost softly; ended earlier by the next event of the
+      // combined majorant (hard Møller, hard bremsstrahlung, artificial elastic collision)
+      // over the step's energy range (delta-interaction method: the event is real with
+      // σ(E_new)/σ_major). All cross sections decrease with energy over the tables' range
+      // except near thresholds, hence the maximum of the two ends.
       const float s_eloss = f * E / s_soft0;
-      const float s_ms = params.max_step_lambda1 / ed.value(mat, kTransportXs1, g0);
       const float x_end = max_f(static_cast<float>(g0.i) + g0.f + end_shift, 0.0f);
       const GridPoint g_end{static_cast<int>(x_end), x_end - static_cast<float>(static_cast<int>(x_end))};
+      const float inv_c = 1.0f / params.elastic_event_lambda1;
       const float sig_major =
-          max_f(ed.value(mat, kSigmaMoller, g0) + ed.value(mat, kSigmaBrems, g0),
-                ed.value(mat, kSigmaMoller, g_end) + ed.value(mat, kSigmaBrems, g_end));
-      float s = min_f(s_eloss, s_ms);
-      bool hard = false;
-      if (sig_major > 0.0f) {
-        const float s_hard = -logf(rng.uniform()) / sig_major;
-        if (s_hard < s) {
-          s = s_hard;
-          hard = true;
+          max_f(ed.value(mat, kSigmaMoller, g0) + ed.value(mat, kSigmaBrems, g0) + inv_c * ed.value(mat, kTransportXs1, g0),
+                ed.value(mat, kSigmaMoller, g_end) + ed.value(mat, kSigmaBrems, g_end) +
+                    inv_c * ed.value(mat, kTransportXs1, g_end));
+      float s = s_eloss;
+      bool event = false;
+      const float s_event = -logf(rng.uniform()) / sig_major;
+      if (s_event < s) {
+        s = s_event;
+        event = true;
+      }
+
+      // Straight flight; the soft loss is scored at `mark`, uniform in mass along it.
+      const float mark = rng.uniform() * s;
+      const Particle start = p;
+      Site mark_site = geometry.site(p);
+      const MoveResult r = geometry.move_mass(p, s, mark, mark_site);
+      const float done = r.mass_done;
+      const MoveStatus status = r.status;
+      // A flight cut short at a material change or at the grid edge before reaching its mark:
+      // its loss belongs uniformly to the mass actually traversed, [0, done). Given
+      // mark >= done, (mark − done)/(s − done) is uniform on [0, 1) and independent of the
+      // path, so it places a new mark on [0, done), found by replaying the flight from its
+      // start (same arithmetic).
+      if (!r.marked) {
+        if (status != MoveStatus::complete && done > 0.0f) {
+          Particle q = start;
+          geometry.move_mass(q, min_f((mark - done) / (s - done), 1.0f) * done, -1.0f, mark_site);
+          mark_site = geometry.site(q);
+        } else {
+          mark_site = geometry.site(p);  // rounding at the very end of a complete flight
         }
       }
-      // Mid-step energy for the loss and the angular deflection.
-      const GridPoint gm = ed.locate(E - 0.5f * s * s_soft0);
-      const float s_soft = ed.value(mat, kSoftStopping, gm);
-      const float xs1 = ed.value(mat, kTransportXs1, gm);
 
-      // Random hinge; the loss is scored at `mark`.
-      const float tau = rng.uniform();
-      const float s1 = tau * s;
-      const float mark = rng.uniform() * s;
-      Site mark_site = geometry.site(p);
-      Site last_site = mark_site;
-      MoveResult r = geometry.move_mass(p, s1, mark, mark_site, last_site);
-      float done = r.mass_done;
-      bool marked = r.marked;
-      MoveStatus status = r.status;
-      if (status == MoveStatus::complete) {
-        const float mu = sample_mw_mu(tables, s * xs1, ed.value(mat, kTransportXs2, gm) / xs1, rng);
-        p.dir = rotate_direction(p.dir, 1.0f - 2.0f * mu, 6.283185307f * rng.uniform());
-        r = geometry.move_mass(p, s - s1, mark - s1, mark_site, last_site);
-        done += r.mass_done;
-        marked = marked || r.marked;
-        status = r.status;
-      }
-
-      // Continuous soft loss over the mass actually traversed (mid-point rule), with Bohr
+      // Continuous soft loss over the mass actually traversed, mid-point rule, with Bohr
       // straggling (variance from the tables, distribution with exact first two moments).
-      float dE = done * s_soft;
-      if (params.straggling) dE = sample_soft_loss_exact_moments(dE, done * ed.value(mat, kStraggling, gm), rng);
+      const GridPoint gd = ed.locate(E - 0.5f * done * s_soft0);
+      float dE = done * ed.value(mat, kSoftStopping, gd);
+      if (params.straggling) dE = sample_soft_loss_exact_moments(dE, done * ed.value(mat, kStraggling, gd), rng);
       dE = min_f(dE, E);
       const float E_new = E - dE;
       const float deposit = E - E_new;
-      const Site dsite = marked ? mark_site : (status == MoveStatus::complete ? geometry.site(p) : last_site);
-      if (deposit > 0.0f) pending.add(tally, dsite, deposit, c);
+      if (deposit > 0.0f) pending.add(tally, mark_site, deposit, c);
       p.energy_MeV = E_new;
 
       if (status == MoveStatus::left) {
         c.escaped_e += to_tally_units(E_new);
         return;
       }
-      if (status == MoveStatus::material_change || !hard) continue;
+      if (status == MoveStatus::material_change || !event) continue;
       if (E_new <= params.eabs_electron_MeV) continue;
 
-      // Hard event candidate at E_new: accept with σ(E_new)/σ_major.
+      // Event at E_new: artificial elastic collision, hard Møller, hard bremsstrahlung or
+      // nothing (virtual), with probabilities σ_x(E_new)/σ_major.
       const GridPoint gn = ed.locate(E_new);
+      const float xs1 = ed.value(mat, kTransportXs1, gn);
+      const float sig_el = inv_c * xs1;
+      float x = rng.uniform() * sig_major;
+      if (x < sig_el) {
+        // Mean free path c·λ1 between artificial collisions whose deflection has
+        // <1 − P1> = c and <1 − P2> = c·λ1/λ2: a Poisson sequence of them reproduces the
+        // exact transport mean free paths λ1, λ2 over any path (Goudsmit–Saunderson / Lewis
+        // moments), and restarts exactly at any boundary (memoryless).
+        const float a2 = min_f(params.elastic_event_lambda1 * ed.value(mat, kTransportXs2, gn) / xs1, 1.4f);
+        const float mu = sample_mw_mu(tables, params.elastic_event_lambda1, a2, rng);
+        p.dir = rotate_direction(p.dir, 1.0f - 2.0f * mu, 6.283185307f * rng.uniform());
+        continue;
+      }
+      x -= sig_el;
       const float sig_m = E_new > 2.0f * params.wcc_MeV ? ed.value(mat, kSigmaMoller, gn) : 0.0f;
       const float sig_b = E_new > params.wcr_MeV ? ed.value(mat, kSigmaBrems, gn) : 0.0f;
-      const float x = rng.uniform() * sig_major;
       if (x < sig_m) {
         ++c.hard;
         const float W = sample_moller_energy(E_new, params.wcc_MeV, rng);

@@ -65,19 +65,17 @@ BD_FUNCTION inline float sample_moller_energy(float energy_MeV, float wcc_MeV, P
   }
 }
 
-// Polar deflection μ = (1 − cos θ)/2 after a path of `x1` first transport mean free paths with
-// λ1/λ2 = g2_over_g1, from the modified Wentzel (MW) model (Fernández-Varea, Mayol, Baró,
-// Salvat, NIM B 73 (1993) 447): the exact first two moments of the Goudsmit–Saunderson
-// distribution,
-//   <μ> = (1 − e^{−x1})/2,   <μ²> = <μ> − (1 − e^{−x1 λ1/λ2})/6,
-// are reproduced by a Wentzel distribution W_A'(μ) = A'(1+A')/(μ+A')² with <μ>_W = <μ>, mixed
-// with a delta at <μ> when <μ²>_W is too large (case I). When <μ²>_W is too small (case II,
-// rare for these screening parameters) W_A' alone is used (first moment exact). Beyond
-// <μ> = 0.49 the distribution is taken isotropic.
-BD_FUNCTION inline float sample_mw_mu(const TransportTables& tables, float x1, float g2_over_g1,
-                                      PhiloxEngine& rng) {
-  const float mean = -0.5f * expm1f(-x1);
-  const float mean2 = mean + expm1f(-x1 * g2_over_g1) * (1.0f / 6.0f);
+// Polar deflection μ = (1 − cos θ)/2 with prescribed Legendre moments <1 − P1(cos θ)> = a1
+// and <1 − P2(cos θ)> = a2, i.e. <μ> = a1/2 and <μ²> = a1/2 − a2/6, from the modified Wentzel
+// (MW) model (Fernández-Varea, Mayol, Baró, Salvat, NIM B 73 (1993) 447): a Wentzel
+// distribution W_A'(μ) = A'(1+A')/(μ+A')² with <μ>_W = <μ>, mixed with a delta at <μ> when
+// <μ²>_W is too large (case I); when <μ²>_W is too small (case II) W_A' alone is used (first
+// moment exact). Beyond <μ> = 0.49 the distribution is taken isotropic. For a path of x1
+// transport mean free paths (Goudsmit–Saunderson), a1 = 1 − e^{−x1} and
+// a2 = 1 − e^{−x1 λ1/λ2}; the transport uses it for artificial elastic collisions.
+BD_FUNCTION inline float sample_mw_mu(const TransportTables& tables, float a1, float a2, PhiloxEngine& rng) {
+  const float mean = 0.5f * a1;
+  const float mean2 = mean - a2 * (1.0f / 6.0f);
   if (mean >= tables.mw_mean_max) return rng.uniform();
   const MwRow row = tables.mw_row(mean);
   const float a = expf(row.ln_a);

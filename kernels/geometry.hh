@@ -80,10 +80,9 @@ struct VoxelGeometry {
 
   // Electron move by `mass` [g/cm²] along p.dir. `mark` (mass coordinate from the start of this
   // move; outside [0, mass) = none) is the point where the step's energy loss is scored; its
-  // site goes to `mark_site`. On `left`, the particle sits on the grid face, indices outside,
-  // and `last_site` is the last voxel inside (where an unmarked loss is scored).
-  BD_FUNCTION MoveResult move_mass(Particle& p, float mass, float mark, Site& mark_site,
-                                   Site& last_site) const {
+  // site goes to `mark_site`. On `left`, the particle sits on the grid face, indices outside;
+  // on `material_change`, on the face of the first voxel of the other material.
+  BD_FUNCTION MoveResult move_mass(Particle& p, float mass, float mark, Site& mark_site) const {
     MoveResult r{0.0f, MoveStatus::complete, false};
     std::size_t v = voxel(p.ix, p.iy, p.iz);
     const int mat = material[v];
@@ -130,7 +129,6 @@ struct VoxelGeometry {
         return r;
       }
       r.mass_done += mass_here;
-      last_site = Site{p.pos_cm, p.ix, p.iy, p.iz};
       // Cross the face: snap the coordinate onto it (no drift) and step the index.
       if (axis == 0) {
         if (p.dir.x > 0.0f) {
@@ -193,8 +191,7 @@ struct InfiniteMedium {
            world_radius_cm * world_radius_cm;
   }
 
-  BD_FUNCTION MoveResult move_mass(Particle& p, float mass, float mark, Site& mark_site,
-                                   Site&) const {
+  BD_FUNCTION MoveResult move_mass(Particle& p, float mass, float mark, Site& mark_site) const {
     const float inv_rho = 1.0f / density_g_cm3;
     MoveResult r{mass, MoveStatus::complete, false};
     if (mark >= 0.0f && mark < mass) {

@@ -1,5 +1,5 @@
 // All transport parameters in ONE place (issue 4). Defaults are the values the validation
-// tests (tests/core/transport_validation_test.cpp) were run with; change them only together
+// tests (tests/core/transport_*_test.cpp) were run with; change them only together
 // with those tests. The production thresholds W_cc / W_cr are table parameters
 // (ElectronTableOptions in include/betadose/electron_tables.hh) and are fixed when the tables
 // are built; the host copies them here so the kernel knows them.
@@ -10,10 +10,12 @@
 //   eabs_photon_MeV      0.010     photons below this are absorbed locally (mfp ~ 2 mm in water
 //                                  at 10 keV, but only ~1e-4 of the 90Y energy is carried by
 //                                  such photons)
-//   max_eloss_fraction   0.10      a condensed-history step loses at most this fraction of
+//   max_eloss_fraction   0.10      a condensed-history flight loses at most this fraction of
 //                                  the kinetic energy by soft (continuous) loss
-//   max_step_lambda1     0.50      and is at most this many first transport mean free paths
-//                                  (keeps the random-hinge MS angle well inside the MW model)
+//   elastic_event_lambda1 0.10     mean free path of the artificial elastic collisions in
+//                                  units of λ1 (each deflects with <1 − cos θ> = this value;
+//                                  kernels/decay_history.hh): 0.1 keeps the mono kernels
+//                                  within 0.5 % of their peak of the converged (0.05) result
 //   straggling           on        Bohr straggling of the restricted soft loss (exact mean and
 //                                  variance, PENELOPE soft-loss distributions)
 //   range_rejection      on        electrons whose CSDA range is below the distance to their
@@ -40,7 +42,7 @@ struct TransportParams {
   float eabs_electron_MeV = 0.010f;
   float eabs_photon_MeV = 0.010f;
   float max_eloss_fraction = 0.10f;
-  float max_step_lambda1 = 0.50f;
+  float elastic_event_lambda1 = 0.10f;
   bool straggling = true;
   bool range_rejection = true;
   // Copied from the electron tables (production thresholds the cross sections assume).

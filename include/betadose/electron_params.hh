@@ -12,7 +12,6 @@
 #include "betadose/electron_tables.hh"
 #include "betadose/materials.hh"
 #include "kernels/electron_data.hh"
-#include "kernels/multiple_scattering.hh"
 
 namespace bd {
 
@@ -29,28 +28,17 @@ class ElectronParams {
   const ElectronTableOptions& options() const { return options_; }
 
   ElectronDataView host_view() const;
-  MsScreeningTable ms_host_view() const;
   // Copies the tables to the GPU (no-op data when CUDA is not built; throws then).
   void mirror_to_device();
   ElectronDataView device_view() const;
-  MsScreeningTable ms_device_view() const;
-
-  // Grid of the multiple-scattering screening table: ln(s/λ1) from ln(kMsQMin) to
-  // ln(kMsQIsotropic) in kMsPoints nodes; above kMsQIsotropic the deflection is isotropic
-  // (<1 − cos θ> = 1 − e^(−10) differs from 1 by 5e-5).
-  static constexpr double kMsQMin = 1e-6;
-  static constexpr double kMsQIsotropic = 10.0;
-  static constexpr int kMsPoints = 256;
 
  private:
   ElectronDataView make_view(ConstSpan<float> rows, ConstSpan<float> brems) const;
-  MsScreeningTable make_ms(ConstSpan<float> ln_a) const;
 
   ElectronTableOptions options_;
   std::vector<ElectronTables> tables_;
   MirroredArray<float> rows_;
   MirroredArray<float> brems_;
-  MirroredArray<float> ms_ln_a_;
 };
 
 }  // namespace bd

@@ -2,6 +2,7 @@
 // the `betadose dpk` and `betadose vsv` commands (DESIGN.md §4) and the validation tests.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "betadose/device.hh"
 #include "betadose/electron_tables.hh"
+#include "betadose/materials.hh"
 #include "betadose/transport.hh"
 #include "kernels/transport_params.hh"
 
@@ -91,5 +93,37 @@ struct VsvResult {
 // (or `density_g_cm3` > 0). S values are averaged over the 48 symmetric voxels of each offset.
 VsvResult run_vsv(const EmissionSpec& emission, const std::string& material, double voxel_mm,
                   int half_width, const KernelRunOptions& options, double density_g_cm3 = 0);
+
+// A voxel phantom of explicit materials (by definition, not by name: two identical materials
+// under different names are two materials to the engine) with decays uniform over
+// `source_voxels`; coordinates and indices as VoxelGeometry (x fastest). For kernel studies,
+// heterogeneity and invariance tests.
+struct KernelPhantom {
+  std::vector<Material> materials;
+  int nx = 0, ny = 0, nz = 0;
+  std::array<double, 3> voxel_mm{0, 0, 0};
+  std::vector<std::uint8_t> material_id;   // per voxel, index into `materials`
+  std::vector<float> density_g_cm3;        // per voxel
+  std::vector<std::size_t> source_voxels;  // equal activity in each
+  // Optional scoring groups: voxel -> output bin (-1: not reported). Empty: one bin per
+  // voxel. The uncertainty of a group sum comes from its batch spread (voxel correlations
+  // included), unlike a sum of per-voxel uncertainties.
+  std::vector<int> score_group;
+};
+
+struct VoxelKernelResult {
+  std::vector<double> energy_per_decay_MeV;  // per voxel (or per score group)
+  std::vector<double> rel_uncertainty;       // same bins, 1 sigma (batch statistics)
+  int batches = 0;
+  double emitted_per_decay_MeV = 0;
+  EnergyBalance balance_per_decay;
+  std::uint64_t histories = 0;
+  double wall_time_s = 0;
+  double steps_per_decay = 0;
+};
+
+// Cut-offs matched (options.match_cuts) to the smallest voxel side at the lowest density.
+VoxelKernelResult run_voxel_kernel(const EmissionSpec& emission, const KernelPhantom& phantom,
+                                   const KernelRunOptions& options);
 
 }  // namespace bd

@@ -5,7 +5,6 @@
 #include <exception>
 #include <sstream>
 
-#include "betadose/elastic_scattering.hh"
 #include "betadose/errors.hh"
 
 namespace bd {
@@ -51,15 +50,6 @@ ElectronParams::ElectronParams(const std::vector<Material>& materials,
   }
   rows_ = MirroredArray<float>(std::move(rows));
   brems_ = MirroredArray<float>(std::move(brems));
-
-  // Multiple-scattering screening table: A_eff with <μ>(A_eff) = (1 − exp(−q))/2.
-  std::vector<float> ln_a(kMsPoints);
-  const double l0 = std::log(kMsQMin), dl = std::log(kMsQIsotropic / kMsQMin) / (kMsPoints - 1);
-  for (int i = 0; i < kMsPoints; ++i) {
-    const double q = std::exp(l0 + i * dl);
-    ln_a[i] = static_cast<float>(std::log(wentzel_screening_for_mean_mu(-0.5 * std::expm1(-q))));
-  }
-  ms_ln_a_ = MirroredArray<float>(std::move(ln_a));
 }
 
 int ElectronParams::material_index(const std::string& name) const {
@@ -89,28 +79,16 @@ ElectronDataView ElectronParams::make_view(ConstSpan<float> rows, ConstSpan<floa
   return v;
 }
 
-MsScreeningTable ElectronParams::make_ms(ConstSpan<float> ln_a) const {
-  MsScreeningTable t;
-  t.ln_a = ln_a;
-  t.ln_q_min = static_cast<float>(std::log(kMsQMin));
-  t.inv_dln_q = static_cast<float>((kMsPoints - 1) / std::log(kMsQIsotropic / kMsQMin));
-  t.q_isotropic = static_cast<float>(kMsQIsotropic);
-  return t;
-}
-
 ElectronDataView ElectronParams::host_view() const {
   return make_view(rows_.host_view(), brems_.host_view());
 }
-MsScreeningTable ElectronParams::ms_host_view() const { return make_ms(ms_ln_a_.host_view()); }
 
 void ElectronParams::mirror_to_device() {
   rows_.mirror_to_device();
   brems_.mirror_to_device();
-  ms_ln_a_.mirror_to_device();
 }
 ElectronDataView ElectronParams::device_view() const {
   return make_view(rows_.device_view(), brems_.device_view());
 }
-MsScreeningTable ElectronParams::ms_device_view() const { return make_ms(ms_ln_a_.device_view()); }
 
 }  // namespace bd

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "betadose/alias_table.hh"
 #include "betadose/electron_tables.hh"
 #include "betadose/errors.hh"
 #include "betadose/materials.hh"
@@ -142,32 +143,55 @@ double VsvResult::s_value(int i, int j, int k) const {
   return -1;
 }
 
-VsvResult run_vsv(const EmissionSpec& emission, const std::string& material_name, double voxel_mm,
-                  int half_width, const KernelRunOptions& options, double density_override) {
-  BD_VALIDATE(voxel_mm > 0 && std::isfinite(voxel_mm), "--voxel-mm " << voxel_mm << " must be positive");
-  BD_VALIDATE(half_width >= 0 && half_width <= 100, "--half-width " << half_width << " must be in [0, 100]");
-  const auto materials = load_materials();
-  const Material material = find_material(materials, material_name);
-  const double rho = density_override > 0 ? density_override : material.density_g_cm3;
+namespace {
+
+// Decays uniform over `phantom.source_voxels` in a voxel phantom of explicit materials, voxel
+// tally, `nbins` output bins after `fold` (nullptr: one bin per voxel). Shared by run_vsv and
+// run_voxel_kernel; `em` is the emission the run used.
+detail::BatchTotals run_kernel_phantom(const EmissionSpec& emission, const KernelPhantom& phantom,
+                                       const KernelRunOptions& options, std::size_t nbins,
+                                       const std::function<void(const std::vector<double>&, std::vector<double>&)>& fold,
+                                       detail::EmissionData& em) {
+  const std::size_t nvox = static_cast<std::size_t>(phantom.nx) * phantom.ny * phantom.nz;
+  BD_VALIDATE(phantom.nx > 0 && phantom.ny > 0 && phantom.nz > 0 && nvox < (std::size_t{1} << 31),
+              "kernel phantom: grid " << phantom.nx << "x" << phantom.ny << "x" << phantom.nz << " invalid");
+  BD_VALIDATE(phantom.voxel_mm[0] > 0 && phantom.voxel_mm[1] > 0 && phantom.voxel_mm[2] > 0,
+              "kernel phantom: voxel sizes must be positive");
+  BD_VALIDATE(!phantom.materials.empty() && phantom.materials.size() <= 255,
+              "kernel phantom: " << phantom.materials.size() << " materials (expected 1-255)");
+  BD_VALIDATE(phantom.material_id.size() == nvox && phantom.density_g_cm3.size() == nvox,
+              "kernel phantom: " << phantom.material_id.size() << " material ids and "
+                                 << phantom.density_g_cm3.size() << " densities for " << nvox << " voxels");
+  BD_VALIDATE(!phantom.source_voxels.empty(), "kernel phantom: no source voxel");
+  std::vector<double> max_density(phantom.materials.size(), 0.0);
+  double min_density = 1e30;
+  for (std::size_t v = 0; v < nvox; ++v) {
+    const auto m = phantom.material_id[v];
+    const float rho = phantom.density_g_cm3[v];
+    BD_VALIDATE(m < phantom.materials.size() && std::isfinite(rho) && rho > 0,
+                "kernel phantom: voxel " << v << " material " << int(m) << " density " << rho);
+    max_density[m] = std::max(max_density[m], static_cast<double>(rho));
+    min_density = std::min(min_density, static_cast<double>(rho));
+  }
+  for (auto v : phantom.source_voxels)
+    BD_VALIDATE(v < nvox, "kernel phantom: source voxel " << v << " outside the grid");
   if (options.device == Device::cuda) require_device(options.device);
 
-  // Geometry: (2(H+2)+1)³ voxels; offsets up to H are reported.
-  const int margin = 2;
-  const int h = half_width + margin;
-  const int n = 2 * h + 1;
-  const std::size_t nvox = static_cast<std::size_t>(n) * n * n;
   ElectronTableOptions tables = options.tables;
   TransportParams params = options.params;
-  if (options.match_cuts) match_cuts_to_resolution(voxel_mm * 0.1 * rho, tables, params);
-  TransportPhysics physics = build_transport_physics({material}, params, tables);
-  detail::EmissionData em = detail::make_emission(emission);
-  MirroredArray<float> majorant(physics.photon_majorant({rho}));
-  MirroredArray<std::uint8_t> mat_ids(std::vector<std::uint8_t>(nvox, 0));
-  MirroredArray<float> dens(std::vector<float>(nvox, static_cast<float>(rho)));
-  const std::uint32_t centre = static_cast<std::uint32_t>(h + n * (h + n * h));
-  MirroredArray<float> prob(std::vector<float>{1.0f});
-  MirroredArray<std::uint32_t> alias(std::vector<std::uint32_t>{0u});
-  MirroredArray<std::uint32_t> active(std::vector<std::uint32_t>{centre});
+  const double min_mm = std::min({phantom.voxel_mm[0], phantom.voxel_mm[1], phantom.voxel_mm[2]});
+  if (options.match_cuts) match_cuts_to_resolution(min_mm * 0.1 * min_density, tables, params);
+  TransportPhysics physics = build_transport_physics(phantom.materials, params, tables);
+  em = detail::make_emission(emission);
+  MirroredArray<float> majorant(physics.photon_majorant(max_density));
+  MirroredArray<std::uint8_t> mat_ids(phantom.material_id);
+  MirroredArray<float> dens(phantom.density_g_cm3);
+  std::vector<std::uint32_t> active;
+  for (auto v : phantom.source_voxels) active.push_back(static_cast<std::uint32_t>(v));
+  const AliasTable alias_table = build_alias_table(std::vector<double>(active.size(), 1.0));
+  MirroredArray<float> prob(alias_table.probability);
+  MirroredArray<std::uint32_t> alias(alias_table.alias);
+  MirroredArray<std::uint32_t> active_idx(active);
   const bool gpu = options.device == Device::cuda;
   if (gpu) {
     physics.mirror_to_device();
@@ -177,29 +201,93 @@ VsvResult run_vsv(const EmissionSpec& emission, const std::string& material_name
     dens.mirror_to_device();
     prob.mirror_to_device();
     alias.mirror_to_device();
-    active.mirror_to_device();
+    active_idx.mirror_to_device();
   }
-  const float d_cm = static_cast<float>(voxel_mm * 0.1);
+  const float dx = static_cast<float>(phantom.voxel_mm[0] * 0.1), dy = static_cast<float>(phantom.voxel_mm[1] * 0.1),
+              dz = static_cast<float>(phantom.voxel_mm[2] * 0.1);
   auto make = [&](Span<unsigned long long> tally, Span<unsigned long long> balance) {
     VoxelDecayHistory f;
     f.tables = physics.view(gpu ? majorant.device_view() : majorant.host_view(), gpu);
     f.params = physics.params;
-    f.geometry.nx = f.geometry.ny = f.geometry.nz = n;
-    f.geometry.dx_cm = f.geometry.dy_cm = f.geometry.dz_cm = d_cm;
+    f.geometry.nx = f.tally.nx = phantom.nx;
+    f.geometry.ny = f.tally.ny = phantom.ny;
+    f.geometry.nz = f.tally.nz = phantom.nz;
+    f.geometry.dx_cm = dx;
+    f.geometry.dy_cm = dy;
+    f.geometry.dz_cm = dz;
     f.geometry.material = gpu ? mat_ids.device_view() : mat_ids.host_view();
     f.geometry.density_g_cm3 = gpu ? dens.device_view() : dens.host_view();
     f.tally.energy = tally;
-    f.tally.nx = f.tally.ny = f.tally.nz = n;
     f.position.table.probability = gpu ? prob.device_view() : prob.host_view();
     f.position.table.alias = gpu ? alias.device_view() : alias.host_view();
-    f.position.voxel_index = gpu ? active.device_view() : active.host_view();
-    f.position.nx = f.position.ny = n;
-    f.position.dx_cm = f.position.dy_cm = f.position.dz_cm = d_cm;
+    f.position.voxel_index = gpu ? active_idx.device_view() : active_idx.host_view();
+    f.position.nx = phantom.nx;
+    f.position.ny = phantom.ny;
+    f.position.dx_cm = dx;
+    f.position.dy_cm = dy;
+    f.position.dz_cm = dz;
     f.energy = em.primary(gpu);
     f.balance = balance;
     f.seed = options.seed;
     return f;
   };
+  return detail::run_batches<VoxelDecayHistory>(make, nvox, fold ? nbins : nvox, fold, control_from(options));
+}
+
+}  // namespace
+
+VoxelKernelResult run_voxel_kernel(const EmissionSpec& emission, const KernelPhantom& phantom,
+                                   const KernelRunOptions& options) {
+  detail::EmissionData em;
+  std::size_t groups = 0;
+  if (!phantom.score_group.empty()) {
+    BD_VALIDATE(phantom.score_group.size() == phantom.material_id.size(),
+                "kernel phantom: " << phantom.score_group.size() << " score groups for "
+                                   << phantom.material_id.size() << " voxels");
+    for (int g : phantom.score_group) groups = std::max(groups, static_cast<std::size_t>(std::max(g + 1, 0)));
+    BD_VALIDATE(groups > 0, "kernel phantom: no voxel in a score group");
+  }
+  auto fold = [&](const std::vector<double>& raw, std::vector<double>& out) {
+    for (std::size_t v = 0; v < raw.size(); ++v)
+      if (phantom.score_group[v] >= 0) out[static_cast<std::size_t>(phantom.score_group[v])] += raw[v];
+  };
+  const auto t = groups ? run_kernel_phantom(emission, phantom, options, groups, fold, em)
+                        : run_kernel_phantom(emission, phantom, options, 0, nullptr, em);
+  VoxelKernelResult r;
+  r.batches = t.batches;
+  const double scale = em.betas_per_decay;
+  r.histories = t.histories;
+  r.wall_time_s = t.wall_s;
+  r.emitted_per_decay_MeV = t.balance[kEmitted] / t.histories * scale;
+  r.balance_per_decay = balance_per_decay(t, scale);
+  r.steps_per_decay = t.balance[kCountElectronSteps] / t.histories;
+  for (std::size_t v = 0; v < t.sum_MeV.size(); ++v) {
+    r.energy_per_decay_MeV.push_back(t.mean_per_decay(v) * scale);
+    r.rel_uncertainty.push_back(t.rel_uncertainty(v));
+  }
+  return r;
+}
+
+VsvResult run_vsv(const EmissionSpec& emission, const std::string& material_name, double voxel_mm,
+                  int half_width, const KernelRunOptions& options, double density_override) {
+  BD_VALIDATE(voxel_mm > 0 && std::isfinite(voxel_mm), "--voxel-mm " << voxel_mm << " must be positive");
+  BD_VALIDATE(half_width >= 0 && half_width <= 100, "--half-width " << half_width << " must be in [0, 100]");
+  const auto materials = load_materials();
+  const Material material = find_material(materials, material_name);
+  const double rho = density_override > 0 ? density_override : material.density_g_cm3;
+
+  // Geometry: (2(H+2)+1)³ voxels; offsets up to H are reported.
+  const int margin = 2;
+  const int h = half_width + margin;
+  const int n = 2 * h + 1;
+  const std::size_t nvox = static_cast<std::size_t>(n) * n * n;
+  KernelPhantom phantom;
+  phantom.materials = {material};
+  phantom.nx = phantom.ny = phantom.nz = n;
+  phantom.voxel_mm = {voxel_mm, voxel_mm, voxel_mm};
+  phantom.material_id.assign(nvox, 0);
+  phantom.density_g_cm3.assign(nvox, static_cast<float>(rho));
+  phantom.source_voxels = {static_cast<std::size_t>(h + n * (h + n * h))};
 
   // Symmetry folding: offsets sorted |i| >= |j| >= |k|.
   const int H = half_width;
@@ -229,7 +317,8 @@ VsvResult run_vsv(const EmissionSpec& emission, const std::string& material_name
     for (std::size_t v = 0; v < raw.size(); ++v)
       if (map[v] >= 0) out[static_cast<std::size_t>(map[v])] += raw[v];
   };
-  const auto t = detail::run_batches<VoxelDecayHistory>(make, nvox, keys.size(), fold, control_from(options));
+  detail::EmissionData em;
+  const auto t = run_kernel_phantom(emission, phantom, options, keys.size(), fold, em);
 
   VsvResult r;
   r.voxel_mm = voxel_mm;

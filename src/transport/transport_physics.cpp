@@ -73,6 +73,10 @@ TransportPhysics build_transport_physics(const std::vector<Material>& materials,
   BD_VALIDATE(params.max_eloss_fraction > 0 && params.max_eloss_fraction <= 0.3,
               "transport parameters: max_eloss_fraction " << params.max_eloss_fraction
                                                           << " must be in (0, 0.3]");
+  // Each artificial collision needs <1 − P2> = c λ1/λ2 <= 1.5 with λ1/λ2 up to ~3.
+  BD_VALIDATE(params.elastic_event_lambda1 > 0 && params.elastic_event_lambda1 <= 0.3,
+              "transport parameters: elastic_event_lambda1 " << params.elastic_event_lambda1
+                                                             << " must be in (0, 0.3]");
   TransportPhysics tp;
   tp.params = params;
   tp.params.wcc_MeV = static_cast<float>(options.wcc_MeV);

@@ -12,7 +12,6 @@
 #include "betadose/elements.hh"
 #include "kernels/brems_sampler.hh"
 #include "kernels/electron_data.hh"
-#include "kernels/multiple_scattering.hh"
 #include "kernels/rng.hh"
 
 namespace {
@@ -83,37 +82,6 @@ TEST(ElectronData, SoftRangeInversion) {
     const float ds = 1e-3f * R;
     const float E1 = v.energy_from_soft_range(0, R - ds);
     EXPECT_NEAR((E - E1) / (v.value(0, bd::kSoftStopping, E) * ds), 1.0f, 0.02f) << E;
-  }
-}
-
-// Multiple scattering: <cos θ> after a path s equals exp(−s/λ1) (Goudsmit–Saunderson / Lewis),
-// which is what A_eff was solved for; checked by sampling.
-TEST(MultipleScattering, MeanCosineMatchesTransportMeanFreePath) {
-  const auto& p = params();
-  const bd::MsScreeningTable table = p.ms_host_view();
-  int stream = 0;
-  for (double q : {1e-4, 0.01, 0.1, 0.5, 1.0, 3.0}) {
-    bd::PhiloxEngine rng(2024, stream++);
-    Moments c;
-    for (int n = 0; n < 200000; ++n) c.add(bd::sample_ms_cos_theta(table, static_cast<float>(q), rng));
-    // For tiny q the float resolution of 1 − 2μ limits the mean at ~1e-7.
-    EXPECT_NEAR(c.mean, std::exp(-q), 4 * c.sem() + 2e-6) << "s/λ1 = " << q;
-    // The table inverse itself: <μ>(A_eff) = (1 − e^−q)/2 to the interpolation accuracy.
-    const double A = table.screening(static_cast<float>(q));
-    EXPECT_NEAR(bd::wentzel_mean_mu(A) / (-0.5 * std::expm1(-q)), 1.0, 2e-3) << q;
-  }
-  bd::PhiloxEngine rng(7, 0);
-  Moments iso;
-  for (int n = 0; n < 100000; ++n) iso.add(bd::sample_ms_cos_theta(table, 20.0f, rng));
-  EXPECT_NEAR(iso.mean, 0.0, 4 * iso.sem());
-}
-
-TEST(MultipleScattering, WentzelSamplerMoments) {
-  for (double A : {1e-4, 0.01, 0.3}) {
-    bd::PhiloxEngine rng(99, static_cast<std::uint64_t>(A * 1e6));
-    Moments mu;
-    for (int n = 0; n < 200000; ++n) mu.add(bd::sample_wentzel_mu(static_cast<float>(A), rng.uniform()));
-    EXPECT_NEAR(mu.mean, bd::wentzel_mean_mu(A), 4 * mu.sem()) << A;
   }
 }
 

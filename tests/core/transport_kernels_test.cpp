@@ -4,11 +4,13 @@
 // ETRAN (0.5 MeV, the EGSnrc set has no 0.5 MeV kernel; Berger/Seltzer as quoted by Ferrer
 // et al. 2007). All three reference files: shared/reference/dpk_mono_electrons_water_egsnrc_etran.csv.
 //
-// Criteria (issue 4): |F_MC − F_ref| <= 3 % of the reference peak + 3σ_MC in every bin with
-// 0 <= r/r0 <= 1; the peak position and the r/r0 holding 90 % of E0 within 3 %.
-// Statistical argument: with 20 bins, a 3σ allowance fails a correct code in one bin with
-// probability 20 · 0.0027 ≈ 5 %; the 3 %-of-peak systematic allowance dominates σ_MC (≈ 0.5 %
-// of the peak at the history counts below), so the effective false-alarm rate is far lower.
+// Criteria (issue 12): |F_MC − F_ref| <= 1.5 % of the reference peak + k σ_MC in every 0.05 bin
+// with 0 <= r/r0 <= 1.1 against EGSnrc (0.1, 1 MeV); against ETRAN (0.5 MeV) 5 % of the peak,
+// the spread of the two references themselves (ETRAN − EGSnrc reaches −6.6 % of the peak at
+// 0.825 r0 for 0.1 MeV and −4.6 % for 1 MeV, same file); the peak position and the r/r0
+// holding 90 % of E0 within 3 %. k = t_{1−α/2}(ν) with ν = 19 (20 batches) and α = 1e-3 per
+// bin (include/betadose/statistics.hh). The converged comparison (4e6 electrons, σ_MC about
+// 0.06 % of the peak) is the validation case edk_mono_*.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "betadose/point_kernels.hh"
+#include "betadose/statistics.hh"
 #include "support/paths.hh"
 
 namespace {
@@ -95,6 +98,7 @@ struct MonoCase {
   const char* code;      // reference
   double bin;            // r/r0 bin width of the reference (EGSnrc: 0.05 bins; ETRAN points)
   std::uint64_t histories;
+  double tolerance;      // of the reference peak
 };
 
 void check_mono_kernel(const MonoCase& mc) {
@@ -105,7 +109,7 @@ void check_mono_kernel(const MonoCase& mc) {
   const int nbins = 24;                                 // to 1.2 r0
   bd::KernelRunOptions opt;
   opt.histories = mc.histories;
-  opt.batches = 10;
+  opt.batches = 20;
   opt.seed = 20260001 + static_cast<std::uint64_t>(mc.e0 * 1000);
   bd::EmissionSpec em;
   em.electron_MeV = mc.e0;
@@ -132,13 +136,14 @@ void check_mono_kernel(const MonoCase& mc) {
   std::cout << "[mono " << mc.e0 << " MeV vs " << mc.code << "] r0 = " << r0_mm
             << " mm, steps/electron = " << r.steps_per_decay << ", deposited in 1.2 r0 = "
             << r.deposited_fraction << "\n  x     F_MC    ±σ     F_ref   diff/peak\n";
+  const double k = bd::coverage_factor(opt.batches - 1);
   int failures = 0;
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 0; i < 22; ++i) {  // bins up to r/r0 = 1.1
     const double diff = F[i] - Fref[i];
     std::printf("  %.3f %.4f %.4f %.4f %+.4f\n", xc[i], F[i], sF[i], Fref[i], diff / peak_ref);
-    if (std::abs(diff) > 0.03 * peak_ref + 3 * sF[i]) ++failures;
+    if (std::abs(diff) > mc.tolerance * peak_ref + k * sF[i]) ++failures;
   }
-  EXPECT_EQ(failures, 0) << "bins outside 3 % of peak + 3 sigma";
+  EXPECT_EQ(failures, 0) << "bins outside " << 100 * mc.tolerance << " % of the peak + " << k << " sigma";
   const double peak_mc = peak_position(xc, F), peak_rf = peak_position(xc, Fref);
   const double x90_mc = x90(F, h), x90_rf = x90(Fref, h);
   std::cout << "  peak r/r0: MC " << peak_mc << " ref " << peak_rf << "; x90: MC " << x90_mc
@@ -149,6 +154,6 @@ void check_mono_kernel(const MonoCase& mc) {
 
 }  // namespace
 
-TEST(TransportMonoKernel, Water1MeVMatchesEgsnrc) { check_mono_kernel({1.0, "EGSnrc", 0.05, 200000}); }
-TEST(TransportMonoKernel, Water0p5MeVMatchesEtran) { check_mono_kernel({0.5, "ETRAN", 0.025, 200000}); }
-TEST(TransportMonoKernel, Water0p1MeVMatchesEgsnrc) { check_mono_kernel({0.1, "EGSnrc", 0.05, 200000}); }
+TEST(TransportMonoKernel, Water1MeVMatchesEgsnrc) { check_mono_kernel({1.0, "EGSnrc", 0.05, 200000, 0.015}); }
+TEST(TransportMonoKernel, Water0p5MeVMatchesEtran) { check_mono_kernel({0.5, "ETRAN", 0.025, 200000, 0.05}); }
+TEST(TransportMonoKernel, Water0p1MeVMatchesEgsnrc) { check_mono_kernel({0.1, "EGSnrc", 0.05, 200000, 0.015}); }

@@ -1,15 +1,20 @@
-// 90Y validation of the transport engine (issue 4 §6):
+// 90Y validation of the transport engine (issues 4 and 12):
 //  - DPK in water, 0.5 mm shells, vs Graves et al., Med Phys 46 (2019) 5284 (reference/
-//    dpk_y90_water_graves2019.csv, 0.1 mm shells summed in fives): within 3 % + 3σ up to 4 mm;
-//    beyond 4 mm the comparison and X90 are printed, not asserted (published 90Y kernels differ
-//    by 10-15 % there: code, multiple-scattering model, spectrum).
-//  - VSVs in ICRU soft tissue (1.04 g/cm³), 3, 4 and 6 mm voxels, vs Lanconelli et al., PMB 57 (2012) 517
-//    (DOSXYZnrc; reference/vsv_y90_lanconelli2012_all.csv): S(0,0,0) within 2 %, S(1,0,0),
-//    S(1,1,0), S(1,1,1) within 5 %, S(2,0,0) within 10 %, each plus 3σ_MC.
-// Statistical argument: every comparison allows 3σ_MC on top of the systematic tolerance, so
-// a correct engine fails one of the ~30 comparisons with probability < 30 · 0.0027 ≈ 8 % only
-// if σ_MC were comparable to the tolerance; at the history counts below σ_MC is < 1/5 of each
-// tolerance (printed), which makes that probability negligible.
+//    dpk_y90_water_graves2019.csv, 0.1 mm shells summed in fives), every shell out to R95 of
+//    the reference (95 % of the emitted energy, 6.4 mm): |E_MC − E_G| <= tol·E_G +
+//    k sqrt(σ_MC² + σ_G²) with σ_G from the reference's own per-shell uncertainties and tol
+//    3 % to 4 mm, 5 % beyond. Why 5 %: published 90Y kernels differ by up to 10–15 % at
+//    6–9 mm (code, multiple-scattering model, spectrum); the converged betadose kernel
+//    (validation case dpk_y90_water, 4e6 decays) lies 1–4 % below Graves at 4.5–7 mm, and a
+//    2 % change of the range moves these shells by 6–12 %, so the band still sees it.
+//    X90 (90 % of the emitted energy) within ±1 % of Graves.
+//  - VSVs vs Lanconelli et al., PMB 57 (2012) 517 (DOSXYZnrc; reference/vsv_y90_
+//    lanconelli2012_all.csv): ICRU soft tissue (1.04 g/cm³) at 3, 4 and 6 mm and ICRU compact
+//    bone (1.85 g/cm³) at 2.21 and 4 mm: S(0,0,0) within 2 %, S(1,0,0), S(1,1,0), S(1,1,1)
+//    within 5 %, S(2,0,0) within 10 %, each plus k σ_MC.
+// Statistics: σ from 20 batches (ν = 19), k = t_{1−α/2}(ν) with α = 1e-3 per comparison
+// (include/betadose/statistics.hh): ~45 comparisons give a false-alarm probability of ~4 %
+// for a correct engine at a new seed; the seeds here are fixed.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -20,7 +25,9 @@
 #include <string>
 #include <vector>
 
+#include "betadose/nuclide.hh"
 #include "betadose/point_kernels.hh"
+#include "betadose/statistics.hh"
 #include "support/paths.hh"
 
 namespace {
@@ -47,47 +54,74 @@ std::vector<std::vector<std::string>> read_csv(const std::string& file, std::vec
 
 }  // namespace
 
-TEST(TransportY90, DpkWaterMatchesGraves2019To4mm) {
+TEST(TransportY90, DpkWaterMatchesGraves2019ToR95) {
   std::vector<std::string> header;
   const auto rows = read_csv("dpk_y90_water_graves2019.csv", header);
-  // Graves 0.1 mm shells -> 0.5 mm shells (energy per emission summed).
-  std::vector<double> ref(24, 0.0);
+  // Graves 0.1 mm shells -> 0.5 mm shells (energy per emission summed, variances added).
+  std::vector<double> ref(24, 0.0), ref_var(24, 0.0);
+  std::vector<std::pair<double, double>> fine;  // (r_outer_mm, energy) for R95 and X90
   for (const auto& r : rows) {
-    const double r_out_mm = std::stod(r[0]) * 10.0;
-    const int fine = static_cast<int>(std::lround(r_out_mm / 0.1)) - 1;  // 0-based 0.1 mm shell
-    if (fine >= 0 && fine < 120) ref[static_cast<std::size_t>(fine / 5)] += std::stod(r[1]);
+    const double r_out_mm = std::stod(r[0]) * 10.0, e = std::stod(r[1]), u = std::stod(r[2]);
+    const int i = static_cast<int>(std::lround(r_out_mm / 0.1)) - 1;  // 0-based 0.1 mm shell
+    if (i < 0 || i >= 120) continue;
+    ref[static_cast<std::size_t>(i / 5)] += e;
+    ref_var[static_cast<std::size_t>(i / 5)] += (e * u) * (e * u);
+    fine.push_back({r_out_mm, e});
   }
   bd::KernelRunOptions opt;
-  opt.histories = 200000;
+  opt.histories = 400000;
+  opt.batches = 20;
   opt.seed = 90;
   bd::EmissionSpec em;  // Y-90
   const auto res = bd::run_dpk(em, "water", 0.5, 12.0, opt);
+  // Radius holding a fraction of the mean emitted energy (ICRP-107 listed mean, the same for
+  // both kernels), linear inside a shell.
+  const double e_mean = bd::load_nuclide("Y-90").listed_mean_beta_energy_MeV;
+  auto radius_of = [&](const std::vector<std::pair<double, double>>& shells, double fraction) {
+    double cum = 0, r_in = 0;
+    for (const auto& [r, e] : shells) {
+      if (cum + e >= fraction * e_mean) return r_in + (fraction * e_mean - cum) / e * (r - r_in);
+      cum += e;
+      r_in = r;
+    }
+    return -1.0;
+  };
+  std::vector<std::pair<double, double>> mc;
+  for (const auto& s : res.shells) mc.push_back({s.r_outer_mm, s.energy_per_decay_MeV});
+  const double r95 = radius_of(fine, 0.95), x90_ref = radius_of(fine, 0.90), x90 = radius_of(mc, 0.90);
   std::printf("[Y-90 DPK water] emitted %.5f MeV/decay, in 12 mm %.4f, beyond %.4f, escaped %.4f, "
-              "X90 = %.3f mm, steps/decay %.1f\n",
+              "X90 = %.3f mm (Graves %.3f), R95(Graves) = %.2f mm, steps/decay %.1f\n",
               res.emitted_per_decay_MeV, res.deposited_fraction, res.beyond_rmax_fraction,
-              res.escaped_fraction, res.x90_mm, res.steps_per_decay);
-  std::printf("  r_out  E_MC[MeV]  ±σ       E_Graves  diff\n");
+              res.escaped_fraction, x90, x90_ref, r95, res.steps_per_decay);
+  std::printf("  r_out  E_MC[MeV]  ±σ       E_Graves  ±σ      diff     allowed\n");
+  const double k = bd::coverage_factor(opt.batches - 1);
   int failures = 0;
   for (std::size_t i = 0; i < res.shells.size(); ++i) {
     const auto& s = res.shells[i];
-    const double diff = s.energy_per_decay_MeV / ref[i] - 1.0;
-    std::printf("  %5.1f  %.5f  %.2f%%  %.5f  %+6.2f%%%s\n", s.r_outer_mm, s.energy_per_decay_MeV,
-                100 * s.rel_uncertainty, ref[i], 100 * diff, s.r_outer_mm <= 4.0 ? "" : "  (reported)");
-    if (s.r_outer_mm <= 4.0 + 1e-9 && std::abs(diff) > 0.03 + 3 * s.rel_uncertainty) ++failures;
+    if (s.r_inner_mm >= r95) break;
+    const double tol = s.r_outer_mm <= 4.0 + 1e-9 ? 0.03 : 0.05;
+    const double sigma = std::hypot(s.energy_per_decay_MeV * s.rel_uncertainty, std::sqrt(ref_var[i]));
+    const double diff = s.energy_per_decay_MeV - ref[i];
+    const double allowed = tol * ref[i] + k * sigma;
+    const bool ok = std::abs(diff) <= allowed;
+    std::printf("  %5.1f  %.5f  %.2f%%  %.5f  %.2f%%  %+6.2f%%  ±%.2f%%%s\n", s.r_outer_mm, s.energy_per_decay_MeV,
+                100 * s.rel_uncertainty, ref[i], 100 * std::sqrt(ref_var[i]) / ref[i], 100 * diff / ref[i],
+                100 * allowed / ref[i], ok ? "" : "  FAIL");
+    if (!ok) ++failures;
   }
-  EXPECT_EQ(failures, 0) << "0.5 mm shells up to 4 mm outside 3 % + 3 sigma of Graves 2019";
+  EXPECT_EQ(failures, 0) << "0.5 mm shells to R95 outside the tolerance of Graves 2019";
+  EXPECT_NEAR(x90 / x90_ref, 1.0, 0.01) << "X90 vs Graves 2019";
   // Energy balance of the run closes (all deposited in the infinite medium or escaped).
-  const auto& b = res.balance_per_decay;
-  EXPECT_NEAR(b.relative_residual(), 0.0, 1e-6);
+  EXPECT_NEAR(res.balance_per_decay.relative_residual(), 0.0, 1e-6);
 }
 
 namespace {
 
-void check_vsv(double voxel_mm, std::uint64_t histories) {
+void check_vsv(const char* tissue, double voxel_mm, std::uint64_t histories) {
   std::vector<std::string> header;
   const auto rows = read_csv("vsv_y90_lanconelli2012_all.csv", header);
   char col_name[64];
-  std::snprintf(col_name, sizeof col_name, "soft_%gmm", voxel_mm);
+  std::snprintf(col_name, sizeof col_name, "%s_%gmm", tissue, voxel_mm);
   std::size_t col = 0;
   for (std::size_t c = 0; c < header.size(); ++c)
     if (header[c] == col_name) col = c;
@@ -97,19 +131,23 @@ void check_vsv(double voxel_mm, std::uint64_t histories) {
 
   bd::KernelRunOptions opt;
   opt.histories = histories;
-  opt.seed = 4000 + static_cast<std::uint64_t>(voxel_mm * 10);
+  opt.batches = 20;
+  opt.seed = 4000 + static_cast<std::uint64_t>(voxel_mm * 100);
   bd::EmissionSpec em;
   // Lanconelli 2012 used EGSnrc's ICRU soft tissue at 1.04 g/cm³ (the four-component ICRU
-  // composition; the same density is assumed by src/kernel_methods/point_kernel.cpp). At the
+  // composition; the same density is assumed by src/kernel_methods/point_kernel.cpp; at the
   // nominal 1.00 g/cm³ of materials/soft-tissue-icru4.material the far voxels come out 8-35 %
-  // high (longer ranges), at 1.04 g/cm³ all agree within 4 %.
-  const auto res = bd::run_vsv(em, "soft-tissue-icru4", voxel_mm, 3, opt, 1.04);
+  // high) and ICRU compact bone at 1.85 g/cm³ (materials/bone-compact-icru.material).
+  const bool bone = std::string(tissue) == "bone";
+  const auto res = bone ? bd::run_vsv(em, "bone-compact-icru", voxel_mm, 3, opt)
+                        : bd::run_vsv(em, "soft-tissue-icru4", voxel_mm, 3, opt, 1.04);
+  const double k = bd::coverage_factor(opt.batches - 1);
   struct Case {
     int i, j, k;
     double tol;
   };
   const Case cases[] = {{0, 0, 0, 0.02}, {1, 0, 0, 0.05}, {1, 1, 0, 0.05}, {1, 1, 1, 0.05}, {2, 0, 0, 0.10}};
-  std::printf("[Y-90 VSV soft tissue %g mm] steps/decay %.1f, %.0f decays/s\n", voxel_mm,
+  std::printf("[Y-90 VSV %s %g mm] steps/decay %.1f, %.0f decays/s\n", tissue, voxel_mm,
               res.steps_per_decay, res.histories / res.wall_time_s);
   for (const auto& c : cases) {
     double s = -1, unc = 0;
@@ -122,12 +160,14 @@ void check_vsv(double voxel_mm, std::uint64_t histories) {
     const double diff = s / r - 1.0;
     std::printf("  S(%d,%d,%d) = %.4e ± %.2f%%  Lanconelli %.4e  diff %+6.2f%% (tol %.0f%%)\n", c.i,
                 c.j, c.k, s, 100 * unc, r, 100 * diff, 100 * c.tol);
-    EXPECT_LE(std::abs(diff), c.tol + 3 * unc) << "S(" << c.i << "," << c.j << "," << c.k << ") at " << voxel_mm << " mm";
+    EXPECT_LE(std::abs(diff), c.tol + k * unc) << tissue << " S(" << c.i << "," << c.j << "," << c.k << ") at " << voxel_mm << " mm";
   }
 }
 
 }  // namespace
 
-TEST(TransportY90, VsvSoftTissue3mmMatchesLanconelli2012) { check_vsv(3.0, 200000); }
-TEST(TransportY90, VsvSoftTissue4mmMatchesLanconelli2012) { check_vsv(4.0, 200000); }
-TEST(TransportY90, VsvSoftTissue6mmMatchesLanconelli2012) { check_vsv(6.0, 200000); }
+TEST(TransportY90, VsvSoftTissue3mmMatchesLanconelli2012) { check_vsv("soft", 3.0, 200000); }
+TEST(TransportY90, VsvSoftTissue4mmMatchesLanconelli2012) { check_vsv("soft", 4.0, 200000); }
+TEST(TransportY90, VsvSoftTissue6mmMatchesLanconelli2012) { check_vsv("soft", 6.0, 200000); }
+TEST(TransportY90, VsvBone2p21mmMatchesLanconelli2012) { check_vsv("bone", 2.21, 200000); }
+TEST(TransportY90, VsvBone4mmMatchesLanconelli2012) { check_vsv("bone", 4.0, 200000); }
