@@ -1,13 +1,16 @@
 // Runs validation cases and writes report.md, results.json and plots.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
 
 #include "betadose/errors.hh"
+#include "betadose/statistics.hh"
 #include "betadose/text_file.hh"
 #include "betadose/validation.hh"
 
@@ -41,7 +44,35 @@ std::string format_percent(double v) {
   return os.str();
 }
 
+// Output of a shell command (first line), "" when it fails.
+std::string command_line_output(const std::string& cmd) {
+  std::string out;
+  if (FILE* f = ::popen(cmd.c_str(), "r")) {
+    char buf[256];
+    if (std::fgets(buf, sizeof buf, f)) out = buf;
+    ::pclose(f);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
 }  // namespace
+
+std::string source_revision() {
+  const std::string tree = BETADOSE_SOURCE_TREE;
+  const std::string head = command_line_output("git -C '" + tree + "' rev-parse HEAD 2>/dev/null");
+  if (head.empty()) return "unknown (no git checkout at " + tree + ")";
+  const std::string dirty =
+      command_line_output("git -C '" + tree + "' status --porcelain --untracked-files=no 2>/dev/null | head -1");
+  return head + (dirty.empty() ? "" : " + uncommitted changes");
+}
 
 std::string default_validation_reference_dir() {
   const char* env = std::getenv("BETADOSE_VALIDATION_DIR");
@@ -49,8 +80,9 @@ std::string default_validation_reference_dir() {
   return (std::filesystem::path(BETADOSE_SOURCE_TREE) / "validation" / "references").string();
 }
 
-bool within_band(double d, double sigma, double lo, double hi) {
-  return d + 3 * sigma >= lo && d - 3 * sigma <= hi;
+bool within_band(double d, double sigma, double lo, double hi, double dof) {
+  const double k = sigma > 0 && dof > 0 ? coverage_factor(dof, kValidationAlpha) : 0.0;
+  return d + k * sigma >= lo && d - k * sigma <= hi;
 }
 
 std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const std::string& only) {
@@ -79,32 +111,40 @@ std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const
   std::ostringstream md, js;
   int failed = 0;
   for (const auto& r : results) failed += r.passed ? 0 : 1;
+  const std::string commit = ctx.commit.empty() ? source_revision() : ctx.commit;
+  const std::string date = utc_now();
+  const std::string mode = only.empty() ? (ctx.quick ? "quick subset" : "full suite") : "case " + only;
   md << "# betadose validation report\n\n"
-     << "Mode: " << (only.empty() ? (ctx.quick ? "quick subset" : "full suite") : "case " + only)
-     << "; device " << to_string(ctx.device) << "; seed " << ctx.seed << "; betadose "
-     << BETADOSE_VERSION << ".\n\n"
-     << "Difference = (betadose − reference)/reference; σ = 1 standard deviation of the Monte "
-        "Carlo value from independent runs; a case passes when value ± 3σ overlaps the "
-        "tolerance band.\n\n"
-     << "| case | reference | reference value | betadose | σ (rel.) | difference | tolerance | pass |\n"
-     << "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
-  js << "[\n";
+     << "Mode: " << mode << "; device " << to_string(ctx.device) << "; seed " << ctx.seed << "; betadose "
+     << BETADOSE_VERSION << "; commit " << commit << "; run " << date << ".\n\n"
+     << "Difference = (betadose − reference)/reference; σ = standard error of the Monte Carlo value from "
+        "independent replicas (distinct seeds) with ν degrees of freedom; a case passes when value ± kσ "
+        "overlaps the tolerance band, k = t_{1−α/2}(ν), α = "
+     << kValidationAlpha << " per comparison (Student's t; k = 0 for exact values).\n\n"
+     << "| case | reference | reference value | betadose | σ (rel.) | ν | k | difference | tolerance | pass |\n"
+     << "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+  js << "{\n  \"mode\": \"" << json_escape(mode) << "\", \"commit\": \"" << json_escape(commit)
+     << "\", \"date\": \"" << date << "\", \"seed\": " << ctx.seed << ", \"alpha\": " << kValidationAlpha
+     << ", \"betadose_version\": \"" << BETADOSE_VERSION << "\",\n  \"results\": [\n";
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     const double rel_sigma = r.reference_value != 0 ? r.sigma / std::abs(r.reference_value) : 0;
+    const double k = r.sigma > 0 && r.dof > 0 ? coverage_factor(r.dof, kValidationAlpha) : 0.0;
     md << "| " << r.name << " | " << r.reference << " | " << std::setprecision(6) << r.reference_value
-       << " | " << r.value << " | " << std::fixed << std::setprecision(3) << 100 * rel_sigma
-       << " % | " << format_percent(r.difference) << std::defaultfloat << " | " << r.tolerance
-       << " | " << (r.passed ? "yes" : "**NO**") << " |\n";
-    js << "  {\"name\": \"" << json_escape(r.name) << "\", \"reference\": \"" << json_escape(r.reference)
+       << " | " << r.value << " | " << std::fixed << std::setprecision(3) << 100 * rel_sigma << " % | "
+       << std::setprecision(1) << r.dof << " | " << std::setprecision(2) << k << " | "
+       << format_percent(r.difference) << std::defaultfloat << " | " << r.tolerance << " | "
+       << (r.passed ? "yes" : "**NO**") << " |\n";
+    js << "    {\"name\": \"" << json_escape(r.name) << "\", \"reference\": \"" << json_escape(r.reference)
        << "\", \"reference_value\": " << json_number(r.reference_value)
        << ", \"value\": " << json_number(r.value) << ", \"sigma\": " << json_number(r.sigma)
+       << ", \"dof\": " << json_number(r.dof) << ", \"k\": " << json_number(k)
        << ", \"difference\": " << json_number(r.difference) << ", \"tolerance\": \""
        << json_escape(r.tolerance) << "\", \"passed\": " << (r.passed ? "true" : "false")
        << ", \"notes\": \"" << json_escape(r.notes) << "\"}" << (i + 1 < results.size() ? "," : "")
        << "\n";
   }
-  js << "]\n";
+  js << "  ]\n}\n";
   md << "\n" << results.size() - failed << " passed, " << failed << " failed.\n";
   bool any_notes = false;
   for (const auto& r : results) {

@@ -21,14 +21,24 @@ double standard_error_of(const std::vector<double>& v) {
   return std::sqrt(ss / (v.size() - 1) / v.size());
 }
 
+std::uint64_t replica_seed(std::uint64_t suite_seed, const std::string& stream, int replica) {
+  // FNV-1a of the label, then SplitMix64 (Steele, Lea & Flood, OOPSLA 2014) of the mix.
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : stream) h = (h ^ c) * 1099511628211ull;
+  std::uint64_t z = suite_seed ^ h ^ (0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(replica + 1));
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
 std::vector<DoseResult> run_replicas(const Phantom& phantom, const VoxelSource& source, double histories,
-                                     const ValidationContext& ctx, int replicas) {
+                                     const ValidationContext& ctx, const std::string& stream) {
   std::vector<DoseResult> runs;
-  for (int r = 0; r < replicas; ++r) {
+  for (int r = 0; r < kReplicas; ++r) {
     TransportOptions o;
-    o.histories = static_cast<std::uint64_t>(histories / replicas);
+    o.histories = static_cast<std::uint64_t>(histories / kReplicas);
     o.batches = 2;
-    o.seed = ctx.seed * 1000 + static_cast<std::uint64_t>(r);
+    o.seed = replica_seed(ctx.seed, stream, r);
     o.device = ctx.device;
     o.threads = ctx.threads;
     runs.push_back(run_voxel_transport(phantom, source, o));

@@ -15,11 +15,20 @@ double mean_of(const std::vector<double>& v);
 // Standard error of the mean of independent replicas (sample sd / sqrt(n)).
 double standard_error_of(const std::vector<double>& v);
 
-// `histories` decays split over independent replica runs (different seeds), so that the
-// spread of any region quantity gives an honest statistical uncertainty (voxel
+// Independent replicas per Monte Carlo quantity: ν = kReplicas − 1 degrees of freedom.
+inline constexpr int kReplicas = 8;
+inline constexpr double kReplicaDof = kReplicas - 1;
+
+// Seed of replica r of the run named `stream` (a label unique in the suite, e.g.
+// "tumour_5cm/tumour-source"): distinct for every (suite seed, stream, replica), so no two
+// runs of the suite share random numbers.
+std::uint64_t replica_seed(std::uint64_t suite_seed, const std::string& stream, int replica);
+
+// `histories` decays split over kReplicas independent runs (seeds from replica_seed), so that
+// the spread of any region quantity gives an honest statistical uncertainty (voxel
 // correlations included).
 std::vector<DoseResult> run_replicas(const Phantom& phantom, const VoxelSource& source,
-                                     double histories, const ValidationContext& ctx, int replicas = 5);
+                                     double histories, const ValidationContext& ctx, const std::string& stream);
 
 std::string reference_file(const ValidationContext& ctx, const std::string& name);
 // Appends rows to DIR/<name>, writing the header first when the file is new.
@@ -32,7 +41,12 @@ std::vector<ValidationResult> tumour_partition_case(const ValidationContext& ctx
 std::vector<ValidationResult> lung_shunt_case(const ValidationContext& ctx);
 std::vector<ValidationResult> mono_electron_kernel_case(const ValidationContext& ctx, double e0_MeV);
 std::vector<ValidationResult> dpk_y90_case(const ValidationContext& ctx);
-std::vector<ValidationResult> vsv_soft_case(const ValidationContext& ctx, double voxel_mm);
+// tissue "soft" (ICRU soft tissue, 1.04 g/cm3) or "bone" (ICRU compact bone, 1.85 g/cm3).
+std::vector<ValidationResult> vsv_case(const ValidationContext& ctx, const std::string& tissue, double voxel_mm);
+// Checkerboards of identical materials and density layers against their exact references.
+std::vector<ValidationResult> invariance_case(const ValidationContext& ctx);
+// 2 % range changes and wrong elastic models must fail the 90Y DPK criteria.
+std::vector<ValidationResult> sensitivity_case(const ValidationContext& ctx);
 // Kernel methods vs Monte Carlo on the liver-lung-rib phantom (src/validation/kernel_study_case.cpp).
 std::vector<ValidationResult> kernel_study_case(const ValidationContext& ctx);
 

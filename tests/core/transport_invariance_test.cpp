@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "betadose/materials.hh"
+#include "betadose/invariance_phantoms.hh"
 #include "betadose/point_kernels.hh"
 #include "betadose/statistics.hh"
 
@@ -71,30 +71,8 @@ struct CheckerCase {
 };
 
 void check_identical_material_checkerboard(const CheckerCase& c) {
-  const auto all = bd::load_materials();
-  bd::Material water = bd::find_material(all, "water");
-  bd::Material copy = water;
-  copy.name = "water-copy";
-  const int n = 9, h = n / 2;
-  bd::KernelPhantom uniform;
-  uniform.materials = {water, copy};
-  uniform.nx = uniform.ny = uniform.nz = n;
-  uniform.voxel_mm = {c.voxel_mm, c.voxel_mm, c.voxel_mm};
-  uniform.material_id.assign(static_cast<std::size_t>(n) * n * n, 0);
-  uniform.density_g_cm3.assign(uniform.material_id.size(), static_cast<float>(water.density_g_cm3));
-  auto idx = [&](int x, int y, int z) { return static_cast<std::size_t>(x + n * (y + n * z)); };
-  uniform.source_voxels = {idx(h, h, h)};
-  // Score groups by symmetry: 0 source voxel, 1 its 6 face neighbours, 2 the 12 edge
-  // neighbours, 3 the 8 corner neighbours.
-  uniform.score_group.assign(uniform.material_id.size(), -1);
-  for (int z = h - 1; z <= h + 1; ++z)
-    for (int y = h - 1; y <= h + 1; ++y)
-      for (int x = h - 1; x <= h + 1; ++x)
-        uniform.score_group[idx(x, y, z)] = std::abs(x - h) + std::abs(y - h) + std::abs(z - h);
-  bd::KernelPhantom checker = uniform;
-  for (int z = 0; z < n; ++z)
-    for (int y = 0; y < n; ++y)
-      for (int x = 0; x < n; ++x) checker.material_id[idx(x, y, z)] = static_cast<std::uint8_t>((x + y + z) % 2);
+  const bd::KernelPhantom checker = bd::water_checkerboard_phantom(c.voxel_mm, 9, true);
+  const bd::KernelPhantom uniform = bd::water_checkerboard_phantom(c.voxel_mm, 9, false);
   bd::EmissionSpec em;
   em.electron_MeV = c.electron_MeV;
   const std::uint64_t seed = 7100 + static_cast<std::uint64_t>(c.electron_MeV * 100 + c.voxel_mm * 10);
@@ -129,54 +107,14 @@ struct LayerCase {
   std::uint64_t histories;
 };
 
-// Layer ℓ = −L..L along z, ℓ even at density ρ, ℓ odd at 1.2ρ (`layered`), or the mass-
-// thickness image of it at uniform ρ, where the odd layers are 6 voxels thick (`reference`).
-bd::KernelPhantom layer_phantom(const LayerCase& c, bool layered) {
-  const auto all = bd::load_materials();
-  const bd::Material water = bd::find_material(all, "water");
-  const double rho = water.density_g_cm3;
-  const int L = c.layers_each_side, nlat = c.lateral_voxels;
-  std::vector<int> layer_of_z;
-  for (int l = -L; l <= L; ++l) {
-    const int voxels = (!layered && (l % 2 != 0)) ? 6 : 5;
-    for (int k = 0; k < voxels; ++k) layer_of_z.push_back(l + L);
-  }
-  bd::KernelPhantom p;
-  p.materials = {water};
-  p.nx = p.ny = nlat;
-  p.nz = static_cast<int>(layer_of_z.size());
-  // Lateral voxels of 3 mm (their faces are not boundaries: one material), so many that no
-  // electron reaches the side faces.
-  p.voxel_mm = {3.0, 3.0, c.layer_mm / 5};
-  const std::size_t nvox = static_cast<std::size_t>(p.nx) * p.ny * p.nz;
-  p.material_id.assign(nvox, 0);
-  p.density_g_cm3.resize(nvox);
-  p.score_group.resize(nvox);
-  for (int z = 0; z < p.nz; ++z) {
-    const int l = layer_of_z[static_cast<std::size_t>(z)] - L;
-    for (int y = 0; y < p.ny; ++y)
-      for (int x = 0; x < p.nx; ++x) {
-        const std::size_t v = static_cast<std::size_t>(x + p.nx * (y + p.ny * z));
-        p.density_g_cm3[v] = static_cast<float>(layered && (l % 2 != 0) ? 1.2 * rho : rho);
-        p.score_group[v] = l + L;
-      }
-  }
-  // Source: the middle voxel (z) of layer 0, laterally central; identical in both phantoms
-  // (layer 0 has density ρ and sits at the same mass depth in both).
-  int z0 = 0;
-  while (layer_of_z[static_cast<std::size_t>(z0)] != L) ++z0;
-  p.source_voxels = {static_cast<std::size_t>(nlat / 2 + p.nx * (nlat / 2 + p.ny * (z0 + 2)))};
-  return p;
-}
-
 void check_density_layers(const LayerCase& c) {
   bd::EmissionSpec em;
   em.electron_MeV = c.electron_MeV;
   bd::KernelRunOptions o = options(c.histories, 8200 + static_cast<std::uint64_t>(c.electron_MeV * 100));
   o.params.range_rejection = false;  // uses the voxel faces, which differ between the two
-  const auto a = bd::run_voxel_kernel(em, layer_phantom(c, true), o);
+  const auto a = bd::run_voxel_kernel(em, bd::density_layer_phantom(c.layer_mm, c.layers_each_side, c.lateral_voxels, true), o);
   o.seed += 1;
-  const auto b = bd::run_voxel_kernel(em, layer_phantom(c, false), o);
+  const auto b = bd::run_voxel_kernel(em, bd::density_layer_phantom(c.layer_mm, c.layers_each_side, c.lateral_voxels, false), o);
   std::printf("[density layers rho / 1.2 rho vs mass-thickness image, %s, layers %g mm] %llu histories each\n",
               c.electron_MeV > 0 ? (std::to_string(c.electron_MeV) + " MeV e-").c_str() : "Y-90", c.layer_mm,
               static_cast<unsigned long long>(c.histories));

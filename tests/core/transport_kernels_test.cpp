@@ -14,60 +14,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cmath>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <cstdio>
 #include <string>
 #include <vector>
 
+#include "betadose/kernel_checks.hh"
 #include "betadose/point_kernels.hh"
 #include "betadose/statistics.hh"
 #include "support/paths.hh"
 
 namespace {
-
-struct Curve {
-  std::vector<double> x, f;
-};
-
-Curve read_mono_reference(const std::string& code, double e0) {
-  std::ifstream in(bd::test::reference_path("dpk_mono_electrons_water_egsnrc_etran.csv"));
-  EXPECT_TRUE(in.good());
-  Curve c;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#' || line.rfind("code", 0) == 0) continue;
-    std::stringstream ss(line);
-    std::string name, e, x, f;
-    std::getline(ss, name, ',');
-    std::getline(ss, e, ',');
-    std::getline(ss, x, ',');
-    std::getline(ss, f, ',');
-    if (name == code && std::abs(std::stod(e) - e0) < 1e-9) {
-      c.x.push_back(std::stod(x));
-      c.f.push_back(std::stod(f));
-    }
-  }
-  return c;
-}
-
-// ESTAR CSDA range of water [g/cm²] at T (exact grid energy).
-double estar_csda_range(double T) {
-  std::ifstream in(bd::test::reference_path("estar_water_air_nist.csv"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("water_liquid,", 0) != 0) continue;
-    std::stringstream ss(line);
-    std::string cell;
-    std::vector<std::string> cols;
-    while (std::getline(ss, cell, ',')) cols.push_back(cell);
-    if (std::abs(std::stod(cols[1]) - T) < 1e-9) return std::stod(cols[5]);
-  }
-  ADD_FAILURE() << "no ESTAR row for " << T << " MeV";
-  return 0;
-}
 
 // Peak position from a parabola through the maximum bin and its neighbours.
 double peak_position(const std::vector<double>& x, const std::vector<double>& f) {
@@ -81,8 +38,7 @@ double peak_position(const std::vector<double>& x, const std::vector<double>& f)
   return x[i] + std::clamp(shift, -0.5, 0.5) * h;
 }
 
-// r/r0 where the cumulative energy fraction (F integrated over bins of width h starting at 0)
-// reaches 0.9.
+// r/r0 where the cumulative energy fraction (F integrated over bins of width h) reaches 0.9.
 double x90(const std::vector<double>& f, double h) {
   double cum = 0;
   for (std::size_t i = 0; i < f.size(); ++i) {
@@ -96,17 +52,14 @@ double x90(const std::vector<double>& f, double h) {
 struct MonoCase {
   double e0;
   const char* code;      // reference
-  double bin;            // r/r0 bin width of the reference (EGSnrc: 0.05 bins; ETRAN points)
   std::uint64_t histories;
   double tolerance;      // of the reference peak
 };
 
-void check_mono_kernel(const MonoCase& mc) {
-  const Curve ref = read_mono_reference(mc.code, mc.e0);
-  ASSERT_GT(ref.x.size(), 20u);
-  const double r0_mm = estar_csda_range(mc.e0) * 10.0;  // water, 1 g/cm³
-  const double h = 0.05;                                // MC bins in r/r0
-  const int nbins = 24;                                 // to 1.2 r0
+void check_mono(const MonoCase& mc) {
+  const double r0_mm = bd::estar_water_csda_range(bd::test::reference_path("estar_water_air_nist.csv"), mc.e0) * 10.0;
+  const double h = 0.05;  // MC bins in r/r0
+  const int nbins = 24;   // to 1.2 r0
   bd::KernelRunOptions opt;
   opt.histories = mc.histories;
   opt.batches = 20;
@@ -114,46 +67,35 @@ void check_mono_kernel(const MonoCase& mc) {
   bd::EmissionSpec em;
   em.electron_MeV = mc.e0;
   const auto r = bd::run_dpk(em, "water", h * r0_mm, nbins * h * r0_mm, opt);
-  std::vector<double> F(nbins), sF(nbins), xc(nbins), Fref(nbins);
+  std::vector<double> F(nbins), sF(nbins), xc(nbins);
   for (int i = 0; i < nbins; ++i) {
     F[i] = r.shells[i].energy_per_decay_MeV / mc.e0 / h;
     sF[i] = F[i] * r.shells[i].rel_uncertainty;
     xc[i] = (i + 0.5) * h;
-    if (std::string(mc.code) == "EGSnrc") {
-      Fref[i] = ref.f[static_cast<std::size_t>(i)];  // EGSnrc rows are the same 0.05 bins
-    } else {
-      // ETRAN points every 0.025: bin average by Simpson's rule over the 0.05 bin.
-      auto at = [&](double x) {
-        for (std::size_t k = 0; k + 1 < ref.x.size(); ++k)
-          if (x >= ref.x[k] - 1e-9 && x <= ref.x[k + 1] + 1e-9)
-            return ref.f[k] + (x - ref.x[k]) / (ref.x[k + 1] - ref.x[k]) * (ref.f[k + 1] - ref.f[k]);
-        return 0.0;
-      };
-      Fref[i] = (at(i * h) + 4 * at((i + 0.5) * h) + at((i + 1) * h)) / 6.0;
-    }
   }
-  const double peak_ref = *std::max_element(Fref.begin(), Fref.end());
-  std::cout << "[mono " << mc.e0 << " MeV vs " << mc.code << "] r0 = " << r0_mm
-            << " mm, steps/electron = " << r.steps_per_decay << ", deposited in 1.2 r0 = "
-            << r.deposited_fraction << "\n  x     F_MC    ±σ     F_ref   diff/peak\n";
-  const double k = bd::coverage_factor(opt.batches - 1);
-  int failures = 0;
-  for (int i = 0; i < 22; ++i) {  // bins up to r/r0 = 1.1
-    const double diff = F[i] - Fref[i];
-    std::printf("  %.3f %.4f %.4f %.4f %+.4f\n", xc[i], F[i], sF[i], Fref[i], diff / peak_ref);
-    if (std::abs(diff) > mc.tolerance * peak_ref + k * sF[i]) ++failures;
+  const auto c = bd::check_mono_kernel(F, sF, bd::test::reference_path("dpk_mono_electrons_water_egsnrc_etran.csv"),
+                                       mc.code, mc.e0, mc.tolerance, 1.1, bd::coverage_factor(opt.batches - 1));
+  std::printf("[mono %g MeV vs %s] r0 = %.4g mm, steps/electron = %.1f, deposited in 1.2 r0 = %.4f, k = %.2f\n"
+              "  x     F_MC    ±σ     F_ref   diff/peak  allowed/peak\n",
+              mc.e0, mc.code, r0_mm, r.steps_per_decay, r.deposited_fraction, c.k);
+  std::vector<double> Fref;
+  for (const auto& b : c.bins) {
+    std::printf("  %.3f %.4f %.4f %.4f %+.4f    %.4f%s\n", 0.5 * (b.x_lo + b.x_hi), b.mc, b.mc_sigma, b.ref,
+                b.difference() / c.scale, b.allowed / c.scale, b.passed ? "" : "  FAIL");
+    Fref.push_back(b.ref);
   }
-  EXPECT_EQ(failures, 0) << "bins outside " << 100 * mc.tolerance << " % of the peak + " << k << " sigma";
-  const double peak_mc = peak_position(xc, F), peak_rf = peak_position(xc, Fref);
+  EXPECT_EQ(c.failures, 0) << "bins outside " << 100 * mc.tolerance << " % of the peak + k sigma";
+  const std::vector<double> xcut(xc.begin(), xc.begin() + static_cast<long>(Fref.size()));
+  const std::vector<double> fcut(F.begin(), F.begin() + static_cast<long>(Fref.size()));
+  const double peak_mc = peak_position(xcut, fcut), peak_rf = peak_position(xcut, Fref);
   const double x90_mc = x90(F, h), x90_rf = x90(Fref, h);
-  std::cout << "  peak r/r0: MC " << peak_mc << " ref " << peak_rf << "; x90: MC " << x90_mc
-            << " ref " << x90_rf << "\n";
+  std::printf("  peak r/r0: MC %.4f ref %.4f; x90: MC %.4f ref %.4f\n", peak_mc, peak_rf, x90_mc, x90_rf);
   EXPECT_NEAR(peak_mc, peak_rf, 0.03 * peak_rf);
   EXPECT_NEAR(x90_mc, x90_rf, 0.03 * x90_rf);
 }
 
 }  // namespace
 
-TEST(TransportMonoKernel, Water1MeVMatchesEgsnrc) { check_mono_kernel({1.0, "EGSnrc", 0.05, 200000, 0.015}); }
-TEST(TransportMonoKernel, Water0p5MeVMatchesEtran) { check_mono_kernel({0.5, "ETRAN", 0.025, 200000, 0.05}); }
-TEST(TransportMonoKernel, Water0p1MeVMatchesEgsnrc) { check_mono_kernel({0.1, "EGSnrc", 0.05, 200000, 0.015}); }
+TEST(TransportMonoKernel, Water1MeVMatchesEgsnrc) { check_mono({1.0, "EGSnrc", 200000, 0.015}); }
+TEST(TransportMonoKernel, Water0p5MeVMatchesEtran) { check_mono({0.5, "ETRAN", 200000, 0.05}); }
+TEST(TransportMonoKernel, Water0p1MeVMatchesEgsnrc) { check_mono({0.1, "EGSnrc", 200000, 0.015}); }

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "betadose/kernel_checks.hh"
 #include "betadose/nuclide.hh"
 #include "betadose/point_kernels.hh"
 #include "betadose/statistics.hh"
@@ -55,62 +56,32 @@ std::vector<std::vector<std::string>> read_csv(const std::string& file, std::vec
 }  // namespace
 
 TEST(TransportY90, DpkWaterMatchesGraves2019ToR95) {
-  std::vector<std::string> header;
-  const auto rows = read_csv("dpk_y90_water_graves2019.csv", header);
-  // Graves 0.1 mm shells -> 0.5 mm shells (energy per emission summed, variances added).
-  std::vector<double> ref(24, 0.0), ref_var(24, 0.0);
-  std::vector<std::pair<double, double>> fine;  // (r_outer_mm, energy) for R95 and X90
-  for (const auto& r : rows) {
-    const double r_out_mm = std::stod(r[0]) * 10.0, e = std::stod(r[1]), u = std::stod(r[2]);
-    const int i = static_cast<int>(std::lround(r_out_mm / 0.1)) - 1;  // 0-based 0.1 mm shell
-    if (i < 0 || i >= 120) continue;
-    ref[static_cast<std::size_t>(i / 5)] += e;
-    ref_var[static_cast<std::size_t>(i / 5)] += (e * u) * (e * u);
-    fine.push_back({r_out_mm, e});
-  }
   bd::KernelRunOptions opt;
   opt.histories = 400000;
   opt.batches = 20;
   opt.seed = 90;
   bd::EmissionSpec em;  // Y-90
   const auto res = bd::run_dpk(em, "water", 0.5, 12.0, opt);
-  // Radius holding a fraction of the mean emitted energy (ICRP-107 listed mean, the same for
-  // both kernels), linear inside a shell.
-  const double e_mean = bd::load_nuclide("Y-90").listed_mean_beta_energy_MeV;
-  auto radius_of = [&](const std::vector<std::pair<double, double>>& shells, double fraction) {
-    double cum = 0, r_in = 0;
-    for (const auto& [r, e] : shells) {
-      if (cum + e >= fraction * e_mean) return r_in + (fraction * e_mean - cum) / e * (r - r_in);
-      cum += e;
-      r_in = r;
-    }
-    return -1.0;
-  };
-  std::vector<std::pair<double, double>> mc;
-  for (const auto& s : res.shells) mc.push_back({s.r_outer_mm, s.energy_per_decay_MeV});
-  const double r95 = radius_of(fine, 0.95), x90_ref = radius_of(fine, 0.90), x90 = radius_of(mc, 0.90);
-  std::printf("[Y-90 DPK water] emitted %.5f MeV/decay, in 12 mm %.4f, beyond %.4f, escaped %.4f, "
-              "X90 = %.3f mm (Graves %.3f), R95(Graves) = %.2f mm, steps/decay %.1f\n",
-              res.emitted_per_decay_MeV, res.deposited_fraction, res.beyond_rmax_fraction,
-              res.escaped_fraction, x90, x90_ref, r95, res.steps_per_decay);
-  std::printf("  r_out  E_MC[MeV]  ±σ       E_Graves  ±σ      diff     allowed\n");
-  const double k = bd::coverage_factor(opt.batches - 1);
-  int failures = 0;
-  for (std::size_t i = 0; i < res.shells.size(); ++i) {
-    const auto& s = res.shells[i];
-    if (s.r_inner_mm >= r95) break;
-    const double tol = s.r_outer_mm <= 4.0 + 1e-9 ? 0.03 : 0.05;
-    const double sigma = std::hypot(s.energy_per_decay_MeV * s.rel_uncertainty, std::sqrt(ref_var[i]));
-    const double diff = s.energy_per_decay_MeV - ref[i];
-    const double allowed = tol * ref[i] + k * sigma;
-    const bool ok = std::abs(diff) <= allowed;
-    std::printf("  %5.1f  %.5f  %.2f%%  %.5f  %.2f%%  %+6.2f%%  ±%.2f%%%s\n", s.r_outer_mm, s.energy_per_decay_MeV,
-                100 * s.rel_uncertainty, ref[i], 100 * std::sqrt(ref_var[i]) / ref[i], 100 * diff / ref[i],
-                100 * allowed / ref[i], ok ? "" : "  FAIL");
-    if (!ok) ++failures;
+  std::vector<double> e, s;
+  for (const auto& sh : res.shells) {
+    e.push_back(sh.energy_per_decay_MeV);
+    s.push_back(sh.energy_per_decay_MeV * sh.rel_uncertainty);
   }
-  EXPECT_EQ(failures, 0) << "0.5 mm shells to R95 outside the tolerance of Graves 2019";
-  EXPECT_NEAR(x90 / x90_ref, 1.0, 0.01) << "X90 vs Graves 2019";
+  // X90/R95 relative to the ICRP-107 listed mean (the same for both kernels).
+  const auto c = bd::check_y90_dpk(e, s, bd::test::reference_path("dpk_y90_water_graves2019.csv"),
+                                   bd::load_nuclide("Y-90").listed_mean_beta_energy_MeV,
+                                   bd::coverage_factor(opt.batches - 1));
+  std::printf("[Y-90 DPK water] emitted %.5f MeV/decay, in 12 mm %.4f, beyond %.4f, escaped %.4f, "
+              "X90 = %.3f mm (Graves %.3f), R95(Graves) = %.2f mm, steps/decay %.1f, k = %.2f\n",
+              res.emitted_per_decay_MeV, res.deposited_fraction, res.beyond_rmax_fraction,
+              res.escaped_fraction, c.x90_mc_mm, c.x90_ref_mm, c.r95_ref_mm, res.steps_per_decay, c.k);
+  std::printf("  r_out  E_MC[MeV]  ±σ       E_Graves  ±σ      diff     allowed\n");
+  for (const auto& b : c.bins)
+    std::printf("  %5.1f  %.5f  %.2f%%  %.5f  %.2f%%  %+6.2f%%  ±%.2f%%%s\n", b.x_hi, b.mc, 100 * b.mc_sigma / b.mc,
+                b.ref, 100 * b.ref_sigma / b.ref, 100 * b.difference() / b.ref, 100 * b.allowed / b.ref,
+                b.passed ? "" : "  FAIL");
+  EXPECT_EQ(c.failures, 0) << "0.5 mm shells to R95 outside the tolerance of Graves 2019";
+  EXPECT_NEAR(c.x90_mc_mm / c.x90_ref_mm, 1.0, 0.01) << "X90 vs Graves 2019";
   // Energy balance of the run closes (all deposited in the infinite medium or escaped).
   EXPECT_NEAR(res.balance_per_decay.relative_residual(), 0.0, 1e-6);
 }
