@@ -68,31 +68,38 @@ struct HistoryCounters {
                      tracks_e = 0, tracks_ph = 0, flushes = 0;
 };
 
+// One pending deposit per tally bin: consecutive deposits in the same bin are summed and
+// added with one atomic when the bin changes. `weight` scales what the tally receives (the
+// water-to-medium stopping-power ratio for dose to water) but not the energy balance, which
+// counts the energy actually deposited.
 template <class Tally>
 struct PendingDeposit {
   long long bin = -2;  // -2: nothing pending; -1: unscored region
-  unsigned long long units = 0;
+  unsigned long long units = 0;  // tallied (weighted)
+  unsigned long long raw = 0;    // energy balance (unweighted)
 
-  BD_FUNCTION void add(const Tally& tally, const Site& site, float energy_MeV, HistoryCounters& c) {
+  BD_FUNCTION void add(const Tally& tally, const Site& site, float energy_MeV, HistoryCounters& c,
+                       float weight = 1.0f) {
     const long long b = tally.bin(site);
-    const unsigned long long u = to_tally_units(energy_MeV);
     if (b != bin) {
       flush(tally, c);
       bin = b;
     }
-    units += u;
+    const unsigned long long u = to_tally_units(energy_MeV);
+    raw += u;
+    units += weight == 1.0f ? u : to_tally_units(energy_MeV * weight);
   }
   BD_FUNCTION void flush(const Tally& tally, HistoryCounters& c) {
-    if (units != 0) {
+    if (raw != 0) {
       if (bin >= 0) {
         tally.add(bin, units);
-        c.scored += units;
+        c.scored += raw;
         ++c.flushes;
       } else {
-        c.unscored += units;
+        c.unscored += raw;
       }
     }
-    units = 0;
+    units = raw = 0;
     bin = -2;
   }
 };
@@ -153,6 +160,17 @@ struct DecayHistory {
     if (v) atomic_add(&balance[index], v);
   }
 
+  // Tally weight of energy deposited by electrons of energy E in material mat: 1 for dose to
+  // medium; S_col,water/S_col,medium at E for dose to water (Bragg–Gray conversion applied per
+  // deposit at the depositing electron's energy; local residuals of stopped, range-rejected
+  // or below-cut particles use their energy E, photons the electron value at their energy).
+  BD_FUNCTION float water_weight(int mat, float E) const {
+    return params.dose_to_water ? tables.electron.value(mat, kWaterToMedium, max_f(E, tables.electron.e_min_MeV)) : 1.0f;
+  }
+  BD_FUNCTION float water_weight(int mat, const GridPoint& g) const {
+    return params.dose_to_water ? tables.electron.value(mat, kWaterToMedium, g) : 1.0f;
+  }
+
   BD_FUNCTION void transport(Particle p, ParticleStack& stack, PendingDeposit<Tally>& pending,
                              HistoryCounters& c, PhiloxEngine& rng) const {
     if (p.type == ParticleType::electron) {
@@ -168,12 +186,12 @@ struct DecayHistory {
                         HistoryCounters& c) const {
     const float cut = s.type == ParticleType::electron ? params.eabs_electron_MeV : params.eabs_photon_MeV;
     if (s.energy_MeV <= cut) {
-      pending.add(tally, geometry.site(s), s.energy_MeV, c);
+      pending.add(tally, geometry.site(s), s.energy_MeV, c, water_weight(geometry.material_at(s), s.energy_MeV));
       c.below_cutoff += to_tally_units(s.energy_MeV);
       return;
     }
     if (!stack.push(s)) {
-      pending.add(tally, geometry.site(s), s.energy_MeV, c);
+      pending.add(tally, geometry.site(s), s.energy_MeV, c, water_weight(geometry.material_at(s), s.energy_MeV));
       c.overflow += to_tally_units(s.energy_MeV);
     }
   }
@@ -187,7 +205,7 @@ struct DecayHistory {
     const float end_shift = logf(1.0f - 1.5f * f) * tables.electron.inv_dln_e;
     for (;;) {
       if (p.energy_MeV <= params.eabs_electron_MeV) {
-        pending.add(tally, geometry.site(p), p.energy_MeV, c);
+        pending.add(tally, geometry.site(p), p.energy_MeV, c, water_weight(geometry.material_at(p), p.energy_MeV));
         c.below_cutoff += to_tally_units(p.energy_MeV);
         return;
       }
@@ -199,7 +217,7 @@ struct DecayHistory {
       // scoring cell's boundary deposits there (its δ-rays have shorter ranges; its
       // bremsstrahlung, < 0.4 % of the energy below 1 MeV in tissue, is kept local).
       if (params.range_rejection && ed.value(mat, kCsdaRange, g0) < geometry.safety_mass(p)) {
-        pending.add(tally, geometry.site(p), E, c);
+        pending.add(tally, geometry.site(p), E, c, water_weight(mat, g0));
         c.range_rejected += to_tally_units(E);
         return;
       }
@@ -256,7 +274,7 @@ struct DecayHistory {
       dE = min_f(dE, E);
       const float E_new = E - dE;
       const float deposit = E - E_new;
-      if (deposit > 0.0f) pending.add(tally, mark_site, deposit, c);
+      if (deposit > 0.0f) pending.add(tally, mark_site, deposit, c, water_weight(mat, gd));
       p.energy_MeV = E_new;
 
       if (status == MoveStatus::left) {
@@ -319,7 +337,7 @@ struct DecayHistory {
     ++c.tracks_ph;
     for (;;) {
       if (p.energy_MeV <= params.eabs_photon_MeV) {
-        pending.add(tally, geometry.site(p), p.energy_MeV, c);
+        pending.add(tally, geometry.site(p), p.energy_MeV, c, water_weight(geometry.material_at(p), p.energy_MeV));
         c.below_cutoff += to_tally_units(p.energy_MeV);
         return;
       }

@@ -28,6 +28,8 @@ enum ElectronColumn : int {
   kTransportXs2,      // second elastic transport cross section 1/λ2 [cm²/g]
   kStraggling,        // Bohr variance of the soft loss per mass thickness [MeV² cm²/g]
   kCsdaRange,         // unrestricted CSDA range [g/cm²] (range rejection)
+  kWaterToMedium,     // S_col,water / S_col,medium, unrestricted collision stopping powers
+                      // (dose to water, TransportParams::dose_to_water)
   kElectronColumns
 };
 

@@ -20,6 +20,7 @@
 //                                  variance, PENELOPE soft-loss distributions)
 //   range_rejection      on        electrons whose CSDA range is below the distance to their
 //                                  voxel's faces deposit there (voxel tallies only)
+//   dose_to_water        off       dose to medium; on: dose to water in medium (see the field)
 // Production thresholds and the electron absorption energy are matched to the scoring
 // resolution by match_cuts_to_resolution() (transport_physics.hh): W_cc = eabs_electron = the
 // energy whose CSDA range is 2 % of the voxel/shell size, clamped to [5, 50] keV.
@@ -45,6 +46,9 @@ struct TransportParams {
   float elastic_event_lambda1 = 0.10f;
   bool straggling = true;
   bool range_rejection = true;
+  // Score dose to water (each deposit weighted by S_col,water/S_col,medium at the depositing
+  // electron's energy) instead of dose to medium; the energy balance is not weighted.
+  bool dose_to_water = false;
   // Copied from the electron tables (production thresholds the cross sections assume).
   float wcc_MeV = 0.020f;
   float wcr_MeV = 0.010f;

@@ -34,6 +34,7 @@ struct DoseFile {
 
   std::string nuclide = "Y-90";
   std::string method = "mc";  // mc, ldm, dpk, vsv
+  std::string dose_to = "medium";  // medium | water (dose to water in medium); attribute dose_to
   std::string device = "cpu";
   double total_activity_bq = 0;
   std::uint64_t histories = 0;

@@ -17,9 +17,10 @@ namespace bd {
 
 class ElectronParams {
  public:
-  // Material index m in the views = position in `materials`.
+  // Material index m in the views = position in `materials`. The water-to-medium stopping-power
+  // ratio column uses `water` (the shipped "water" when not given).
   explicit ElectronParams(const std::vector<Material>& materials,
-                          const ElectronTableOptions& options = {});
+                          const ElectronTableOptions& options = {}, const Material* water = nullptr);
 
   int num_materials() const { return static_cast<int>(tables_.size()); }
   const ElectronTables& tables(int material) const { return tables_.at(material); }

@@ -67,4 +67,8 @@ struct ElectronTables {
 ElectronTables build_electron_tables(const Material& material,
                                      const ElectronTableOptions& options = {});
 
+// Unrestricted collision stopping power [MeV cm²/g] of `material` at its nominal density at
+// the given energies (the s_col column of build_electron_tables, alone).
+std::vector<double> collision_stopping_on_grid(const Material& material, const std::vector<double>& energy_MeV);
+
 }  // namespace bd

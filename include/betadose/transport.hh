@@ -22,6 +22,15 @@ struct TransportProgress {
   double mean_rel_uncertainty = -1;      // over the stopping region, -1 before 2 batches
 };
 
+// What the dose tally means: absorbed dose to the voxel's medium, or dose to water in the
+// medium, D_w = D_m · (S_col/ρ)_w / (S_col/ρ)_m, the ratio of unrestricted collision stopping
+// powers applied per energy deposit at the depositing electron's energy (so it is averaged
+// over the local electron spectrum exactly as the deposits are; kernels/decay_history.hh).
+enum class DoseTo { medium, water };
+const char* to_string(DoseTo d);
+// "medium" | "water"; InputError naming `what` otherwise.
+DoseTo parse_dose_to(const std::string& text, const std::string& what);
+
 struct TransportOptions {
   std::uint64_t histories = 1000000;     // decays to simulate (upper bound with a target)
   double target_rel_uncertainty = 0;     // > 0: stop when reached (see uncertainty_mask)
@@ -32,6 +41,7 @@ struct TransportOptions {
   std::uint64_t seed = 1;
   Device device = Device::cpu;
   int threads = 0;                       // 0 = OpenMP default
+  DoseTo dose_to = DoseTo::medium;
   std::function<void(const TransportProgress&)> progress;  // optional, called per batch
 };
 
@@ -58,6 +68,7 @@ struct DoseResult {
   double wall_time_s = 0;
   std::string device;
   std::string nuclide;
+  DoseTo dose_to = DoseTo::medium;
   // Work counters (benchmarks, GPU.md "Measuring").
   double electron_steps_per_decay = 0;
   double photon_steps_per_decay = 0;

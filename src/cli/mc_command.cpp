@@ -56,6 +56,7 @@ struct McArgs {
   int batches = 10;
   std::uint64_t seed = 1;
   std::string device = "cpu";
+  std::string dose_to = "medium";
   int threads = 0;
   std::string out = "dose.h5";
   std::string export_path;
@@ -208,6 +209,7 @@ void run_mc(const McArgs& a) {
               "--labels " << a.labels << " needs --material-table (CSV label,material,density_g_cm3)");
   BD_VALIDATE(a.material_table.empty() || !a.labels.empty(), "--material-table needs --labels");
   BD_VALIDATE(!a.activity.empty(), "--activity is required (activity image: SPECT/PET/map)");
+  const DoseTo dose_to = parse_dose_to(a.dose_to, "--dose-to");
   std::uint64_t histories = 0;
   {
     std::size_t used = 0;
@@ -418,6 +420,7 @@ void run_mc(const McArgs& a) {
   if (!a.uncertainty_mask.empty()) opt.uncertainty_mask = rois[a.uncertainty_mask];
   opt.batches = a.batches;
   opt.seed = a.seed;
+  opt.dose_to = dose_to;
   opt.device = device;
   opt.threads = a.threads;
   ProgressLine progress(!a.quiet && (a.progress || ::isatty(STDERR_FILENO)));
@@ -437,6 +440,7 @@ void run_mc(const McArgs& a) {
   df.roi = rois;
   df.nuclide = result.nuclide.empty() ? a.nuclide : result.nuclide;
   df.method = "mc";
+  df.dose_to = to_string(result.dose_to);
   df.device = result.device.empty() ? to_string(device) : result.device;
   df.total_activity_bq = result.total_activity_bq > 0 ? result.total_activity_bq : srep.total_activity_bq;
   df.histories = result.histories;
@@ -493,6 +497,7 @@ void run_mc(const McArgs& a) {
   }
 
   // ---- summary ------------------------------------------------------------------------------------
+  log << "dose to   " << (result.dose_to == DoseTo::water ? "water in medium (--dose-to water)" : "medium") << "\n";
   log << "run       " << result.histories << " decays, seed " << result.seed << ", " << df.device
       << ", transport " << fmt_g(result.wall_time_s, 3) << " s ("
       << fmt_g(result.wall_time_s > 0 ? result.histories / result.wall_time_s : 0, 3)
@@ -561,6 +566,11 @@ void add_options(CLI::App* cmd, McArgs& a) {
   cmd->add_option("--uncertainty-mask", a.uncertainty_mask, "Name of the --mask deciding the stop")->group(r);
   cmd->add_option("--batches", a.batches, "Statistical batches")->capture_default_str()->group(r);
   cmd->add_option("--seed", a.seed, "Random seed")->capture_default_str()->group(r);
+  cmd->add_option("--dose-to", a.dose_to,
+                  "medium (absorbed dose to the voxel's medium) | water (dose to water in medium, "
+                  "stopping-power ratio per deposit)")
+      ->capture_default_str()
+      ->group(r);
   cmd->add_option("--device", a.device, "cpu | cuda")->capture_default_str()->group(r);
   cmd->add_option("--threads", a.threads, "CPU threads (0 = all)")->capture_default_str()->group(r);
   auto* o = "Output";

@@ -175,6 +175,7 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
     write_attr_doubles(file, "direction", g.direction.data(), 9);
     write_attr_string(file, "nuclide", f.nuclide);
     write_attr_string(file, "method", f.method);
+    write_attr_string(file, "dose_to", f.dose_to);
     write_attr_string(file, "device", f.device);
     write_attr_string(file, "dose_units", "Gy");
     write_attr_double(file, "total_activity_bq", f.total_activity_bq);
@@ -278,6 +279,7 @@ DoseFile read_dose_file(const std::string& path) {
   };
   if (has_attr(file, "nuclide")) f.nuclide = read_attr_string(file, "nuclide", path);
   if (has_attr(file, "method")) f.method = read_attr_string(file, "method", path);
+  if (has_attr(file, "dose_to")) f.dose_to = read_attr_string(file, "dose_to", path);
   if (has_attr(file, "device")) f.device = read_attr_string(file, "device", path);
   read_d("total_activity_bq", f.total_activity_bq);
   read_u("histories", f.histories);

@@ -10,7 +10,7 @@
 namespace bd {
 
 ElectronParams::ElectronParams(const std::vector<Material>& materials,
-                               const ElectronTableOptions& options)
+                               const ElectronTableOptions& options, const Material* water_in)
     : options_(options) {
   BD_VALIDATE(!materials.empty(), "electron physics: no materials given");
   // Materials are independent: build them in parallel (deterministic, each table is a pure
@@ -27,6 +27,9 @@ ElectronParams::ElectronParams(const std::vector<Material>& materials,
   }
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
+  // Collision stopping power of water on the same grid, for the dose-to-water ratio.
+  const Material water = water_in ? *water_in : find_material(load_materials(), "water");
+  const std::vector<double> s_col_water = collision_stopping_on_grid(water, tables_.front().energy_MeV);
 
   const int n = options.points;
   const int nk = tables_.front().brems_shape_points;
@@ -44,6 +47,7 @@ ElectronParams::ElectronParams(const std::vector<Material>& materials,
       r[kTransportXs2] = static_cast<float>(t.transport_xs2_cm2_g[i]);
       r[kStraggling] = static_cast<float>(t.straggling_MeV2_cm2_g[i]);
       r[kCsdaRange] = static_cast<float>(t.csda_range_g_cm2[i]);
+      r[kWaterToMedium] = static_cast<float>(s_col_water[i] / t.s_col_MeV_cm2_g[i]);
       for (int j = 0; j < nk; ++j)
         brems[(m * n + i) * nk + j] = static_cast<float>(t.brems_shape[static_cast<std::size_t>(i) * nk + j]);
     }

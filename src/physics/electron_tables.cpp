@@ -56,6 +56,18 @@ double effective_screening(const std::vector<double>& c, const std::vector<doubl
 
 }  // namespace
 
+std::vector<double> collision_stopping_on_grid(const Material& m, const std::vector<double>& energy_MeV) {
+  double wsum = 0;
+  for (const auto& e : m.elements) wsum += e.mass_fraction;
+  BD_VALIDATE(wsum > 0 && m.I_eV > 0 && m.density_g_cm3 > 0,
+              "material '" << m.name << "': composition, I and density needed for the stopping power");
+  const double zoa = z_over_a(m.elements) / wsum;
+  const DensityEffect density_effect(m.elements, m.density_g_cm3, m.I_eV);
+  std::vector<double> s;
+  for (double T : energy_MeV) s.push_back(collision_stopping_MeV_cm2_g(T, zoa, m.I_eV, density_effect.delta(T)));
+  return s;
+}
+
 double ElectronTables::interpolate(const std::vector<double>& column, double energy_MeV) const {
   BD_VALIDATE(column.size() == this->energy_MeV.size() && column.size() >= 2,
               "electron tables of '" << material << "': column size " << column.size()

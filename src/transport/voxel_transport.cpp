@@ -70,6 +70,7 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
   ElectronTableOptions tables;
   TransportParams params;
   match_cuts_to_resolution(min_spacing_cm * rho_cut, tables, params);
+  params.dose_to_water = options.dose_to == DoseTo::water;
   TransportPhysics physics = build_transport_physics(materials, params, tables);
   EmissionSpec spec;
   spec.nuclide = nuclide;
@@ -135,6 +136,7 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
   r.wall_time_s = t.wall_s;
   r.device = to_string(options.device);
   r.nuclide = em.label;
+  r.dose_to = options.dose_to;
   const double scale = em.betas_per_decay;
   const double decays = total_bq * em.tau_s;
   const double vol_cm3 = g.voxel_volume_mm3() * 1e-3;
@@ -162,6 +164,15 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
 }
 
 }  // namespace
+
+const char* to_string(DoseTo d) { return d == DoseTo::water ? "water" : "medium"; }
+
+DoseTo parse_dose_to(const std::string& text, const std::string& what) {
+  if (text == "medium") return DoseTo::medium;
+  if (text == "water") return DoseTo::water;
+  BD_VALIDATE(false, what << ": '" << text << "' is not a dose quantity (expected medium or water)");
+  return DoseTo::medium;
+}
 
 DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source,
                                const TransportOptions& options) {

@@ -4,6 +4,8 @@
 // equilibrium dose in a uniform block (the MIRD limit), alias-table sampling weights.
 #include <gtest/gtest.h>
 
+#include "support/grids.hh"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,12 +20,7 @@
 
 namespace {
 
-bd::Grid cube_grid(std::size_t n, double mm) {
-  bd::Grid g;
-  g.size = {n, n, n};
-  g.spacing_mm = {mm, mm, mm};
-  return g;
-}
+using bd::test::cube_grid;
 
 // Water / lung (0.26) / cortical bone slabs along x, 2 mm voxels, activity in a central
 // 4x4x4 block straddling the lung-water interface.

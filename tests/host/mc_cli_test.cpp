@@ -184,13 +184,18 @@ TEST_F(McCli, DicomCtSeriesAndNrrdActivity) {
   EXPECT_LT(f.density_g_cm3[0], 0.01f);
 }
 
-TEST_F(McCli, LabelsWithMaterialTable) {
-  bd::Grid g = bd::read_image_grid(ct);
-  bd::Volume<float> labels(g, 0.0f);
+// Labels on the CT grid, every other voxel liver (1.06) and water (1.0), with their table.
+void write_water_liver_labels(const std::string& ct, const std::string& lab, const std::string& table) {
+  bd::Volume<float> labels(bd::read_image_grid(ct), 0.0f);
   for (std::size_t v = 0; v < labels.data.size(); v += 2) labels.data[v] = 1.0f;
-  const std::string lab = path("labels.nrrd"), table = path("table.csv");
   bd::write_image(lab, labels);
   std::ofstream(table) << "label,material,density_g_cm3\n0,water,1.0\n1,liver,1.06\n";
+}
+
+TEST_F(McCli, LabelsWithMaterialTable) {
+  bd::Grid g = bd::read_image_grid(ct);
+  const std::string lab = path("labels.nrrd"), table = path("table.csv");
+  write_water_liver_labels(ct, lab, table);
   const auto r = bd::test::run_cli("mc --labels " + lab + " --material-table " + table + " --activity " + act +
                                    " --total-activity-gbq 1 --histories 5000 --voxel-mm ct --out " + out);
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -205,6 +210,38 @@ TEST_F(McCli, LabelsWithMaterialTable) {
   expect_bad_input("mc --labels " + lab + " --material-table " + table + " --activity " + act +
                        " --total-activity-gbq 1 --histories 5000 --out " + out,
                    {table + ":3", "kryptonite"});
+}
+
+// --dose-to water: the dose file says so (attribute dose_to), water voxels keep their dose
+// bitwise (ratio 1), liver voxels change by the stopping-power ratio (~1 %); a bad value is
+// a usage error naming the option.
+TEST_F(McCli, DoseToWaterIsStoredInTheFile) {
+  const std::string lab = path("labels.nrrd"), table = path("table.csv");
+  write_water_liver_labels(ct, lab, table);
+  const std::string common = "mc --labels " + lab + " --material-table " + table + " --activity " + act +
+                             " --total-activity-gbq 1 --histories 20000 --voxel-mm ct --seed 5 --out ";
+  ASSERT_EQ(bd::test::run_cli(common + out).exit_code, 0);
+  const auto m = bd::read_dose_file(out);
+  EXPECT_EQ(m.dose_to, "medium");
+  const std::string out_w = path("dose_w.h5");
+  const auto r = bd::test::run_cli(common + out_w + " --dose-to water");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto w = bd::read_dose_file(out_w);
+  EXPECT_EQ(w.dose_to, "water");
+  double sm = 0, sw = 0;
+  for (std::size_t v = 0; v < m.dose_gy.size(); ++v) {
+    if (m.material_id[v] == w.material_id[v] && m.material_names[m.material_id[v]] == "water") {
+      EXPECT_EQ(m.dose_gy[v], w.dose_gy[v]) << v;
+    } else {
+      sm += m.dose_gy[v];
+      sw += w.dose_gy[v];
+    }
+  }
+  ASSERT_GT(sm, 0);
+  EXPECT_GT(sw / sm, 1.0);
+  EXPECT_LT(sw / sm, 1.03);
+  fs::remove(out);
+  expect_bad_input(common + out + " --dose-to tissue", {"--dose-to", "tissue"});
 }
 
 TEST_F(McCli, MissingAndUnsupportedFiles) {
