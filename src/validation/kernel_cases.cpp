@@ -81,28 +81,37 @@ std::string percent(double v) {
   return os.str();
 }
 
-}  // namespace
-
-std::vector<ValidationResult> mono_electron_kernel_case(const ValidationContext& ctx, double e0_MeV) {
-  const double r0_mm = 10 * estar_water_csda_range(reference_file(ctx, "estar_water_air_nist.csv"), e0_MeV);
+// Scaled kernel of monoenergetic electrons in water (0.05 r/r0 bins to 1.2 r0) from replicas,
+// compared with EDKnrc (ETRAN at 0.5 MeV) over 0–1.1 r0.
+KernelCheck mono_kernel_check(const ValidationContext& ctx, double e0_MeV, double histories, const std::string& stream,
+                              const std::function<void(KernelRunOptions&)>& tweak, double& r0_mm) {
+  r0_mm = 10 * estar_water_csda_range(reference_file(ctx, "estar_water_air_nist.csv"), e0_MeV);
   const double h = 0.05;
-  const std::string stream = "edk_mono_" + std::to_string(e0_MeV);
   std::vector<std::vector<double>> reps;
-  std::uint64_t histories = 0;
   for (int r = 0; r < kReplicas; ++r) {
-    const auto dpk = run_dpk({"", e0_MeV}, "water", h * r0_mm, 1.2 * r0_mm,
-                             replica_options(ctx, ctx.quick ? 80000 : 2000000, stream, r));
-    histories += dpk.histories;
+    KernelRunOptions o = replica_options(ctx, histories, stream, r);
+    if (tweak) tweak(o);
+    const auto dpk = run_dpk({"", e0_MeV}, "water", h * r0_mm, 1.2 * r0_mm, o);
     std::vector<double> f;
     for (const auto& sh : dpk.shells) f.push_back(sh.energy_per_decay_MeV / e0_MeV / h);
     reps.push_back(f);
   }
   const auto s = combine(reps);
   const bool egs = e0_MeV != 0.5;
+  return check_mono_kernel(s.mean, s.sigma, reference_file(ctx, "dpk_mono_electrons_water_egsnrc_etran.csv"),
+                           egs ? "EGSnrc" : "ETRAN", e0_MeV, egs ? 0.015 : 0.05, 1.1,
+                           coverage_factor(kReplicaDof, kValidationAlpha));
+}
+
+}  // namespace
+
+std::vector<ValidationResult> mono_electron_kernel_case(const ValidationContext& ctx, double e0_MeV) {
+  const double histories = ctx.quick ? 80000 : 2000000;
+  double r0_mm = 0;
+  const auto c = mono_kernel_check(ctx, e0_MeV, histories, "edk_mono_" + std::to_string(e0_MeV), {}, r0_mm);
+  const bool egs = e0_MeV != 0.5;
   const std::string code = egs ? "EGSnrc" : "ETRAN";
   const double tol = egs ? 0.015 : 0.05;
-  const auto c = check_mono_kernel(s.mean, s.sigma, reference_file(ctx, "dpk_mono_electrons_water_egsnrc_etran.csv"), code,
-                                   e0_MeV, tol, 1.1, coverage_factor(kReplicaDof, kValidationAlpha));
   std::ostringstream csv;
   for (const auto& b : c.bins)
     csv << 0.5 * (b.x_lo + b.x_hi) << "," << b.mc << "," << b.ref << "," << b.mc_sigma << "," << code
@@ -127,7 +136,7 @@ std::vector<ValidationResult> mono_electron_kernel_case(const ValidationContext&
   std::ostringstream notes;
   notes << "worst bin r/r0 = " << w.x_lo << "–" << w.x_hi << " (allowed " << percent(w.allowed / c.scale) << " of peak, k = "
         << c.k << "); " << c.failures << " of " << c.bins.size() << " bins fail; r0 (ESTAR CSDA) = " << r0_mm << " mm; "
-        << histories << " electrons in " << kReplicas << " replicas";
+        << static_cast<long long>(histories) << " electrons in " << kReplicas << " replicas";
   r.notes = notes.str();
   return {r};
 }
@@ -316,41 +325,54 @@ std::vector<ValidationResult> invariance_case(const ValidationContext& ctx) {
 }
 
 std::vector<ValidationResult> sensitivity_case(const ValidationContext& ctx) {
-  // Each perturbation must make the 90Y DPK criteria fail (a shell to R95 or X90): proof that
-  // the criteria see a 2 % range change and a wrong elastic model (issue 12).
+  // Each perturbation must make a criterion of the suite fail: proof that the criteria see a
+  // 2 % range change and a wrong elastic model (issue 12). The range changes and the Mott
+  // correction switched off are tried on the 90Y DPK criteria (a shell to R95 or X90), the
+  // elastic model used before issue 12 on the 1 MeV EDKnrc kernel (1.5 % of its peak).
   struct Perturbation {
     std::string name;
+    bool mono;  // 1 MeV kernel instead of the 90Y DPK
     double density;
     std::function<void(KernelRunOptions&)> tweak;
   };
   const std::vector<Perturbation> cases = {
-      {"range +2 % (water at 0.98 g/cm3)", 0.98, {}},
-      {"range −2 % (water at 1.02 g/cm3)", 1.02, {}},
-      {"elastic: Wentzel–Molière Z(Z+1) with McKinley–Feshbach (the model before issue 12)", 0,
-       [](KernelRunOptions& o) { o.tables.elastic = ElasticModel::wentzel_mckinley_feshbach; }},
-      {"elastic: Wentzel–Molière Z(Z+1), Mott correction off", 0,
+      {"range +2 % (water at 0.98 g/cm3)", false, 0.98, {}},
+      {"range −2 % (water at 1.02 g/cm3)", false, 1.02, {}},
+      {"elastic: Wentzel–Molière Z(Z+1), Mott correction off", false, 0,
        [](KernelRunOptions& o) { o.tables.elastic = ElasticModel::wentzel_rutherford; }},
+      {"elastic: Wentzel–Molière Z(Z+1) with McKinley–Feshbach (the model before issue 12)", true, 0,
+       [](KernelRunOptions& o) { o.tables.elastic = ElasticModel::wentzel_mckinley_feshbach; }},
   };
   std::vector<ValidationResult> out;
   for (const auto& p : cases) {
-    const auto s = combine(y90_dpk_replicas(ctx, ctx.quick ? 200000 : 2000000, "sensitivity/" + p.name, p.density, p.tweak));
-    const auto c = y90_dpk_check(ctx, s);
-    const bool x90_fails = std::abs(c.x90_mc_mm / c.x90_ref_mm - 1) > 0.01;
+    KernelCheck c;
+    bool extra_fail = false;
+    std::ostringstream extra;
+    if (p.mono) {
+      double r0_mm = 0;
+      c = mono_kernel_check(ctx, 1.0, ctx.quick ? 200000 : 1000000, "sensitivity/" + p.name, p.tweak, r0_mm);
+    } else {
+      c = y90_dpk_check(ctx, combine(y90_dpk_replicas(ctx, ctx.quick ? 200000 : 2000000, "sensitivity/" + p.name,
+                                                      p.density, p.tweak)));
+      extra_fail = std::abs(c.x90_mc_mm / c.x90_ref_mm - 1) > 0.01;
+      extra << "; X90 " << c.x90_mc_mm << " mm (" << percent(c.x90_mc_mm / c.x90_ref_mm - 1) << ")";
+    }
     const BinCheck& w = c.worst();
+    const double scale = p.mono ? c.scale : w.ref;
     ValidationResult r;
-    r.name = "sensitivity: " + p.name + " fails the 90Y DPK criteria";
-    r.reference = "dpk_y90_water criteria (shells to R95, X90 ±1 %)";
+    r.name = "sensitivity: " + p.name + " fails the " + (p.mono ? "1 MeV EDKnrc kernel" : "90Y DPK") + " criteria";
+    r.reference = p.mono ? "edk_mono_1 criteria (±1.5 % of peak + kσ)" : "dpk_y90_water criteria (shells to R95, X90 ±1 %)";
     r.reference_value = w.ref;
     r.value = w.mc;
     r.sigma = std::hypot(w.mc_sigma, w.ref_sigma);
     r.dof = kReplicaDof;
-    r.difference = w.difference() / w.ref;
-    r.tolerance = "must fail: a shell outside its band or X90 outside ±1 %";
-    r.passed = c.failures > 0 || x90_fails;
+    r.difference = w.difference() / scale;
+    r.tolerance = "must fail";
+    r.passed = c.failures > 0 || extra_fail;
     std::ostringstream n;
-    n << c.failures << " of " << c.bins.size() << " shells fail (worst " << w.x_lo << "–" << w.x_hi << " mm, "
-      << percent(r.difference) << " vs allowed " << percent(w.allowed / w.ref) << "); X90 " << c.x90_mc_mm << " mm ("
-      << percent(c.x90_mc_mm / c.x90_ref_mm - 1) << ")";
+    n << c.failures << " of " << c.bins.size() << " bins fail (worst " << w.x_lo << "–" << w.x_hi << (p.mono ? " r/r0, " : " mm, ")
+      << percent(r.difference) << (p.mono ? " of peak" : "") << " vs allowed " << percent(w.allowed / scale) << ")"
+      << extra.str();
     r.notes = n.str();
     out.push_back(r);
   }
