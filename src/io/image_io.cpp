@@ -197,6 +197,7 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) 
     meta->series_uid = uid;
     meta->series_count = series_count;
     meta->file_count = files.size();
+    meta->files = files;
   }
   return v;
 }
@@ -227,6 +228,7 @@ Volume<float> read_image(const std::string& path, ImageMetadata* meta) {
       meta->modality = tag_value(gdcm, "0008|0060");
       meta->units = tag_value(gdcm, "0054|1001");
       meta->file_count = 1;
+      meta->files = {path};
     }
   }
   return v;
