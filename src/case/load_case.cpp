@@ -94,7 +94,7 @@ UniformGeometry parse_uniform(const std::string& text) {
   const Material m = find_material(load_materials(), u.material);  // InputError for unknown names
   if (colon == std::string::npos) {
     u.density_g_cm3 = m.density_g_cm3;
-    u.density_source = "nominal density of " + u.material + " (" + m.source + ")";
+    u.density_source = "nominal density of " + u.material + " in materials/";
   } else {
     std::size_t used = 0;
     const std::string d = text.substr(colon + 1);

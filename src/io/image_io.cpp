@@ -134,7 +134,8 @@ itk::ImageIOBase::Pointer open_file_image(const std::string& path, Format f) {
   }
   BD_VALIDATE(io->GetNumberOfComponents() == 1,
               path << ": image has " << io->GetNumberOfComponents()
-                   << " components per voxel; a scalar (single-component) image is required");
+                   << " components per voxel; a scalar (single-component) image is required"
+                   << (f == Format::nrrd ? " (a 3D Slicer .seg.nrrd? give it as --segmentation FILE)" : ""));
   return io;
 }
 

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "betadose/errors.hh"
@@ -72,8 +73,13 @@ SegmentationFile read_segmentation(const std::string& path) {
   auto get = [&](const std::string& key, std::string* value) {
     return itk::ExposeMetaData<std::string>(dict, key, *value);
   };
-  get("space", &f.space);
-  if (f.space.empty()) get("NRRD_space", &f.space);
+  // The space as the file writes it (ITK's dictionary holds it after the RAS -> LPS change).
+  {
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    for (int n = 0; n < 4096 && std::getline(in, line) && !line.empty() && line != "\r"; ++n)
+      if (line.rfind("space:", 0) == 0) f.space = trim(line.substr(6));
+  }
 
   int count = 0;
   for (std::string v; get("Segment" + std::to_string(count) + "_Name", &v) ||
