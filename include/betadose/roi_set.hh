@@ -6,7 +6,9 @@
 //   --rtstruct FILE           every ROI of a DICOM RT structure set, named by ROIName,
 //                             contours rasterised in physical space (contour_raster.hh)
 // Image masks come onto the dose grid by nearest neighbour; RTSTRUCT contours by sub-voxel
-// sampling (a voxel is inside when at least half of it is).
+// sampling (5^3 points per voxel): the mask takes as many voxels as the contoured volume fills
+// on the grid, the most occupied first, so its volume is the contoured volume to within one
+// voxel (a fixed 50 % threshold loses voxels at convex edges and corners).
 //
 // Names: an ROI name is its label with each run of spaces (and any of / = , :) written as one
 // '_' ("Left lobe" -> "Left_lobe"), so it is a valid HDF5 name, one shell word and one table

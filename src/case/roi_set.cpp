@@ -116,6 +116,33 @@ double spacing_along(const Grid& grid, const Vec3& n) {
   return s;
 }
 
+// The voxels of a fractional ROI that best hold its volume: as many voxels as the fractions
+// add up to, the most occupied first. (A fixed 50 % threshold loses voxels at convex edges
+// and corners, where occupancies multiply: 2 % of a 15 mm sphere on a 1.5 mm grid.) Voxels
+// of equal occupancy are taken in a hashed order, so no direction is preferred.
+std::vector<std::uint8_t> volume_preserving_mask(const std::vector<float>& frac) {
+  double total = 0;
+  std::vector<std::size_t> order;
+  for (std::size_t v = 0; v < frac.size(); ++v)
+    if (frac[v] > 0) {
+      total += frac[v];
+      order.push_back(v);
+    }
+  auto hash = [](std::uint64_t x) {  // splitmix64 finaliser
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  };
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return frac[a] != frac[b] ? frac[a] > frac[b] : hash(a) < hash(b);
+  });
+  const auto keep = std::min(order.size(), static_cast<std::size_t>(std::llround(total)));
+  std::vector<std::uint8_t> mask(frac.size(), 0);
+  for (std::size_t n = 0; n < keep; ++n) mask[order[n]] = 1;
+  return mask;
+}
+
 }  // namespace
 
 std::string roi_name(const std::string& label) {
@@ -244,14 +271,11 @@ RoiSet load_rois(const RoiInputs& in, const Grid& grid, const CaseLog& log) {
         continue;
       }
       const std::vector<float> frac = rasterize_contours(r.contours, planes, grid);
-      std::vector<std::uint8_t> mask(frac.size());
+      std::vector<std::uint8_t> mask = volume_preserving_mask(frac);
       double contoured_ml = 0;
-      for (std::size_t v = 0; v < frac.size(); ++v) {
-        mask[v] = frac[v] >= 0.5f;
-        contoured_ml += frac[v] * grid.voxel_volume_ml();
-      }
+      for (float f : frac) contoured_ml += f * grid.voxel_volume_ml();
       if (count(mask) == 0) {
-        say("  warning: " + from + " covers no dose voxel by half or more (outside the dose grid, or "
+        say("  warning: " + from + " fills less than half a dose voxel (outside the dose grid, or "
             "smaller than a voxel); no ROI '" + name + "'");
         continue;
       }

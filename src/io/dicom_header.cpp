@@ -6,6 +6,7 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/oflog/oflog.h>
 #include <dcmtk/dcmdata/dcitem.h>
 
 #include "betadose/errors.hh"
@@ -33,6 +34,7 @@ DcmDataset* load(DcmFileFormat& ff, const std::string& file) {
 
 PetHeader read_pet_header(const std::vector<std::string>& files) {
   BD_VALIDATE(!files.empty(), "DICOM series without files");
+  OFLog::configure(OFLogger::ERROR_LOG_LEVEL);  // no warnings about optional attributes
   PetHeader h;
   h.file = files.front();
   {

@@ -3,6 +3,7 @@
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/oflog/oflog.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmrt/drtstrct.h>
 
@@ -17,6 +18,8 @@ namespace bd {
 StructureSet read_rtstruct(const std::string& path) {
   std::error_code ec;
   BD_VALIDATE(std::filesystem::is_regular_file(path, ec), path << ": no such file");
+  // DCMTK warns on stderr about every absent type 2 attribute; only errors matter here.
+  OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
   DcmFileFormat ff;
   OFCondition st = ff.loadFile(path.c_str());
   BD_VALIDATE(st.good(), path << ": cannot be read as DICOM (" << st.text() << ")");

@@ -159,3 +159,89 @@ TEST_F(RoiInputs, SegmentationErrorsAndLabelValues) {
 }
 
 }  // namespace
+
+namespace {
+
+struct RoiShape {
+  double volume_mm3 = 0;
+  bd::Vec3 centroid{{0, 0, 0}};
+};
+RoiShape shape_of(const bd::DoseFile& f, const std::string& roi) {
+  RoiShape s;
+  const auto& m = f.roi.at(roi);
+  const auto& g = f.grid;
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < g.size[2]; ++k)
+    for (std::size_t j = 0; j < g.size[1]; ++j)
+      for (std::size_t i = 0; i < g.size[0]; ++i)
+        if (m[g.linear_index(i, j, k)]) {
+          const bd::Vec3 p = g.index_to_physical({{double(i), double(j), double(k)}});
+          for (int a = 0; a < 3; ++a) s.centroid[a] += p[a];
+          ++n;
+        }
+  for (int a = 0; a < 3; ++a) s.centroid[a] /= double(n);
+  s.volume_mm3 = double(n) * g.voxel_volume_mm3();
+  return s;
+}
+
+// RT structure set of tests/python/make_rtstruct.py: a sphere (r 15 mm at (3.3, -4.1, 21.7))
+// and a ring with a hole (radii 20/10 mm, 12 mm of slabs centred at z = -10.75), on a 1.5 mm
+// grid and on the same grid with its y and z axes reversed. The slab model's volumes: the
+// sphere sum_m pi (r^2 - (z_m - cz)^2) 2 mm = 14136 mm3 (4/3 pi r^3 = 14137), the ring
+// pi (20^2 - 10^2) 12 = 11310 mm3.
+TEST_F(RoiInputs, RtStructSphereAndRingWithHole) {
+  python("make_rtstruct.py", path("rs.dcm"));
+  bd::Grid g;
+  g.size = {{44, 44, 40}};
+  g.spacing_mm = {{1.5, 1.5, 1.5}};
+  g.origin_mm = {{-31.1, -28.3, -19.9}};
+  bd::Grid flipped = g;
+  flipped.direction = {{1, 0, 0, 0, -1, 0, 0, 0, -1}};
+  flipped.origin_mm[1] = g.origin_mm[1] + 1.5 * 43;
+  flipped.origin_mm[2] = g.origin_mm[2] + 1.5 * 39;
+  double sphere_model = 0;
+  for (int m = -20; m < 40; ++m) {
+    const double z = 0.25 + 2 * m, dz = z - 21.7;
+    if (std::abs(dz) < 15) sphere_model += M_PI * (225 - dz * dz) * 2;
+  }
+  const double ring_model = M_PI * (400 - 100) * 12;
+  for (const bd::Grid& grid : {g, flipped}) {
+    const std::string act = path("act.nii.gz"), out = path("rs.h5");
+    bd::write_image(act, bd::Volume<float>(grid, 1.0f));
+    fs::remove(out);
+    const auto r = bd::test::run_cli("kernel --method ldm --uniform water --activity " + act +
+                                     " --activity-units bq --rtstruct " + path("rs.dcm") + " --out " + out);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output.find("W: "), std::string::npos) << "DCMTK warnings leak: " << r.output;
+    EXPECT_NE(r.output.find("ROI 3 'Marker' of " + path("rs.dcm") + " has no closed planar contour"), std::string::npos)
+        << r.output;
+    const auto f = bd::read_dose_file(out);
+    ASSERT_EQ(f.roi.size(), 2u);
+    const RoiShape sphere = shape_of(f, "Sphere_GTV"), ring = shape_of(f, "Ring_wall");
+    EXPECT_NEAR(sphere.volume_mm3 / sphere_model, 1.0, 0.01);
+    EXPECT_NEAR(sphere.volume_mm3 / (4.0 / 3.0 * M_PI * 15 * 15 * 15), 1.0, 0.01);
+    EXPECT_NEAR(ring.volume_mm3 / ring_model, 1.0, 0.01);
+    const bd::Vec3 sc{{3.3, -4.1, 21.7}}, rc{{-5.2, 6.9, -10.75}};
+    for (int a = 0; a < 3; ++a) {
+      EXPECT_NEAR(sphere.centroid[a], sc[a], 0.75) << a;  // half a voxel
+      EXPECT_NEAR(ring.centroid[a], rc[a], 0.75) << a;
+    }
+    // The hole is empty: the voxel at the ring's axis, mid-height.
+    const bd::Vec3 axis = grid.physical_to_index({{-5.2, 6.9, -10.75}});
+    EXPECT_EQ(f.roi.at("Ring_wall")[grid.linear_index(std::size_t(std::lround(axis[0])), std::size_t(std::lround(axis[1])),
+                                                      std::size_t(std::lround(axis[2])))],
+              0);
+  }
+  // Not a structure set, and an ROI name used twice.
+  auto r = bd::test::run_cli("kernel --method ldm --uniform water --activity " + path("act.nii.gz") +
+                             " --activity-units bq --rtstruct " + path("act.nii.gz") + " --out " + path("x.h5"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find(path("act.nii.gz") + ": cannot be read as DICOM"), std::string::npos) << r.output;
+  r = bd::test::run_cli("kernel --method ldm --uniform water --activity " + path("act.nii.gz") +
+                        " --activity-units bq --rtstruct " + path("rs.dcm") + " --rtstruct " + path("rs.dcm") +
+                        " --out " + path("x.h5"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("'Sphere_GTV' is given twice"), std::string::npos) << r.output;
+}
+
+}  // namespace
