@@ -97,6 +97,7 @@ struct DoseCase {
   ActivityCalibration calibration;
   OutsideGeometry outside_policy = OutsideGeometry::error;
   double outside_geometry_fraction = 0;  // of the activity map, before the policy applied
+  double total_activity_rescale_factor = 0;  // --total-activity-gbq / a quantitative image's own
   RoiSet rois;
   std::vector<ProvenanceItem> provenance;
 

@@ -80,6 +80,7 @@ DoseFile case_dose_file(const DoseCase& dc) {
     f.extra["activity_factor_bq_per_ml_at_reference"] = c.reference_factor;
     f.extra["activity_decay_factor_to_administration"] = c.decay_factor;
     f.extra["activity_hours_after_administration"] = c.hours_after_administration;
+    if (dc.total_activity_rescale_factor > 0) f.extra["total_activity_rescale_factor"] = dc.total_activity_rescale_factor;
   }
   std::ostringstream prov;
   for (const auto& p : dc.provenance) prov << p.quantity << " = " << p.value << "  [" << p.source << "]\n";

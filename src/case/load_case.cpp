@@ -421,6 +421,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   const double map_kept = rep.map_total - rep.removed_outside_mask;
   if (dc.calibration.quantitative && total_bq > 0 && map_kept > 0) {
     const double factor = total_bq / map_kept;
+    dc.total_activity_rescale_factor = factor;
     log("  --total-activity-gbq " + format_g(s.total_activity_gbq) + " rescales the image's " + format_g(map_kept * 1e-9) +
         " GBq by a factor " + format_g(factor));
     if (std::abs(factor - 1) > 0.2)
