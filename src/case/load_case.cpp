@@ -117,8 +117,10 @@ struct OutsideActivity {
   std::vector<std::size_t> index;  // image voxels outside
 };
 
-// Activity in image voxels whose centre lies outside `geometry`.
-OutsideActivity activity_outside(const Volume<double>& content, const Grid& geometry) {
+// Activity in image voxels whose centre lies outside `geometry`. With a restriction mask (on
+// `dose_grid`), only voxels whose centre falls inside it count: the rest is removed anyway.
+OutsideActivity activity_outside(const Volume<double>& content, const Grid& geometry,
+                                 const std::vector<std::uint8_t>& restrict_mask, const Grid& dose_grid) {
   OutsideActivity o;
   const Grid& g = content.grid;
   for (std::size_t k = 0, v = 0; k < g.size[2]; ++k)
@@ -127,6 +129,13 @@ OutsideActivity activity_outside(const Volume<double>& content, const Grid& geom
         if (content.data[v] <= 0) continue;
         const Vec3 p = g.index_to_physical({{double(i), double(j), double(k)}});
         if (geometry.contains_index(geometry.physical_to_index(p))) continue;
+        if (!restrict_mask.empty()) {
+          const Vec3 d = dose_grid.physical_to_index(p);
+          if (!dose_grid.contains_index(d)) continue;
+          const std::size_t vi = dose_grid.linear_index(std::size_t(std::lround(d[0])), std::size_t(std::lround(d[1])),
+                                                        std::size_t(std::lround(d[2])));
+          if (!restrict_mask[vi]) continue;
+        }
         o.amount += content.data[v];
         ++o.voxels;
         o.index.push_back(v);
@@ -352,15 +361,20 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
         format_g(clean.negative_sum) + ", " + format_g(100.0 * std::abs(clean.negative_sum) / std::max(clean.total, 1e-300), 3) +
         " % of the positive total) and " + std::to_string(clean.nan_voxels) + " NaN voxels to 0");
 
+  // The restriction mask first: activity it removes does not count as outside the geometry.
+  SourceSpec spec;
+  if (needs.source && !s.activity_mask.empty())
+    spec.restrict_mask = resolve_mask(dc.rois, s.activity_mask, "--activity-mask", grid, &spec.restrict_mask_name);
   // Activity outside the geometry (dose voxels there would be outside the CT/labels).
   if (needs.source && dc.has_geometry) {
-    const OutsideActivity out = activity_outside(content, dc.geometry_grid);
+    const OutsideActivity out = activity_outside(content, dc.geometry_grid, spec.restrict_mask, grid);
     double map_total = 0;
     for (double v : content.data) map_total += v;
     dc.outside_geometry_fraction = map_total > 0 ? out.amount / map_total : 0.0;
     if (out.voxels > 0) {
       const std::string what = format_g(out.amount) + " " + content_unit + " (" +
-                               format_g(100.0 * dc.outside_geometry_fraction, 3) + " % of the activity map, " +
+                               format_g(100.0 * dc.outside_geometry_fraction, 3) + " % of the activity map" +
+                               (spec.restrict_mask.empty() ? "" : " inside --activity-mask") + ", " +
                                std::to_string(out.voxels) + " voxels at " + box_text(out.lo, out.hi) + ")";
       BD_VALIDATE(policy != OutsideGeometry::error,
                   s.activity << ": " << what << " lies outside the geometry " << dc.geometry_name << " ("
@@ -404,15 +418,12 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   if (!needs.source) return dc;
 
   // ---- source ------------------------------------------------------------------------------------------
-  SourceSpec spec;
   spec.activity_name = s.activity;
   spec.units = dc.calibration.quantitative ? ActivityUnits::bq : ActivityUnits::counts;
   spec.total_activity_bq = total_bq;
   spec.lung_shunt_fraction = s.lung_shunt;
   spec.lung_shunt_mode = shunt_mode;
   spec.nuclide = s.nuclide;
-  if (!s.activity_mask.empty())
-    spec.restrict_mask = resolve_mask(dc.rois, s.activity_mask, "--activity-mask", grid, &spec.restrict_mask_name);
   if (!s.lung_mask.empty())
     spec.lung_mask = resolve_mask(dc.rois, s.lung_mask, "--lung-mask", grid, &spec.lung_mask_name);
   dc.source = build_voxel_source(dc.activity_on_grid, spec, &dc.source_report);

@@ -302,6 +302,11 @@ TEST_F(McCli, ActivityOutsideTheGeometryUnderEachPolicy) {
   double kept = 0;
   for (float a : f.activity_bq) kept += a;
   EXPECT_NEAR(kept, 1e9, 1e-5 * 1e9);  // the rest is normalised to the administered activity
+  // Activity the --activity-mask removes does not count as outside the geometry.
+  fs::remove(out);
+  r = bd::test::run_cli(args + " --mask liver=" + liver + " --activity-mask liver");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(bd::read_dose_file(out).extra["activity_outside_geometry_fraction"], 0.0);
   fs::remove(out);
   expect_bad_input(args + " --outside-geometry keep", {"--outside-geometry", "keep", "error, air or drop"});
 }

@@ -116,6 +116,18 @@ TEST_F(RoiInputs, SlicerSegmentationTwoLayersLpsAndRas) {
                         " --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("V_T = 1.2 ml, V_N = 5.52 ml, T/N = 1 "), std::string::npos) << r.output;  // 80, 448-80 voxels of 15 ul
+  // mc: --lung-mask and --uncertainty-mask by segment name (either spelling).
+  r = bd::test::run_cli("mc --uniform water --activity " + a + " --activity-units bq --segmentation " +
+                        path("lps.seg.nrrd") + " --lung-shunt 0.1 --lung-mask \"Left lobe\" --uncertainty-mask Tumor_1 "
+                        "--target-uncertainty 0.9 --histories 20000 --threads 2 --out " + path("mc.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("over mask 'Tumor_1'"), std::string::npos) << r.output;
+  {
+    const auto f = bd::read_dose_file(path("mc.h5"));
+    double lung = 0;
+    for (std::size_t v = 0; v < f.activity_bq.size(); ++v) lung += f.roi.at("Left_lobe")[v] ? f.activity_bq[v] : 0.0;
+    EXPECT_NEAR(lung / f.total_activity_bq, 0.1, 1e-5);
+  }
   // compare takes --segmentation too.
   r = bd::test::run_cli("compare " + path("lps.h5") + " " + path("ras.h5") + " --segmentation " +
                         path("lps.seg.nrrd") + " --json");
