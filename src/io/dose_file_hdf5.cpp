@@ -9,25 +9,17 @@
 
 #include "betadose/dose_file.hh"
 #include "betadose/errors.hh"
+#include "betadose/output_file.hh"
+#include "hdf5_handle.hh"
 
 namespace bd {
 namespace {
 
-// Closes an HDF5 handle on scope exit.
-struct H5Handle {
-  hid_t id;
-  herr_t (*closer)(hid_t);
-  H5Handle(hid_t i, herr_t (*c)(hid_t)) : id(i), closer(c) {}
-  ~H5Handle() {
-    if (id >= 0) closer(id);
-  }
-  H5Handle(const H5Handle&) = delete;
-  H5Handle& operator=(const H5Handle&) = delete;
-  operator hid_t() const { return id; }
-};
+using H5Handle = h5::Handle;
 
+// An HDF5 call that failed: bad input on reading, a failed output (disk full) on writing.
 void check(herr_t status, const std::string& what) {
-  if (status < 0) throw std::runtime_error("HDF5: " + what + " failed");
+  if (status < 0) throw InputError("HDF5: " + what + " failed");
 }
 
 void write_attr_doubles(hid_t loc, const char* name, const double* v, hsize_t n) {
@@ -162,9 +154,10 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
   const Grid& g = f.grid;
   if (f.dose_gy.size() != g.voxel_count())
     throw std::logic_error("write_dose_file: dose does not match the grid");
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  StagedOutput out(path, "dose file");
+  const std::string& tmp = out.path();
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  try {
+  {
     H5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
     if (file.id < 0) throw InputError(path + ": cannot create the output file (directory missing or not writable?)");
     write_attr_string(file, "filetype", kDoseFileType);
@@ -186,6 +179,7 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
     write_attr_double(file, "energy_deposited_J", f.energy_deposited_J);
     write_attr_double(file, "energy_escaped_J", f.energy_escaped_J);
     for (const auto& [name, value] : f.extra) write_attr_double(file, name.c_str(), value);
+    for (const auto& [name, value] : f.text) write_attr_string(file, name.c_str(), value);
 
     write_volume(file, "dose", f.dose_gy, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, g);
     write_volume(file, "dose_rel_uncertainty", f.dose_rel_uncertainty, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, g);
@@ -198,17 +192,10 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
     }
     for (const auto& [name, mask] : f.roi)
       write_volume(file, "roi/" + name, mask, H5T_NATIVE_UINT8, H5T_STD_U8LE, g);
-    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + tmp);
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + path);
+    check(file.close(), "closing " + path + " (disk full?)");
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw InputError(path + ": cannot move the finished file into place: " + ec.message());
-  }
+  out.commit();
 }
 
 DoseFile read_dose_file(const std::string& path) {
@@ -288,23 +275,32 @@ DoseFile read_dose_file(const std::string& path) {
   read_d("energy_emitted_J", f.energy_emitted_J);
   read_d("energy_deposited_J", f.energy_deposited_J);
   read_d("energy_escaped_J", f.energy_escaped_J);
-  // Any other scalar floating-point root attribute is a numeric extra (units in its name).
+  // Any other scalar floating-point root attribute is a numeric extra (units in its name), any
+  // other scalar string attribute a text extra.
   struct Iter {
     DoseFile* file;
+    std::string path;
     static herr_t visit(hid_t loc, const char* name, const H5A_info_t*, void* data) {
       static const char* known[] = {"total_activity_bq", "wall_time_s", "energy_emitted_J",
-                                    "energy_deposited_J", "energy_escaped_J"};
+                                    "energy_deposited_J", "energy_escaped_J", "filetype",
+                                    "betadose_version", "nuclide", "method", "device", "dose_units"};
       for (const char* k : known)
         if (std::string(name) == k) return 0;
+      auto* it = static_cast<Iter*>(data);
       H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
       H5Handle type(H5Aget_type(attr), H5Tclose);
       H5Handle space(H5Aget_space(attr), H5Sclose);
-      if (H5Tget_class(type) != H5T_FLOAT || H5Sget_simple_extent_npoints(space) != 1) return 0;
+      if (H5Sget_simple_extent_npoints(space) != 1) return 0;
+      if (H5Tget_class(type) == H5T_STRING) {
+        it->file->text[name] = read_attr_string(loc, name, it->path);
+        return 0;
+      }
+      if (H5Tget_class(type) != H5T_FLOAT) return 0;
       double v = 0;
-      if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) static_cast<Iter*>(data)->file->extra[name] = v;
+      if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) it->file->extra[name] = v;
       return 0;
     }
-  } iter{&f};
+  } iter{&f, path};
   H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, &Iter::visit, &iter);
   return f;
 }

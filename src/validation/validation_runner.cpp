@@ -11,6 +11,7 @@
 
 #include "betadose/errors.hh"
 #include "betadose/statistics.hh"
+#include "betadose/subprocess.hh"
 #include "betadose/text_file.hh"
 #include "betadose/validation.hh"
 
@@ -44,15 +45,17 @@ std::string format_percent(double v) {
   return os.str();
 }
 
-// Output of a shell command (first line), "" when it fails.
-std::string command_line_output(const std::string& cmd) {
+// First line of a program's output ("" when it cannot run or fails).
+std::string program_first_line(const std::vector<std::string>& argv) {
   std::string out;
-  if (FILE* f = ::popen(cmd.c_str(), "r")) {
-    char buf[256];
-    if (std::fgets(buf, sizeof buf, f)) out = buf;
-    ::pclose(f);
+  try {
+    const ProgramResult r = run_program(argv);
+    if (r.exit_code != 0) return "";
+    out = r.output.substr(0, r.output.find('\n'));
+  } catch (const InputError&) {
+    return "";
   }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  while (!out.empty() && (out.back() == '\r' || out.back() == ' ')) out.pop_back();
   return out;
 }
 
@@ -67,10 +70,9 @@ std::string utc_now() {
 
 std::string source_revision() {
   const std::string tree = BETADOSE_SOURCE_TREE;
-  const std::string head = command_line_output("git -C '" + tree + "' rev-parse HEAD 2>/dev/null");
+  const std::string head = program_first_line({"git", "-C", tree, "rev-parse", "HEAD"});
   if (head.empty()) return "unknown (no git checkout at " + tree + ")";
-  const std::string dirty =
-      command_line_output("git -C '" + tree + "' status --porcelain --untracked-files=no 2>/dev/null | head -1");
+  const std::string dirty = program_first_line({"git", "-C", tree, "status", "--porcelain", "--untracked-files=no"});
   return head + (dirty.empty() ? "" : " + uncommitted changes");
 }
 
@@ -156,9 +158,9 @@ std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const
   // Plots are drawn from the CSV files the cases wrote (tools/plot_validation.py).
   const fs::path script = fs::path(BETADOSE_SOURCE_TREE) / "tools" / "plot_validation.py";
   if (fs::exists(script) && fs::exists("/usr/bin/python3")) {
-    const std::string cmd = "/usr/bin/python3 '" + script.string() + "' '" + ctx.out_dir + "' > '" +
-                            ctx.out_dir + "/plots.log' 2>&1";
-    if (std::system(cmd.c_str()) == 0) {
+    const auto plot = run_program({"/usr/bin/python3", script.string(), ctx.out_dir});
+    write_text_file_atomic((fs::path(ctx.out_dir) / "plots.log").string(), plot.output);
+    if (plot.exit_code == 0) {
       std::vector<fs::path> pngs;
       for (const auto& entry : fs::directory_iterator(ctx.out_dir))
         if (entry.path().extension() == ".png") pngs.push_back(entry.path());
