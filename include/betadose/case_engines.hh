@@ -28,6 +28,7 @@ struct McSettings {
   std::uint64_t seed = 1;
   std::string device = "cpu";
   int threads = 0;
+  std::string dose_to = "medium";  // medium | water (dose to water in medium, transport.hh)
 };
 
 // Checks the settings before any input is read (InputError naming the option); also applies

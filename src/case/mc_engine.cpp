@@ -42,6 +42,7 @@ void check_mc_settings(const McSettings& s) {
   // --threads also bounds the host-side preparation (resampling, phantom building).
   if (s.threads > 0) omp_set_num_threads(s.threads);
   require_device(parse_device(s.device));
+  parse_dose_to(s.dose_to, "--dose-to");
 }
 
 EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
@@ -62,6 +63,7 @@ EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
   opt.seed = s.seed;
   opt.device = parse_device(s.device);
   opt.threads = s.threads;
+  opt.dose_to = parse_dose_to(s.dose_to, "--dose-to");
   opt.progress = progress;
   const DoseResult result = run_voxel_transport(dc.phantom, dc.source, opt);
 
@@ -72,6 +74,7 @@ EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
   df.dose_rel_uncertainty.assign(result.rel_uncertainty.begin(), result.rel_uncertainty.end());
   if (!result.nuclide.empty()) df.nuclide = result.nuclide;
   df.method = "mc";
+  df.dose_to = to_string(result.dose_to);
   df.device = result.device.empty() ? s.device : result.device;
   if (result.total_activity_bq > 0) df.total_activity_bq = result.total_activity_bq;
   df.histories = result.histories;
@@ -107,6 +110,8 @@ EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
   df.extra["mean_rel_uncertainty_stop_region"] = mean_unc;
   df.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
+  run.lines.push_back(std::string("dose to   ") +
+                      (result.dose_to == DoseTo::water ? "water in medium (--dose-to water)" : "medium"));
   run.lines.push_back("run       " + std::to_string(result.histories) + " decays, seed " + std::to_string(result.seed) +
                       ", " + df.device + ", transport " + format_g(result.wall_time_s, 3) + " s (" +
                       format_g(result.wall_time_s > 0 ? double(result.histories) / result.wall_time_s : 0, 3) + " decays/s)");

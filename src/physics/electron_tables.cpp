@@ -133,23 +133,18 @@ ElectronTables build_electron_tables(const Material& material, const ElectronTab
 
   const DensityEffect density_effect(material.elements, material.density_g_cm3, material.I_eV);
 
-  // Angular deflection per atom: elastic (partial waves or a legacy model) plus, with partial
+  // Angular deflection: elastic per atom (partial waves or a legacy model) plus, with partial
   // waves, the soft inelastic collisions the class II scheme does not simulate.
   std::vector<PartialWaveTable> partial_wave;
   if (opt.elastic == ElasticModel::partial_wave)
     for (int z : Z) partial_wave.push_back(load_partial_wave_table(z));
-  auto atom_transport_xs = [&](std::size_t j, double T) {
+  auto atom_elastic_xs = [&](std::size_t j, double T) {
     if (opt.elastic != ElasticModel::partial_wave)
       return wentzel_transport_xs(Z[j], T,
                                   opt.elastic == ElasticModel::wentzel_mckinley_feshbach
                                       ? SpinCorrection::mckinley_feshbach
                                       : SpinCorrection::off);
-    const ElasticTransportXs el = partial_wave[j].at(T);
-    // Z electrons per atom, each with the per-electron soft inelastic deflection.
-    ElasticTransportXs in = soft_inelastic_transport_xs(T, opt.wcc_MeV, material.I_eV);
-    in.sigma1_cm2 *= Z[j];
-    in.sigma2_cm2 *= Z[j];
-    return ElasticTransportXs{el.sigma1_cm2 + in.sigma1_cm2, el.sigma2_cm2 + in.sigma2_cm2};
+    return partial_wave[j].at(T);
   };
 
   const int n = opt.points;
@@ -176,7 +171,7 @@ ElectronTables build_electron_tables(const Material& material, const ElectronTab
       srad += atoms_per_g[j] * (b.loss_soft_cm2_MeV + b.loss_hard_cm2_MeV);
       srad_soft += atoms_per_g[j] * b.loss_soft_cm2_MeV;
       sig_brems += atoms_per_g[j] * b.number_hard_cm2;
-      const ElasticTransportXs xs = atom_transport_xs(j, T);
+      const ElasticTransportXs xs = atom_elastic_xs(j, T);
       sig1 += atoms_per_g[j] * xs.sigma1_cm2;
       sig2 += atoms_per_g[j] * xs.sigma2_cm2;
       c.push_back(atoms_per_g[j] * Z[j] * (Z[j] + 1.0));
@@ -185,6 +180,12 @@ ElectronTables build_electron_tables(const Material& material, const ElectronTab
     t.s_rad_MeV_cm2_g.push_back(srad);
     t.s_rad_restricted_MeV_cm2_g.push_back(srad_soft);
     t.sigma_brems_cm2_g.push_back(sig_brems);
+    if (opt.elastic == ElasticModel::partial_wave) {
+      // Soft inelastic deflections of the material's electrons (the same per electron).
+      const ElasticTransportXs in = soft_inelastic_transport_xs(T, opt.wcc_MeV, material.I_eV);
+      sig1 += electrons_per_g * in.sigma1_cm2;
+      sig2 += electrons_per_g * in.sigma2_cm2;
+    }
     t.transport_xs1_cm2_g.push_back(sig1);
     t.transport_xs2_cm2_g.push_back(sig2);
     t.screening_parameter.push_back(effective_screening(c, A));
