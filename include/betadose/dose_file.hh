@@ -5,7 +5,8 @@
 //   /roi/<name> (uint8 masks)                              optional
 //   root attributes: filetype="betadose-dose", version, spacing_mm[3], origin_mm[3],
 //   direction[9], nuclide, total_activity_bq, histories, seed, device, betadose_version,
-//   method, wall_time_s, energy_emitted_J, energy_deposited_J, energy_escaped_J, plus any
+//   method, dose_to ("medium" or "water": dose to water in medium, mc --dose-to), wall_time_s,
+//   energy_emitted_J, energy_deposited_J, energy_escaped_J, plus any
 //   numeric extras and string attributes (DoseFile::text).
 // Written atomically: to "<path>.tmp-<pid>" first, then renamed over <path>.
 #pragma once

@@ -283,7 +283,7 @@ DoseFile read_dose_file(const std::string& path) {
     static herr_t visit(hid_t loc, const char* name, const H5A_info_t*, void* data) {
       static const char* known[] = {"total_activity_bq", "wall_time_s", "energy_emitted_J",
                                     "energy_deposited_J", "energy_escaped_J", "filetype",
-                                    "betadose_version", "nuclide", "method", "device", "dose_units"};
+                                    "betadose_version", "nuclide", "method", "dose_to", "device", "dose_units"};
       for (const char* k : known)
         if (std::string(name) == k) return 0;
       auto* it = static_cast<Iter*>(data);
