@@ -36,7 +36,7 @@ std::vector<ValidationCase> validation_cases() {
        [](const ValidationContext& c) { return vsv_case(c, "bone", 9.28); }},
       {"invariance", "identical-material checkerboards and density layers vs their exact references", false,
        invariance_case},
-      {"sensitivity", "a 2 % range change and wrong elastic models must fail the 90Y DPK criteria", false,
+      {"sensitivity", "a 2 % range change and wrong elastic models must fail a kernel criterion (90Y DPK, 1 MeV EDKnrc)", false,
        sensitivity_case},
       {"lung_shunt", "10 % lung shunt into lung at 0.26 g/cm3: MC vs lung-dose formula", false,
        lung_shunt_case},

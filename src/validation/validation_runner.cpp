@@ -91,6 +91,8 @@ std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const
   namespace fs = std::filesystem;
   BD_VALIDATE(!ctx.out_dir.empty(), "--out: an output directory is required");
   fs::create_directories(ctx.out_dir);
+  // The source revision as the run starts (edits made while it runs do not belong to it).
+  const std::string commit = ctx.commit.empty() ? source_revision() : ctx.commit;
   const auto cases = validation_cases();
   std::vector<ValidationResult> results;
   bool found = only.empty();
@@ -113,7 +115,6 @@ std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const
   std::ostringstream md, js;
   int failed = 0;
   for (const auto& r : results) failed += r.passed ? 0 : 1;
-  const std::string commit = ctx.commit.empty() ? source_revision() : ctx.commit;
   const std::string date = utc_now();
   const std::string mode = only.empty() ? (ctx.quick ? "quick subset" : "full suite") : "case " + only;
   md << "# betadose validation report\n\n"
