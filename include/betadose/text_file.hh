@@ -1,5 +1,6 @@
-// Atomic text output: written to "<path>.tmp-<pid>" and renamed into place, so a failed or
-// interrupted run never leaves a partial CSV/report behind.
+// Atomic text output through the one output layer (output_file.hh): staged beside the target,
+// checked, fsynced and renamed into place, so a failed or interrupted run never leaves a
+// partial CSV/report behind.
 #pragma once
 
 #include <string>

@@ -20,6 +20,8 @@
 #include "betadose/dose_file.hh"
 #include "betadose/dose_metrics.hh"
 #include "betadose/errors.hh"
+#include "betadose/output_file.hh"
+#include "betadose/subprocess.hh"
 #include "betadose/image_io.hh"
 #include "betadose/resample.hh"
 #include "json_writer.hh"
@@ -130,17 +132,21 @@ void run_compare(const CompareOptions& o) {
   if (!o.dvh_csv.empty() || !o.dvh_png.empty()) {
     BD_VALIDATE(!dists.empty(), "--dvh-csv/--dvh-png need ROIs (masks in the dose files or --mask)");
     const auto dvh = cumulative_dvh(dists, o.dvh_bin_gy, DoseWeighting::volume);
-    std::string csv = o.dvh_csv;
-    if (csv.empty()) csv = o.dvh_png + ".csv";
-    write_dvh_csv(csv, dvh);
+    if (!o.dvh_csv.empty()) write_dvh_csv(o.dvh_csv, dvh);
     if (!o.dvh_png.empty()) {
-      const std::string cmd = "/usr/bin/python3 '" + tools_script("plot_dvh_compare.py") + "' '" +
-                              csv + "' '" + o.dvh_png + "' '" + o.a + "' '" + o.b + "'";
-      if (std::system(cmd.c_str()) != 0) {
-        throw InputError("--dvh-png " + o.dvh_png + ": the plot script failed (" + cmd +
-                         "; needs /usr/bin/python3 with matplotlib)");
-      }
-      if (o.dvh_csv.empty()) std::remove(csv.c_str());
+      // The plot script reads a CSV staged beside the PNG; neither exists under its final
+      // name until the plot succeeded.
+      StagedOutput png(o.dvh_png, "--dvh-png");
+      const std::string csv = png.path() + ".dvh.csv";
+      write_dvh_csv(csv, dvh);
+      const auto r = run_program({"/usr/bin/python3", tools_script("plot_dvh_compare.py"), csv,
+                                  png.path(), o.a, o.b});
+      std::remove(csv.c_str());
+      if (r.exit_code != 0)
+        throw InputError("--dvh-png " + o.dvh_png + ": the plot script failed (exit " +
+                         std::to_string(r.exit_code) + "; needs /usr/bin/python3 with matplotlib): " +
+                         r.output);
+      png.commit();
     }
   }
   if (!o.out.empty()) {

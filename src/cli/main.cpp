@@ -2,11 +2,16 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <new>
 
 #include "betadose/cli_commands.hh"
 #include "betadose/errors.hh"
+#include "betadose/interrupt.hh"
 
 int main(int argc, char** argv) {
+  // Before any thread exists: SIGINT/SIGTERM are handled by one watcher thread that removes
+  // staged outputs (output_file.hh) and exits 130/143.
+  bd::install_interrupt_handling();
   CLI::App app{"betadose: Monte Carlo beta-transport dosimetry for 90Y radioembolization"};
   app.set_version_flag("--version", std::string("betadose ") + BETADOSE_VERSION);
   app.require_subcommand(1);
@@ -33,6 +38,13 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const bd::InputError& e) {
     std::cerr << "betadose: error: " << e.what() << "\n";
+    return 2;
+  } catch (const bd::Interrupted& e) {
+    std::cerr << "betadose: " << e.what() << "\n";
+    return e.exit_code();
+  } catch (const std::bad_alloc&) {
+    std::cerr << "betadose: error: out of memory (a grid or table larger than this machine "
+                 "can hold; use a coarser --voxel-mm or a smaller region)\n";
     return 2;
   } catch (const bd::CheckFailed& e) {
     std::cerr << "betadose: check failed: " << e.what() << "\n";

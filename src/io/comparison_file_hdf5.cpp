@@ -7,22 +7,14 @@
 
 #include "betadose/comparison_file.hh"
 #include "betadose/errors.hh"
+#include "betadose/output_file.hh"
+#include "hdf5_handle.hh"
 
 namespace bd {
 
 namespace {
 
-struct Handle {
-  hid_t id;
-  herr_t (*closer)(hid_t);
-  Handle(hid_t i, herr_t (*c)(hid_t)) : id(i), closer(c) {}
-  ~Handle() {
-    if (id >= 0) closer(id);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  operator hid_t() const { return id; }
-};
+using Handle = h5::Handle;
 
 void ok(herr_t status, const std::string& path, const std::string& what) {
   if (status < 0) throw InputError(path + ": HDF5 error while " + what);
@@ -53,8 +45,9 @@ void write_comparison_file(const std::string& path, const ComparisonFile& f) {
     BD_VALIDATE(data.size() == n, path << ": map " << name << " has " << data.size()
                                        << " values for a grid of " << n << " voxels");
   }
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  try {
+  StagedOutput out(path, "comparison file");
+  const std::string& tmp = out.path();
+  {
     Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
     BD_VALIDATE(file.id >= 0, path << ": cannot create the file (is the folder writable?)");
     hsize_t dims[3] = {f.grid.size[2], f.grid.size[1], f.grid.size[0]};
@@ -78,14 +71,10 @@ void write_comparison_file(const std::string& path, const ComparisonFile& f) {
     attr_doubles(file, "direction", f.grid.direction.data(), 9, path);
     for (const auto& [name, v] : f.numbers) attr_doubles(file, name, &v, 1, path);
     for (const auto& [name, s] : f.texts) attr_string(file, name, s, path);
-  } catch (...) {
-    std::remove(tmp.c_str());  // never leave a partial file
-    throw;
+    ok(H5Fflush(file, H5F_SCOPE_GLOBAL), path, "flushing");
+    ok(file.close(), path, "closing (disk full?)");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError(path + ": cannot move the finished file into place");
-  }
+  out.commit();
 }
 
 }  // namespace bd

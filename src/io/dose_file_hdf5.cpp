@@ -9,25 +9,17 @@
 
 #include "betadose/dose_file.hh"
 #include "betadose/errors.hh"
+#include "betadose/output_file.hh"
+#include "hdf5_handle.hh"
 
 namespace bd {
 namespace {
 
-// Closes an HDF5 handle on scope exit.
-struct H5Handle {
-  hid_t id;
-  herr_t (*closer)(hid_t);
-  H5Handle(hid_t i, herr_t (*c)(hid_t)) : id(i), closer(c) {}
-  ~H5Handle() {
-    if (id >= 0) closer(id);
-  }
-  H5Handle(const H5Handle&) = delete;
-  H5Handle& operator=(const H5Handle&) = delete;
-  operator hid_t() const { return id; }
-};
+using H5Handle = h5::Handle;
 
+// An HDF5 call that failed: bad input on reading, a failed output (disk full) on writing.
 void check(herr_t status, const std::string& what) {
-  if (status < 0) throw std::runtime_error("HDF5: " + what + " failed");
+  if (status < 0) throw InputError("HDF5: " + what + " failed");
 }
 
 void write_attr_doubles(hid_t loc, const char* name, const double* v, hsize_t n) {
@@ -162,9 +154,10 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
   const Grid& g = f.grid;
   if (f.dose_gy.size() != g.voxel_count())
     throw std::logic_error("write_dose_file: dose does not match the grid");
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  StagedOutput out(path, "dose file");
+  const std::string& tmp = out.path();
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  try {
+  {
     H5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
     if (file.id < 0) throw InputError(path + ": cannot create the output file (directory missing or not writable?)");
     write_attr_string(file, "filetype", kDoseFileType);
@@ -197,17 +190,10 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
     }
     for (const auto& [name, mask] : f.roi)
       write_volume(file, "roi/" + name, mask, H5T_NATIVE_UINT8, H5T_STD_U8LE, g);
-    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + tmp);
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + path);
+    check(file.close(), "closing " + path + " (disk full?)");
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw InputError(path + ": cannot move the finished file into place: " + ec.message());
-  }
+  out.commit();
 }
 
 DoseFile read_dose_file(const std::string& path) {

@@ -26,6 +26,7 @@
 #include <sstream>
 
 #include "betadose/errors.hh"
+#include "betadose/output_file.hh"
 
 namespace fs = std::filesystem;
 
@@ -259,31 +260,26 @@ bool is_writable_image_path(const std::string& path) {
 
 namespace {
 
-std::atomic<int> g_tmp_counter{0};
-
-// Writes with `write(tmp_path)` into a fresh sibling directory, then renames every file it
-// produced (e.g. .mhd + .raw) next to `path`. Nothing is left behind on failure.
-template <class WriteFn>
-void write_atomically(const std::string& path, WriteFn write) {
-  const fs::path target(path);
-  fs::path parent = target.parent_path();
-  if (parent.empty()) parent = ".";
-  std::error_code ec;
-  BD_VALIDATE(fs::is_directory(parent, ec),
-              path << ": cannot write, directory " << parent.string() << " does not exist");
-  const fs::path tmp = parent / (".betadose-tmp-" + std::to_string(::getpid()) + "-" +
-                                 std::to_string(g_tmp_counter++));
-  fs::create_directory(tmp, ec);
-  BD_VALIDATE(!ec, path << ": cannot write in " << parent.string() << " (" << ec.message() << ")");
+// Reads a just-written image back: the voxel count, the voxels and the geometry must match
+// what was meant to be written (catches writers that fail silently on a full disk).
+template <class T>
+void verify_written_image(const std::string& staged, const std::string& target,
+                          const Volume<T>& meant) {
+  Volume<float> back;
   try {
-    write((tmp / target.filename()).string());
-    for (const auto& entry : fs::directory_iterator(tmp))
-      fs::rename(entry.path(), parent / entry.path().filename());
-  } catch (...) {
-    fs::remove_all(tmp, ec);
-    throw;
+    back = read_image(staged);
+  } catch (const InputError& e) {
+    throw InputError(target + ": the written file cannot be read back (disk full?): " + e.what());
   }
-  fs::remove_all(tmp, ec);
+  BD_VALIDATE(back.grid.size == meant.grid.size && back.data.size() == meant.data.size(),
+              target << ": the written file holds " << back.grid.describe() << ", expected "
+                     << meant.grid.describe() << " (write failed: disk full?)");
+  for (std::size_t i = 0; i < back.data.size(); ++i) {
+    const float want = static_cast<float>(meant.data[i]);
+    const bool equal = back.data[i] == want || (std::isnan(want) && std::isnan(back.data[i]));
+    BD_VALIDATE(equal, target << ": voxel " << i << " reads back as " << back.data[i]
+                              << " instead of " << want << " (write failed: disk full?)");
+  }
 }
 
 template <class T>
@@ -320,17 +316,20 @@ void write_image_impl(const std::string& path, const Volume<T>& vol) {
   BD_VALIDATE(vol.data.size() == vol.grid.voxel_count(),
               path << ": volume has " << vol.data.size() << " values for " << vol.grid.describe());
   auto image = to_itk(vol);
-  write_atomically(path, [&](const std::string& tmp_path) {
-    auto writer = itk::ImageFileWriter<itk::Image<T, 3>>::New();
-    writer->SetImageIO(make_io(f));
-    writer->SetFileName(tmp_path);
-    writer->SetInput(image);
-    try {
-      writer->Update();
-    } catch (const itk::ExceptionObject& e) {
-      throw InputError(path + ": cannot write " + format_name(f) + ": " + itk_reason(e));
-    }
-  });
+  StagedOutput out(path, "image");
+  auto writer = itk::ImageFileWriter<itk::Image<T, 3>>::New();
+  writer->SetImageIO(make_io(f));
+  writer->SetFileName(out.path());
+  writer->SetInput(image);
+  try {
+    writer->Update();
+  } catch (const itk::ExceptionObject& e) {
+    throw InputError(path + ": cannot write " + format_name(f) + ": " + itk_reason(e));
+  }
+  // Some ITK writers (NIfTI through znzlib) do not report a failed write (disk full): read
+  // the staged file back and compare before it replaces anything.
+  verify_written_image(out.path(), path, vol);
+  out.commit();
 }
 
 std::string fmt(double v) {
@@ -378,7 +377,8 @@ void write_dicom_series(const std::string& dir, const Volume<float>& vol,
   auto io = itk::GDCMImageIO::New();
   io->KeepOriginalUIDOn();
   const std::string root = "1.2.826.0.1.3680043.8.498.";  // example UID root (pydicom's)
-  const std::string stamp = std::to_string(::getpid()) + "." + std::to_string(g_tmp_counter++);
+  static std::atomic<int> series_counter{0};  // distinct UIDs for series written by one process
+  const std::string stamp = std::to_string(::getpid()) + "." + std::to_string(series_counter++);
   const std::string study_uid = root + "1." + stamp, series_uid = root + "2." + stamp;
   const Grid& g = vol.grid;
   const auto& D = g.direction;

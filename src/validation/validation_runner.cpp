@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "betadose/errors.hh"
+#include "betadose/subprocess.hh"
 #include "betadose/text_file.hh"
 #include "betadose/validation.hh"
 
@@ -116,9 +117,9 @@ std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const
   // Plots are drawn from the CSV files the cases wrote (tools/plot_validation.py).
   const fs::path script = fs::path(BETADOSE_SOURCE_TREE) / "tools" / "plot_validation.py";
   if (fs::exists(script) && fs::exists("/usr/bin/python3")) {
-    const std::string cmd = "/usr/bin/python3 '" + script.string() + "' '" + ctx.out_dir + "' > '" +
-                            ctx.out_dir + "/plots.log' 2>&1";
-    if (std::system(cmd.c_str()) == 0) {
+    const auto plot = run_program({"/usr/bin/python3", script.string(), ctx.out_dir});
+    write_text_file_atomic((fs::path(ctx.out_dir) / "plots.log").string(), plot.output);
+    if (plot.exit_code == 0) {
       std::vector<fs::path> pngs;
       for (const auto& entry : fs::directory_iterator(ctx.out_dir))
         if (entry.path().extension() == ".png") pngs.push_back(entry.path());
