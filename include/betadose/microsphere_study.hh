@@ -26,6 +26,7 @@
 #include "betadose/microsphere_kernel.hh"
 #include "betadose/microsphere_metrics.hh"
 #include "betadose/microsphere_products.hh"
+#include "betadose/microsphere_roi.hh"
 
 namespace bd {
 
@@ -48,16 +49,6 @@ std::string micro_kernel_cache_name(const MicroKernelSpec& spec);
 // Reads the kernel from `cache_dir` when present, else runs the Monte Carlo and (cache_dir
 // non-empty) writes it there atomically (a concurrent run writing the same file is harmless).
 MicroKernel obtain_micro_kernel(const MicroKernelSpec& spec, const std::string& cache_dir);
-
-// Patient mode: the region is a ROI of a case; expected spheres come from its activity map.
-struct RoiRegion {
-  DepositionRegion region;              // fine grid (ROI bounding box + padding), macro blocks
-  std::vector<double> activity_bq;      // per macro voxel (in the ROI), time of calibration
-  std::vector<std::uint8_t> mask;       // fine grid: voxels in the ROI
-  double tissue_density_g_cm3 = 0;      // mean density over the ROI
-  std::string tissue_material;          // the ROI's most frequent material
-  std::vector<std::string> notes;
-};
 
 struct SpheresStudySpec {
   std::vector<MicrosphereProduct> products;

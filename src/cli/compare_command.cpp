@@ -53,9 +53,6 @@ std::vector<std::uint8_t> mask_from_image(const std::string& path, const Grid& g
   return img.grid.same_geometry(grid) ? m.data : resample_nearest(m, grid, 0).data;
 }
 
-// tools/ lies next to materials/ in the source tree the build came from.
-std::string tools_script(const std::string& name) { return materials_dir() + "/../tools/" + name; }
-
 void run_compare(const CompareOptions& o) {
   GammaOptions g;
   parse_gamma_criterion(o.gamma, g);

@@ -46,9 +46,9 @@ std::vector<double> convolve_decays(const Grid& grid, const std::vector<double>&
   const std::size_t nx = grid.size[0], ny = grid.size[1], nz = grid.size[2];
   const auto& hw = kernel.half_width;
   // Linear convolution without wrap-around: N >= n + h on each axis (see header).
-  const std::size_t px = detail::fft_friendly_size(nx + static_cast<std::size_t>(hw[0]));
-  const std::size_t py = detail::fft_friendly_size(ny + static_cast<std::size_t>(hw[1]));
-  const std::size_t pz = detail::fft_friendly_size(nz + static_cast<std::size_t>(hw[2]));
+  const std::size_t px = fft_friendly_size(nx + static_cast<std::size_t>(hw[0]));
+  const std::size_t py = fft_friendly_size(ny + static_cast<std::size_t>(hw[1]));
+  const std::size_t pz = fft_friendly_size(nz + static_cast<std::size_t>(hw[2]));
   const std::size_t nreal = px * py * pz;
   std::vector<double> a(nreal, 0.0), k(nreal, 0.0);
   for (std::size_t z = 0; z < nz; ++z)

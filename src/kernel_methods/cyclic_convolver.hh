@@ -8,10 +8,9 @@
 #include <memory>
 #include <vector>
 
-namespace bd::detail {
+#include "betadose/fft_size.hh"
 
-// Smallest n' >= n whose prime factors are 2, 3, 5, 7 (fast FFTW sizes).
-std::size_t fft_friendly_size(std::size_t n);
+namespace bd::detail {
 
 class CyclicConvolver {
  public:

@@ -58,9 +58,7 @@ SpheresStudyResult run_spheres_study(const SpheresStudySpec& spec) {
     kspec.material = spec.roi->tissue_material;
     kspec.density_g_cm3 = spec.roi->tissue_density_g_cm3;
     const auto& s = region.grid.spacing_mm;
-    BD_VALIDATE(std::abs(s[0] - s[1]) <= 1e-6 * s[0] && std::abs(s[0] - s[2]) <= 1e-6 * s[0],
-                "spheres: the fine grid must have cubic voxels, got " << s[0] << "x" << s[1] << "x" << s[2] << " mm");
-    kspec.voxel_mm = s[0];
+    kspec.voxel_mm = std::min({s[0], s[1], s[2]});  // the DPK's shells follow the finest axis
     res.notes.insert(res.notes.end(), spec.roi->notes.begin(), spec.roi->notes.end());
   } else {
     region = uniform_box_region(spec.box_mm, spec.voxel_mm, 1.0);

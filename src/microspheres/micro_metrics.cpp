@@ -62,7 +62,7 @@ std::vector<double> equal_weight_dose_covering(std::vector<double> a, const std:
   for (std::size_t r : ranks) {
     std::nth_element(a.begin() + static_cast<std::ptrdiff_t>(start), a.begin() + static_cast<std::ptrdiff_t>(r),
                      a.end());
-    start = r;
+    start = r + 1;  // keep the element just placed
   }
   for (std::size_t q = 0; q < need.size(); ++q) {
     const double d0 = a[need[q].lo_rank], d1 = a[need[q].hi_rank];
