@@ -172,6 +172,14 @@ SpheresStudyResult run_spheres_study(const SpheresStudySpec& spec) {
              << 100 * corr.max_displaced_fraction << " % of the voxel (packing limit used; voxels too small?)";
           run.notes.push_back(os.str());
         }
+        double sphere_mm3 = 0;
+        for (const auto& o : d.occupied) sphere_mm3 += o.sphere_volume_mm3;
+        if (sphere_mm3 > 0.01 * res.region_volume_ml * 1e3) {
+          std::ostringstream os;
+          os << p.name << ": the spheres fill " << 100 * sphere_mm3 / (res.region_volume_ml * 1e3)
+             << " % of the tissue (clinical loads fill < 0.1 %); check the activity";
+          run.notes.push_back(os.str());
+        }
         if (spec.keep_first_dose) run.first_dose_gy = std::move(td.dose_gy);
         if (spec.keep_first_spheres) run.first_spheres = d.spheres;
       }
