@@ -20,6 +20,7 @@ struct MicroMetricsOptions {
 struct MicroDoseMetrics {
   std::size_t voxels = 0;
   double mean_gy = 0;
+  double min_gy = 0, max_gy = 0;
   double cv = 0;  // population standard deviation / mean over the voxels
   std::vector<std::pair<double, double>> d_percent_gy;    // (x [%], D_x [Gy])
   std::vector<std::pair<double, double>> fraction_below;  // (x [Gy], fraction of voxels with D < x)

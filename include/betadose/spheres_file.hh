@@ -11,7 +11,7 @@
 //     implantation), activity_at_calibration_bq, diameter_um, density_g_cm3, expected_spheres,
 //     self_absorbed_fraction, lobule_depth, notes
 //     dvh_volume_fraction [R][B]           cumulative micro-DVH of each realisation
-//     <metric> [R]                         mean_dose_gy, cv, d98_gy ... d2_gy,
+//     <metric> [R]                         mean_dose_gy, min_dose_gy, max_dose_gy, cv, d98_gy ... d2_gy,
 //                                          fraction_below_<x>gy, lobules_below_40gy_fraction
 //                                          (tree), sphere_count, spheres_per_ml,
 //                                          activity_per_sphere_bq, energy_emitted_J,

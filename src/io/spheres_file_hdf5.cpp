@@ -119,6 +119,8 @@ void write_spheres_file_to(const std::string& file_path, const SpheresStudyResul
     };
     write_doubles(pg, "mean_dose_gy", column([&](std::size_t i) { return p.metrics[i].mean_gy; }));
     write_doubles(pg, "cv", column([&](std::size_t i) { return p.metrics[i].cv; }));
+    write_doubles(pg, "min_dose_gy", column([&](std::size_t i) { return p.metrics[i].min_gy; }));
+    write_doubles(pg, "max_dose_gy", column([&](std::size_t i) { return p.metrics[i].max_gy; }));
     if (R) {
       for (const auto& [x, unused] : p.metrics[0].d_percent_gy) {
         (void)unused;

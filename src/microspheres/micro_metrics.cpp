@@ -90,8 +90,12 @@ MicroDoseMetrics micro_dose_metrics(const std::vector<double>& dose, const std::
   MicroDoseMetrics m;
   m.voxels = sel.size();
   double s = 0, s2 = 0;
+  m.min_gy = sel[0];
+  m.max_gy = sel[0];
   std::vector<std::size_t> below(o.below_gy.size(), 0);
   for (double d : sel) {
+    m.min_gy = std::min(m.min_gy, d);
+    m.max_gy = std::max(m.max_gy, d);
     s += d;
     s2 += d * d;
     for (std::size_t i = 0; i < o.below_gy.size(); ++i) below[i] += d < o.below_gy[i];

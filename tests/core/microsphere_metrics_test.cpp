@@ -33,6 +33,8 @@ TEST(MicrosphereMetrics, FractionsCvLobulesAndDvh) {
   const auto m = bd::micro_dose_metrics(d, mask, lob, 2, o);
   EXPECT_EQ(m.voxels, 7u);
   EXPECT_DOUBLE_EQ(m.mean_gy, 40.0);
+  EXPECT_DOUBLE_EQ(m.min_gy, 10.0);
+  EXPECT_DOUBLE_EQ(m.max_gy, 70.0);
   EXPECT_NEAR(m.cv, std::sqrt(400.0) / 40.0, 1e-12);  // population sd of 10..70 = 20
   EXPECT_DOUBLE_EQ(m.below(30), 2.0 / 7);              // strictly below
   EXPECT_DOUBLE_EQ(m.below(70), 6.0 / 7);
