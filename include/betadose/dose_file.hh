@@ -6,7 +6,7 @@
 //   root attributes: filetype="betadose-dose", version, spacing_mm[3], origin_mm[3],
 //   direction[9], nuclide, total_activity_bq, histories, seed, device, betadose_version,
 //   method, wall_time_s, energy_emitted_J, energy_deposited_J, energy_escaped_J, plus any
-//   numeric extras.
+//   numeric extras and string attributes (DoseFile::text).
 // Written atomically: to "<path>.tmp-<pid>" first, then renamed over <path>.
 #pragma once
 
@@ -43,6 +43,10 @@ struct DoseFile {
   double energy_deposited_J = 0;
   double energy_escaped_J = 0;
   std::map<std::string, double> extra;  // further numeric attributes (units in the name)
+  // Further string attributes: provenance of the inputs ("provenance", one line per number:
+  // "quantity = value  [source]"), the activity units and reference time, the outside-geometry
+  // policy, ... (case_output.hh).
+  std::map<std::string, std::string> text;
 };
 
 void write_dose_file(const std::string& path, const DoseFile& file);

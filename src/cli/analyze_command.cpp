@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 
+#include "betadose/case_options.hh"
 #include "betadose/cli_commands.hh"
 #include "betadose/dose_file.hh"
 #include "betadose/dose_metrics.hh"
@@ -26,7 +27,7 @@ namespace {
 
 struct AnalyzeOptions {
   std::string dose_path;
-  std::vector<std::string> masks;   // name=file
+  RoiInputs rois;                   // --mask, --segmentation, --rtstruct
   std::vector<std::string> roi_lq;  // name=alpha_beta_gy,repair_half_time_h
   std::string weighting = "volume";
   std::vector<double> d_percent{2, 50, 70, 90, 98};
@@ -88,6 +89,7 @@ void write_map(const std::string& path, const DoseFile& src, std::vector<float> 
   out.histories = src.histories;
   out.seed = src.seed;
   out.extra = src.extra;
+  out.text = src.text;
   out.extra["alpha_beta_Gy"] = lq.alpha_beta_gy;
   out.extra["repair_half_time_h"] = lq.repair_half_time_h;
   out.extra["physical_half_life_h"] = lq.physical_half_life_h;
@@ -122,22 +124,11 @@ void run_analyze(AnalyzeOptions& o) {
   }
   validate(o.lq);
 
-  // ROIs: the dose file's /roi masks, then --mask files (nearest-neighbour onto the dose grid).
-  std::map<std::string, std::vector<std::uint8_t>> rois = file.roi;
+  // ROIs: the dose file's /roi masks, then --mask/--segmentation/--rtstruct (onto the dose grid).
   std::vector<std::string> notes;
-  for (const auto& spec : o.masks) {
-    const auto nv = split_name_value(spec, "--mask", "NAME=FILE");
-    const Volume<float> img = read_image(nv.second);
-    Volume<std::uint8_t> mask(img.grid);
-    for (std::size_t i = 0; i < img.data.size(); ++i) mask.data[i] = img.data[i] > 0.5f ? 1 : 0;
-    if (!img.grid.same_geometry(file.grid)) {
-      require_overlap(img.grid, nv.second, file.grid, o.dose_path);
-      mask = resample_nearest(mask, file.grid, 0);
-      notes.push_back("mask " + nv.first + " resampled (nearest neighbour) onto the dose grid");
-    }
-    if (rois.count(nv.first)) notes.push_back("--mask " + nv.first + " replaces the dose file's ROI");
-    rois[nv.first] = std::move(mask.data);
-  }
+  const RoiSet roi_set =
+      add_roi_inputs(file.roi, o.rois, file.grid, [&](const std::string& line) { notes.push_back(line); });
+  std::map<std::string, std::vector<std::uint8_t>> rois = roi_set.masks;
   if (rois.empty()) {
     rois["grid"] = {};  // whole grid
     notes.push_back("no ROI in the dose file and no --mask: metrics over the whole grid");
@@ -154,8 +145,10 @@ void run_analyze(AnalyzeOptions& o) {
     lq.alpha_beta_gy = parse_number(nv.second.substr(0, comma), "--roi-lq " + spec);
     lq.repair_half_time_h = parse_number(nv.second.substr(comma + 1), "--roi-lq " + spec);
     validate(lq);
-    BD_VALIDATE(rois.count(nv.first), "--roi-lq " << spec << ": no ROI named '" << nv.first << "'");
-    roi_lq[nv.first] = lq;
+    const std::string name = roi_set.name_of(nv.first);
+    BD_VALIDATE(!name.empty(), "--roi-lq " << spec << ": no ROI named '" << nv.first << "' (ROIs: "
+                                           << roi_set.list() << ")");
+    roi_lq[name] = lq;
   }
 
   DoseMetricsOptions mopt;
@@ -252,9 +245,7 @@ void add_analyze_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "analyze", "Per-ROI dose metrics, DVH and BED/EQD2 (permanent 90Y implant) of a dose file");
   cmd->add_option("dose", opt->dose_path, "Dose file (HDF5, betadose format)")->required();
-  cmd->add_option("--mask", opt->masks, "Extra ROI NAME=FILE (any image format; nearest-neighbour "
-                                        "onto the dose grid); the file's /roi masks are used too")
-      ->allow_extra_args(false);
+  add_roi_options(*cmd, opt->rois);  // extra ROIs onto the dose grid; the file's /roi masks too
   cmd->add_option("--weighting", opt->weighting,
                   "volume (clinical DVH, default) | mass (needs /density_g_cm3; MIRD mean dose)");
   cmd->add_option("--d-percent", opt->d_percent, "D_x to report, x in % (default 2 50 70 90 98)");

@@ -13,9 +13,11 @@
 #include <memory>
 #include <sstream>
 
+#include "betadose/case.hh"
+#include "betadose/case_options.hh"
+#include "betadose/case_output.hh"
 #include "betadose/cli_commands.hh"
 #include "betadose/data_paths.hh"
-#include "betadose/dose_case.hh"
 #include "betadose/errors.hh"
 #include "betadose/microsphere_study.hh"
 #include "betadose/nuclide.hh"
@@ -44,13 +46,15 @@ struct SpheresArgs {
   std::uint64_t kernel_histories = 1000000;
   std::string kernel_cache;
   bool no_kernel_cache = false, no_self_dose = false;
-  std::string out, png;
+  std::string png;
   bool json = false, save_dose = false, sphere_list = false;
   int threads = 0;
   ProductOverrides custom;
-  // Patient mode (the case inputs of `betadose kernel`/`mc`).
+  // Patient mode: the shared case options (case_options.hh); `case_spec.out` is --out.
   std::string roi;
-  DoseCaseInputs in;
+  CaseSpec in;
+  bool export_given = false, thresholds_given = false, nuclide_given = false;
+  std::string config;
 };
 
 std::string default_kernel_cache() {
@@ -154,11 +158,14 @@ void run_spheres(const SpheresArgs& a) {
   BD_VALIDATE(a.threads >= 0, "--threads " << a.threads << " (expected >= 0)");
   if (!roi_mode) BD_VALIDATE(a.mean_dose_gy > 0, "--mean-dose-gy " << a.mean_dose_gy << " is required in box mode (expected > 0)");
   BD_VALIDATE(a.mean_dose_gy >= 0 && std::isfinite(a.mean_dose_gy), "--mean-dose-gy " << a.mean_dose_gy << " (expected > 0)");
-  if (roi_mode) BD_VALIDATE(!a.in.activity.empty(), "--roi " << a.roi << " needs the case inputs: --activity (and --ct or --labels)");
+  if (roi_mode) BD_VALIDATE(!a.in.activity.empty(), "--roi " << a.roi << " needs the case inputs: --activity (and --ct, --labels or --uniform)");
   if (!roi_mode)
-    BD_VALIDATE(a.in.activity.empty() && a.in.ct.empty() && a.in.labels.empty(),
-                "--activity/--ct/--labels are the patient-mode inputs: give --roi NAME as well");
-
+    BD_VALIDATE(a.in.activity.empty() && a.in.ct.empty() && a.in.labels.empty() && a.in.uniform.empty(),
+                "--activity/--ct/--labels/--uniform are the patient-mode inputs: give --roi NAME as well");
+  BD_VALIDATE(!a.export_given, "--export: betadose spheres writes no dose image (--save-dose keeps a map in --out)");
+  BD_VALIDATE(!a.thresholds_given, "--v-thresholds-gy: not used by betadose spheres (fraction_below_gy is reported)");
+  BD_VALIDATE(!a.nuclide_given, "--nuclide: each product names its nuclide (materials/microspheres)");
+  const std::string& out = a.in.out;
   SpheresStudySpec spec;
   bool custom_seen = false;
   for (const auto& name : a.products) {
@@ -198,32 +205,27 @@ void run_spheres(const SpheresArgs& a) {
   if (isatty(2)) spec.progress = [](const std::string& s) { std::fprintf(stderr, "spheres: %s\n", s.c_str()); };
   if (!roi_mode) uniform_box_region(a.box_mm, spec.voxel_mm, 1.0);  // validates --box-mm/--voxel-um
 
-  std::vector<OutputTarget> outputs{{"--out", a.out}};
+  if (roi_mode) check_case_outputs(a.in);
+  std::vector<OutputTarget> outputs{{"--out", out}};
   if (!a.png.empty()) outputs.push_back({"--png", a.png});
-  std::vector<std::string> inputs;
-  for (const auto* f : {&a.in.ct, &a.in.labels, &a.in.material_table, &a.in.activity, &a.in.activity_mask})
-    if (!f->empty()) inputs.push_back(*f);
-  for (const auto& m : a.in.masks) inputs.push_back(split_name_file(m, "--mask").second);
-  check_outputs(outputs, inputs);
+  check_outputs(outputs, roi_mode ? case_input_paths(a.in) : std::vector<std::string>{});
   if (a.threads > 0) omp_set_num_threads(a.threads);
 
   RoiRegion roi;
   if (roi_mode) {
-    // Thin adapter over the existing case loader (load_dose_case); the ROI becomes the region.
-    const DoseCase dc = load_dose_case(a.in);
-    for (const auto& n : dc.notes) std::cerr << "note: " << n << "\n";
-    const auto it = dc.roi.find(a.roi);
-    if (it == dc.roi.end()) {
-      std::ostringstream avail;
-      for (const auto& [n, m] : dc.roi) avail << (avail.tellp() > 0 ? ", " : "") << n;
-      throw InputError("--roi " + a.roi + ": no such ROI (given with --mask: " + (avail.tellp() > 0 ? avail.str() : "none") + ")");
-    }
+    // The one case pipeline (src/case); its lines go to stderr so that --json stays clean.
+    CaseNeeds needs;
+    const DoseCase dc = load_case(a.in, needs, [&](const std::string& line) {
+      if (!a.in.quiet) std::cerr << line << "\n";
+    });
+    const auto* mask = dc.rois.find(a.roi);
+    if (!mask) throw InputError("--roi " + a.roi + ": no such ROI (the case has: " + dc.rois.list() + ")");
     auto padding = [&](const std::string& material, double density) {
       double mm = 0;
       for (const auto& p : spec.products) mm = std::max(mm, micro_kernel_rmax_mm(p.nuclide, material, density));
       return mm;
     };
-    roi = make_roi_region(dc.phantom, dc.source.activity_bq, it->second, a.roi, spec.voxel_mm, padding);
+    roi = make_roi_region(dc.phantom, dc.source.activity_bq, *mask, dc.rois.name_of(a.roi), spec.voxel_mm, padding);
     spec.roi = &roi;
   }
   const SpheresStudyResult res = run_spheres_study(spec);
@@ -237,7 +239,7 @@ void run_spheres(const SpheresArgs& a) {
   meta.days_after_calibration = a.days;
   meta.self_dose = spec.self_dose;
   meta.size_spread = a.size_spread;
-  StagedOutput h5(a.out, "--out");
+  StagedOutput h5(out, "--out");
   write_spheres_file_to(h5.path(), res, meta);
   std::unique_ptr<StagedOutput> png;
   if (!a.png.empty()) {
@@ -260,9 +262,9 @@ void run_spheres(const SpheresArgs& a) {
     JsonObject root;
     root.add("results", results);
     std::cout << root.str() << "\n";
-  } else {
+  } else if (!a.in.quiet) {
     print_table(res, a.model);
-    std::cout << "  output: " << a.out << (a.png.empty() ? "" : ", " + a.png) << "\n";
+    std::cout << "  output: " << out << (a.png.empty() ? "" : ", " + a.png) << "\n";
   }
 }
 
@@ -293,7 +295,6 @@ void add_spheres_command(CLI::App& app) {
   cmd->add_option("--kernel-cache", a->kernel_cache, "Kernel cache directory (default $XDG_CACHE_HOME/betadose/kernels)");
   cmd->add_flag("--no-kernel-cache", a->no_kernel_cache, "Neither read nor write cached kernels");
   cmd->add_flag("--no-self-dose", a->no_self_dose, "Skip the sub-voxel self-dose correction of voxels holding spheres");
-  cmd->add_option("--out", a->out, "Result file (HDF5: micro-DVHs and metrics per realisation)")->required();
   cmd->add_option("--png", a->png, "Plot of the micro-DVH bands of the products (PNG)");
   cmd->add_flag("--json", a->json, "Print one JSON object {\"results\": [...]} on stdout");
   cmd->add_flag("--save-dose", a->save_dose, "Store the dose map of realisation 0 of each product");
@@ -305,18 +306,19 @@ void add_spheres_command(CLI::App& app) {
   custom->add_option("--sphere-diameter-sd-um", a->custom.diameter_sd_um, "Diameter standard deviation [µm]");
   custom->add_option("--sphere-density-g-cm3", a->custom.density_g_cm3, "Sphere density [g/cm3]");
   custom->add_option("--sphere-nuclide", a->custom.nuclide, "Nuclide (default Y-90)");
-  auto* patient = cmd->add_option_group("patient mode", "A ROI of a case instead of the box");
-  patient->add_option("--roi", a->roi, "ROI name (a --mask NAME=FILE) the spheres lodge in");
-  patient->add_option("--ct", a->in.ct, "CT image in HU (geometry)");
-  patient->add_option("--labels", a->in.labels, "Label image (geometry, with --material-table)");
-  patient->add_option("--material-table", a->in.material_table, "CSV label,material,density_g_cm3");
-  patient->add_option("--activity", a->in.activity, "Activity image");
-  patient->add_option("--activity-units", a->in.activity_units, "bq | bq-per-ml | counts");
-  patient->add_option("--total-activity-gbq", a->in.total_activity_gbq, "Administered activity [GBq]: normalise the map to it");
-  patient->add_option("--activity-mask", a->in.activity_mask, "Remove activity outside this mask");
-  patient->add_option("--mask", a->in.masks, "ROI NAME=FILE (repeatable)");
-  patient->add_option("--voxel-mm", a->in.voxel_mm, "Case grid voxel [mm] (default: the geometry grid)");
-  cmd->callback([a]() { run_spheres(*a); });
+  // Patient mode: the case options shared with mc/kernel/plan; --out is this command's result.
+  cmd->add_option("--roi", a->roi, "Patient mode: the ROI (a --mask/--segmentation/--rtstruct name) the spheres lodge in")
+      ->group("Patient mode");
+  add_case_options(*cmd, a->in, CaseOptionSet::dose);
+  cmd->get_option("--out")->required()->description("Result file (HDF5: micro-DVHs and metrics per realisation)");
+  add_config_option(*cmd, a->config);
+  cmd->callback([a, cmd]() {
+    if (!a->config.empty()) apply_config_file(*cmd, a->config);
+    a->export_given = cmd->get_option("--export")->count() > 0;
+    a->thresholds_given = cmd->get_option("--v-thresholds-gy")->count() > 0;
+    a->nuclide_given = cmd->get_option("--nuclide")->count() > 0;
+    run_spheres(*a);
+  });
 }
 
 }  // namespace bd::cli

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 
 #include "betadose/errors.hh"
@@ -46,6 +47,12 @@ std::vector<DataLine> read_data_lines(const std::string& path, const std::string
     out.push_back(std::move(d));
   }
   return out;
+}
+
+std::string format_g(double v, int precision) {
+  std::ostringstream os;
+  os << std::setprecision(precision) << v;
+  return os.str();
 }
 
 }  // namespace bd

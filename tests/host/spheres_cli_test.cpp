@@ -132,6 +132,7 @@ TEST(SpheresCli, BadInputsExitTwoNamingTheOptionWithoutOutput) {
       {"--product glass --mean-dose-gy 120 --realisations 0" + o, "--realisations"},
       {"--product glass,glass --mean-dose-gy 120" + o, "twice"},
       {"--product glass --mean-dose-gy 120 --roi liver" + o, "--activity"},
+      {"--product glass --mean-dose-gy 120 --export " + (dir() / "x.nii.gz").string() + o, "--export"},
       {"--product glass --mean-dose-gy 120 --out " + (dir() / "no_such_dir" / "x.h5").string(), "--out"},
   };
   for (const auto& c : cases) {

@@ -1,0 +1,37 @@
+// What every engine writes and prints for a case (implementation: src/case/case_output.cpp):
+// the dose file (DESIGN.md §4) with the case's geometry, activity, phantom, ROIs and
+// provenance, the optional viewer export, and the per-ROI summary table. All outputs go
+// through the one output layer (output_file.hh): checked before any work, staged, and
+// committed together at the end.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "betadose/case.hh"
+#include "betadose/dose_file.hh"
+
+namespace bd {
+
+// Before reading anything: --out ends in .h5/.hdf5, --export is an image format, both are
+// writable and none is an input (check_outputs). InputError naming the option otherwise.
+void check_case_outputs(const CaseSpec& spec);
+
+// The input paths of a case (for check_outputs).
+std::vector<std::string> case_input_paths(const CaseSpec& spec);
+
+// Dose file fields that come from the case: grid, activity, density, materials, ROIs,
+// nuclide, total activity, the outside-geometry policy, the activity calibration, and the
+// provenance (text attribute "provenance", one "quantity = value  [source]" line per item).
+// The engine adds dose, uncertainty, energies, method and run data.
+DoseFile case_dose_file(const DoseCase& dose_case);
+
+// Writes spec.out and, when given, spec.export_path (the dose as an image) as one set.
+void write_case_outputs(const CaseSpec& spec, const DoseFile& file);
+
+// The per-ROI table every engine prints: ROI, volume_ml, mean_Gy, D70_Gy, D90_Gy, V<x>_%
+// for each threshold, unc_% (mean voxel relative uncertainty; 0 for deterministic methods).
+// Empty when the file has no ROI.
+std::string roi_summary_table(const DoseFile& file, const std::vector<double>& v_thresholds_gy);
+
+}  // namespace bd
