@@ -103,6 +103,9 @@ class SphereMaker {
       : p_(p), a_(activity_bq), spread_(spread_of(p, size_spread)), k_(scaling_power(p)) {
     norm_ = spread_ ? size_activity_normalisation(p) : 1.0;
   }
+  bool spread() const { return spread_; }
+  double activity_bq() const { return a_; }
+  double volume_mm3() const { return sphere_volume_mm3(p_.diameter_um); }
   SphereLoad make(KeyedStream& rng) const {
     if (!spread_) return {a_, p_.diameter_um};
     const double d = draw_diameter(p_, rng);
@@ -186,6 +189,12 @@ void fill_from_counts(const std::vector<detail::VoxelCount>& counts, const Spher
     KeyedStream dia(key, c.voxel, Purpose::diameter);
     KeyedStream pos(key, c.voxel, Purpose::position);
     OccupiedVoxel o{c.voxel, c.count, 0.0, 0.0};
+    if (!keep && !maker.spread()) {  // one size: no per-sphere work
+      o.activity_bq = c.count * maker.activity_bq();
+      o.sphere_volume_mm3 = c.count * maker.volume_mm3();
+      d.occupied[i] = o;
+      continue;
+    }
     for (std::uint32_t s = 0; s < c.count; ++s) {
       const SphereLoad l = maker.make(dia);
       o.activity_bq += l.activity_bq;
