@@ -9,8 +9,9 @@ build="${1:-$here/build}"
 
 packages=(build-essential cmake pkg-config
           libhdf5-dev libinsighttoolkit5-dev libcli11-dev libgtest-dev librandom123-dev
-          libfftw3-dev libxrl-dev
-          python3 python3-numpy python3-h5py python3-matplotlib)
+          libfftw3-dev libxrl-dev libdcmtk-dev
+          python3 python3-numpy python3-h5py python3-matplotlib
+          python3-pydicom dicom3tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
