@@ -7,6 +7,7 @@
 //   direction[9], nuclide, total_activity_bq, histories, seed, device, betadose_version,
 //   method, wall_time_s, energy_emitted_J, energy_deposited_J, energy_escaped_J, plus any
 //   numeric extras.
+//   /provenance            the TG-268 record of the run (include/betadose/provenance.hh)
 // Written atomically: to "<path>.tmp-<pid>" first, then renamed over <path>.
 #pragma once
 
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "betadose/grid.hh"
+#include "betadose/provenance.hh"
 
 namespace bd {
 
@@ -43,6 +45,7 @@ struct DoseFile {
   double energy_deposited_J = 0;
   double energy_escaped_J = 0;
   std::map<std::string, double> extra;  // further numeric attributes (units in the name)
+  ProvenanceRecord provenance;           // TG-268 record (empty: none stored)
 };
 
 void write_dose_file(const std::string& path, const DoseFile& file);
