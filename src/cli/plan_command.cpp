@@ -18,7 +18,7 @@
 #include "betadose/nuclide.hh"
 #include "betadose/planning.hh"
 #include "betadose/resample.hh"
-#include "json_writer.hh"
+#include "betadose/json_writer.hh"
 
 namespace bd::cli {
 
