@@ -15,6 +15,7 @@
 #include "betadose/dose_file.hh"
 #include "betadose/dose_metrics.hh"
 #include "betadose/errors.hh"
+#include "betadose/number_format.hh"
 #include "betadose/image_io.hh"
 #include "betadose/nuclide.hh"
 #include "betadose/radiobiology.hh"
@@ -83,12 +84,7 @@ void write_map(const std::string& path, const DoseFile& src, std::vector<float> 
   write_dose_file(path, out);
 }
 
-std::string fmt(double x, int decimals) {
-  if (!std::isfinite(x)) return "-";
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(decimals) << x;
-  return os.str();
-}
+std::string fmt(double x, int decimals) { return fixed_or_dash(x, decimals); }
 
 void run_analyze(const AnalyzeOptions& o) {
   const DoseAnalysisOptions opts = analysis_options(o.analysis);

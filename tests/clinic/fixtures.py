@@ -10,11 +10,35 @@ import h5py
 import numpy as np
 
 SKIP = 77  # ctest SKIP_RETURN_CODE
+failures = []
 
 
 def skip(message):
     print("SKIPPED: " + message)
     sys.exit(SKIP)
+
+
+def start():
+    """(betadose executable, empty work directory) from argv[1:3]."""
+    import shutil
+    betadose, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    return betadose, work
+
+
+def check(cond, message):
+    """Records a failed check (the test goes on, so one run lists every problem)."""
+    if not cond:
+        failures.append(message)
+        print("FAIL: " + message)
+
+
+def finish(what):
+    if failures:
+        print("%d failure(s)" % len(failures))
+        sys.exit(1)
+    print("all %s checks passed" % what)
 
 
 def run(argv, expect=0, **kw):

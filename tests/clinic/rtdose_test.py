@@ -26,16 +26,8 @@ DCIODVFY = shutil.which("dciodvfy")
 if DCIODVFY is None:
     fixtures.skip("dciodvfy (Debian dicom3tools) is not installed (tools/setup.sh installs it)")
 
-BETADOSE, WORK = sys.argv[1], sys.argv[2]
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-failures = []
-
-
-def check(cond, message):
-    if not cond:
-        failures.append(message)
-        print("FAIL: " + message)
+BETADOSE, WORK = fixtures.start()
+check = fixtures.check
 
 
 def dose_volume(shape, rng):
@@ -221,7 +213,4 @@ code, out = fixtures.run([BETADOSE, "export", h5, "--rtdose", os.path.join(WORK,
                           ref_dcm], expect=2)
 check("is not RT Plan" in out, "--rtplan with an RT Dose file not refused: " + out)
 
-if failures:
-    print("%d failure(s)" % len(failures))
-    sys.exit(1)
-print("all RT Dose checks passed")
+fixtures.finish("RT Dose")
