@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -18,6 +19,9 @@
 #include "betadose/kernel_methods.hh"
 #include "betadose/materials.hh"
 #include "betadose/nuclide.hh"
+#include "betadose/output_file.hh"
+#include "betadose/provenance.hh"
+#include "src/cli/run_record.hh"
 
 namespace bd::cli {
 
@@ -34,6 +38,7 @@ struct KernelOptions {
   std::string density_correction = "none";
   std::string out;
   std::string export_path;
+  std::string export_rtdose;
 };
 
 double material_density(const std::string& name) {
@@ -71,6 +76,14 @@ void run_kernel(const KernelOptions& o) {
   const DoseCase dc = load_dose_case(o.in);
   for (const auto& n : dc.notes) std::cerr << "note: " << n << "\n";
   const Grid& grid = dc.phantom.grid;
+  RtDoseExportOptions rtdose;
+  if (!o.export_rtdose.empty()) {
+    std::vector<OutputTarget> outs{{"--out", o.out}, {"--export-rtdose", o.export_rtdose},
+                                   {"--export-rtdose (its RT Plan)", rtplan_path_for(o.export_rtdose)}};
+    if (!o.export_path.empty()) outs.push_back({"--export", o.export_path});
+    check_outputs(outs, {o.in.activity, o.in.ct.empty() ? o.in.labels : o.in.ct});
+    rtdose = prepare_rtdose_export(o.in.ct, grid, o.export_rtdose);
+  }
   const auto t1 = std::chrono::steady_clock::now();
 
   KernelDoseResult r;
@@ -153,12 +166,26 @@ void run_kernel(const KernelOptions& o) {
   f.energy_emitted_J = r.energy_emitted_MeV * kJoulePerMeV;
   f.energy_deposited_J = r.energy_deposited_MeV * kJoulePerMeV;
   f.energy_escaped_J = std::max(0.0, f.energy_emitted_J - f.energy_deposited_J);
-  write_dose_file(o.out, f);
-  if (!o.export_path.empty()) {
-    Volume<float> v(grid);
-    v.data = f.dose_gy;
-    write_image(o.export_path, v);
+  {
+    RunCaseDescription rc;
+    rc.geometry = (o.in.ct.empty() ? "labels " + o.in.labels + " with material table " + o.in.material_table
+                                   : "CT " + o.in.ct + " (HU), default HU calibration") +
+                  "; dose grid " + grid.describe();
+    rc.activity_image = o.in.activity;
+    rc.activity_units = o.in.activity_units;
+    rc.units_conversion = activity_conversion(parse_activity_units(o.in.activity_units), o.in.total_activity_gbq);
+    rc.total_activity_bq = f.total_activity_bq;
+    rc.lung_shunt_fraction = o.in.lung_shunt;
+    rc.lung_shunt_mode = o.in.lung_shunt_mode;
+    rc.activity_mask = o.in.activity_mask;
+    const std::string kernel = o.method == "ldm" ? "none (local deposition of E tau per decay)"
+                               : o.method == "dpk" ? (o.dpk_file.empty() ? default_dpk_path() : o.dpk_file)
+                                                   : (o.vsv_file.empty() ? default_lanconelli_path() : o.vsv_file);
+    f.provenance = kernel_method_provenance(rc, nuc, run_materials(dc.phantom.material_names), nullptr,
+                                            o.method, kernel, to_string(corr), wall,
+                                            validation_case_summaries());
   }
+  write_run_outputs(f, o.out, o.export_path, o.export_rtdose, rtdose);
 
   std::cout << "betadose kernel --method " << o.method;
   if (o.method != "ldm") std::cout << " --density-correction " << to_string(corr);
@@ -211,6 +238,8 @@ void add_kernel_command(CLI::App& app) {
                   "per voxel + density scaling)");
   cmd->add_option("--out", opt->out, "Output dose file (HDF5)")->required();
   cmd->add_option("--export", opt->export_path, "Also write the dose as an image (.nii.gz, .mhd, ...)");
+  cmd->add_option("--export-rtdose", opt->export_rtdose,
+                  "DICOM RT Dose (+ its RT Plan beside it); identity from --ct when it is a DICOM directory");
   cmd->callback([opt]() { run_kernel(*opt); });
 }
 

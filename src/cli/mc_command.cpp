@@ -20,6 +20,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "betadose/activity.hh"
@@ -32,7 +33,11 @@
 #include "betadose/image_io.hh"
 #include "betadose/phantom_builder.hh"
 #include "betadose/resample.hh"
+#include "betadose/nuclide.hh"
+#include "betadose/output_file.hh"
+#include "betadose/provenance.hh"
 #include "betadose/transport.hh"
+#include "src/cli/run_record.hh"
 
 namespace fs = std::filesystem;
 
@@ -59,6 +64,7 @@ struct McArgs {
   int threads = 0;
   std::string out = "dose.h5";
   std::string export_path;
+  std::string export_rtdose;
   std::vector<double> v_thresholds_gy{100.0, 150.0};
   bool clamp_negative = false;
   bool progress = false;
@@ -320,10 +326,22 @@ void run_mc(const McArgs& a) {
   }
   log << "\n";
 
+  // --export-rtdose: outputs and the CT's DICOM identity checked before the run.
+  RtDoseExportOptions rtdose;
+  if (!a.export_rtdose.empty()) {
+    std::vector<OutputTarget> outs{{"--out", a.out}, {"--export-rtdose", a.export_rtdose},
+                                   {"--export-rtdose (its RT Plan)", rtplan_path_for(a.export_rtdose)}};
+    if (!a.export_path.empty()) outs.push_back({"--export", a.export_path});
+    check_outputs(outs, {a.activity, geom_path});
+    rtdose = prepare_rtdose_export(a.ct, grid, a.export_rtdose);
+  }
+
   // ---- phantom --------------------------------------------------------------------------------
   Phantom phantom;
+  std::unique_ptr<HuCalibration> calibration;
   if (!a.ct.empty()) {
-    const auto cal = load_hu_calibration(a.hu_density_csv, a.hu_materials_csv);
+    calibration = std::make_unique<HuCalibration>(load_hu_calibration(a.hu_density_csv, a.hu_materials_csv));
+    const auto& cal = *calibration;
     const auto hu = resample_linear(geom_img, grid, kCtMinHu);
     phantom = build_phantom_from_ct(hu, cal);
     if (ct_report.padding_voxels || ct_report.high_voxels)
@@ -477,20 +495,40 @@ void run_mc(const McArgs& a) {
   }
   df.extra["mean_rel_uncertainty_stop_region"] = mean_unc;
 
-  if (!a.export_path.empty()) {
-    Volume<float> dose(grid);
-    dose.data = df.dose_gy;
-    write_image(a.export_path, dose);
+  // ---- TG-268 record ------------------------------------------------------------------------------
+  {
+    RunCaseDescription rc;
+    rc.geometry = a.ct.empty() ? "labels " + a.labels + " with material table " + a.material_table
+                               : "CT " + a.ct + " (HU) through the HU calibration below";
+    rc.geometry += "; dose grid = transport grid " + grid.describe();
+    rc.activity_image = a.activity;
+    rc.activity_units = to_string(units);
+    rc.units_conversion = activity_conversion(units, a.total_activity_gbq);
+    rc.total_activity_bq = df.total_activity_bq;
+    rc.lung_shunt_fraction = a.lung_shunt;
+    rc.lung_shunt_mode = a.lung_shunt_mode;
+    rc.lung_activity_bq = srep.lung_activity_bq;
+    rc.activity_outside_grid_fraction = df.extra["activity_outside_dose_grid_fraction"];
+    rc.activity_mask = spec.restrict_mask_name;
+    RunTransportDescription td;
+    td.histories = result.histories;
+    td.batches = result.batches;
+    td.seed = result.seed;
+    td.device = device;
+    td.threads = a.threads;
+    td.wall_time_s = df.wall_time_s;
+    td.transport_wall_time_s = result.wall_time_s;
+    td.target_rel_uncertainty = a.target_uncertainty;
+    td.mean_rel_uncertainty = mean_unc;
+    td.uncertainty_region = a.uncertainty_mask.empty() ? "voxels above 50 % of the maximum dose"
+                                                       : "mask '" + a.uncertainty_mask + "'";
+    td.energy_balance_relative_residual = eb.relative_residual();
+    df.provenance = mc_run_provenance(rc, load_nuclide(a.nuclide), run_materials(phantom.material_names),
+                                      calibration.get(), result.params, result.table_options, td,
+                                      validation_case_summaries());
   }
-  try {
-    write_dose_file(a.out, df);
-  } catch (...) {
-    if (!a.export_path.empty()) {
-      std::error_code ec;
-      fs::remove(a.export_path, ec);
-    }
-    throw;
-  }
+
+  write_run_outputs(df, a.out, a.export_path, a.export_rtdose, rtdose);
 
   // ---- summary ------------------------------------------------------------------------------------
   log << "run       " << result.histories << " decays, seed " << result.seed << ", " << df.device
@@ -506,7 +544,9 @@ void run_mc(const McArgs& a) {
     log << " (target " << fmt_g(100.0 * a.target_uncertainty, 3) << " %"
         << (mean_unc <= a.target_uncertainty ? ", reached)" : ", NOT reached: raise --histories)");
   log << "\n";
-  log << "wrote     " << a.out << (a.export_path.empty() ? "" : " and " + a.export_path) << "\n";
+  log << "wrote     " << a.out << (a.export_path.empty() ? "" : " and " + a.export_path)
+      << (a.export_rtdose.empty() ? "" : " and " + a.export_rtdose + " (+ " + rtplan_path_for(a.export_rtdose) + ")")
+      << "\n";
   if (!rois.empty() && !a.quiet) {
     DoseMetricsOptions mo;
     mo.v_gy = a.v_thresholds_gy;
@@ -567,6 +607,9 @@ void add_options(CLI::App* cmd, McArgs& a) {
   cmd->add_option("--mask", a.masks, "ROI name=file (repeatable): stored in the dose file and summarised")->group(o);
   cmd->add_option("--out", a.out, "HDF5 dose file")->capture_default_str()->group(o);
   cmd->add_option("--export", a.export_path, "Dose image for viewers (.nii.gz, .nii, .mhd, .mha, .nrrd)")->group(o);
+  cmd->add_option("--export-rtdose", a.export_rtdose,
+                  "DICOM RT Dose (+ its RT Plan beside it); identity from --ct when it is a DICOM directory")
+      ->group(o);
   cmd->add_option("--v-thresholds-gy", a.v_thresholds_gy, "V_x thresholds [Gy] of the ROI summary")
       ->delimiter(',')->capture_default_str()->group(o);
   cmd->add_flag("--progress", a.progress, "Show the progress line even when stderr is not a terminal")->group(o);

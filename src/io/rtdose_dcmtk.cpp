@@ -179,13 +179,16 @@ DicomSeriesReference read_dicom_series_reference(const std::string& directory) {
   }
   BD_VALIDATE(ref.slices > 0, directory << ": no DICOM image with ImagePositionPatient, "
                                             "ImageOrientationPatient and PixelSpacing found");
-  BD_VALIDATE(frames_of_reference.size() == 1 && !id.frame_of_reference_uid.empty(),
+  BD_VALIDATE(frames_of_reference.count("") == 0,
+              directory << ": images without FrameOfReferenceUID (0020,0052); the dose cannot be "
+                           "placed in this CT's frame of reference");
+  BD_VALIDATE(frames_of_reference.size() == 1,
               directory << ": the images have " << frames_of_reference.size()
-                        << " different (or empty) FrameOfReferenceUIDs; give the folder of the one "
-                           "CT series the dose was computed on");
-  BD_VALIDATE(studies.size() == 1 && !id.study_instance_uid.empty(),
+                        << " different FrameOfReferenceUIDs; give the folder of the one CT series "
+                           "the dose was computed on");
+  BD_VALIDATE(studies.count("") == 0 && studies.size() == 1,
               directory << ": the images belong to " << studies.size()
-                        << " different (or empty) StudyInstanceUIDs; give the folder of one series");
+                        << " StudyInstanceUIDs (or have none); give the folder of one series");
   return ref;
 }
 
