@@ -6,8 +6,10 @@ usage: tools/plot_dose.py dose.h5 [--ct ct.mha] [--out dose.png]
 
 Needs only numpy, h5py and matplotlib (Debian's python3). The CT (MetaImage .mha/.mhd, as the
 bundled example writes) is optional; without it the density map of the dose file is shown.
-Slices pass through the voxel of maximum dose. Axis-aligned grids (identity direction) are
-drawn in physical coordinates [mm]; the CT and dose grids may differ.
+Slices pass through the voxel of maximum dose, drawn in physical LPS coordinates [mm]; the CT
+and dose grids may differ. Any grid whose axes are permuted or flipped (a direction matrix of
+0 and +-1, e.g. diag(1, 1, -1) of a SPECT whose z runs backwards) is drawn exactly; an oblique
+grid is drawn in its nearest axis-aligned orientation (the script says by how many degrees).
 """
 import argparse
 import os
@@ -20,8 +22,37 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
+def to_physical_axes(arr, spacing, origin, direction, what):
+    """The array, spacing and origin with numpy axes (z, y, x) along the physical axes, increasing.
+
+    `direction` is the ITK direction matrix (row-major: direction[3*r + c] is the physical
+    component r of index axis c). Each index axis goes to the physical axis it is closest to.
+    """
+    d = np.asarray(direction, dtype=float).reshape(3, 3)
+    phys_of = [int(np.argmax(np.abs(d[:, c]))) for c in range(3)]
+    if sorted(phys_of) != [0, 1, 2]:
+        raise SystemExit(f"{what}: direction {d.tolist()} maps two axes onto one physical axis")
+    cos = [abs(d[phys_of[c], c]) / np.linalg.norm(d[:, c]) for c in range(3)]
+    tilt = float(np.degrees(np.arccos(np.clip(min(cos), -1.0, 1.0))))
+    if tilt > 0.01:
+        print(f"{what}: oblique by {tilt:.2f} degrees, drawn in the nearest axis-aligned orientation")
+    index_of = [phys_of.index(r) for r in range(3)]  # index axis along physical axis r
+    # numpy axis of index axis c is 2 - c; new numpy axis 2 - r takes index axis index_of[r].
+    out = np.transpose(arr, [2 - index_of[2 - k] for k in range(3)])
+    n = arr.shape[::-1]  # (nx, ny, nz)
+    corner = np.zeros(3)
+    for r in range(3):
+        c = index_of[r]
+        if d[r, c] < 0:
+            out = np.flip(out, axis=2 - r)
+            corner[c] = n[c] - 1
+    new_origin = np.asarray(origin, dtype=float) + d @ (np.asarray(spacing, dtype=float) * corner)
+    new_spacing = np.array([spacing[index_of[r]] for r in range(3)], dtype=float)
+    return np.ascontiguousarray(out), new_spacing, new_origin
+
+
 def read_metaimage(path):
-    """(array[z][y][x], spacing[3], origin[3]) of a MetaImage with identity TransformMatrix."""
+    """(array[z][y][x], spacing[3], origin[3]) of a MetaImage, along the physical axes."""
     with open(path, "rb") as f:
         raw = f.read()
     header, pos = {}, 0
@@ -42,12 +73,12 @@ def read_metaimage(path):
     else:
         with open(os.path.join(os.path.dirname(path), header["ElementDataFile"]), "rb") as f:
             data = f.read()
-    if header.get("TransformMatrix", "1 0 0 0 1 0 0 0 1").split() != "1 0 0 0 1 0 0 0 1".split():
-        raise SystemExit(f"{path}: only axis-aligned images are supported by this plot script")
     arr = np.frombuffer(data, dtype=dtype, count=int(np.prod(dims))).reshape(dims[::-1])
     spacing = [float(v) for v in header["ElementSpacing"].split()]
     origin = [float(v) for v in header.get("Offset", header.get("Origin", "0 0 0")).split()]
-    return arr.astype(np.float32), np.array(spacing), np.array(origin)
+    # MetaIO's TransformMatrix lists the direction of index axis 0, then 1, then 2.
+    t = np.array([float(v) for v in header.get("TransformMatrix", "1 0 0 0 1 0 0 0 1").split()]).reshape(3, 3)
+    return to_physical_axes(arr.astype(np.float32), spacing, origin, t.T.ravel(), path)
 
 
 def extent(spacing, origin, shape_zyx, plane):
@@ -83,8 +114,13 @@ def main():
         direction = np.array(f.attrs["direction"], dtype=float)
         total_gbq = float(f.attrs["total_activity_bq"]) * 1e-9
         histories = int(f.attrs["histories"])
-    if not np.allclose(direction, np.eye(3).ravel()):
-        raise SystemExit(f"{args.dose_file}: only axis-aligned dose grids are drawn by this script")
+    grid_spacing, grid_origin = spacing, origin
+    dose_raw = dose  # index order of the file: what the ROI masks use
+    dose, spacing, origin = to_physical_axes(dose, grid_spacing, grid_origin, direction, args.dose_file)
+    if activity is not None:
+        activity = to_physical_axes(activity, grid_spacing, grid_origin, direction, args.dose_file)[0]
+    if density is not None:
+        density = to_physical_axes(density, grid_spacing, grid_origin, direction, args.dose_file)[0]
 
     kmax = np.unravel_index(np.argmax(dose), dose.shape)
     hot = origin + spacing * np.array(kmax[::-1])
@@ -125,12 +161,12 @@ def main():
 
     ax = fig.add_subplot(gs[:, 3])
     for name, mask in sorted(rois.items()):
-        dd = np.sort(dose[mask])[::-1]
+        dd = np.sort(dose_raw[mask])[::-1]
         if dd.size == 0:
             continue
         frac = (np.arange(dd.size) + 0.5) / dd.size
         u = unc[mask]
-        mean_u = np.mean(u[dose[mask] > 0]) if np.any(dose[mask] > 0) else float("nan")
+        mean_u = np.mean(u[dose_raw[mask] > 0]) if np.any(dose_raw[mask] > 0) else float("nan")
         ax.plot(dd, 100 * frac, label=f"{name}: mean {dd.mean():.1f} Gy (unc {100 * mean_u:.1f} %)")
     ax.set_xlabel("dose [Gy]")
     ax.set_ylabel("volume receiving at least this dose [%]")

@@ -6,7 +6,7 @@
 //   root attributes: filetype="betadose-dose", version, spacing_mm[3], origin_mm[3],
 //   direction[9], nuclide, total_activity_bq, histories, seed, device, betadose_version,
 //   method, wall_time_s, energy_emitted_J, energy_deposited_J, energy_escaped_J, plus any
-//   numeric extras.
+//   numeric extras and string attributes (DoseFile::text).
 //   /provenance            the TG-268 record of the run (include/betadose/provenance.hh)
 // Written atomically: to "<path>.tmp-<pid>" first, then renamed over <path>.
 #pragma once
@@ -45,7 +45,11 @@ struct DoseFile {
   double energy_deposited_J = 0;
   double energy_escaped_J = 0;
   std::map<std::string, double> extra;  // further numeric attributes (units in the name)
-  ProvenanceRecord provenance;           // TG-268 record (empty: none stored)
+  // Further string attributes: provenance of the inputs ("provenance", one line per number:
+  // "quantity = value  [source]"), the activity units and reference time, the outside-geometry
+  // policy, ... (case_output.hh).
+  std::map<std::string, std::string> text;
+  ProvenanceRecord provenance;  // the TG-268 record, group /provenance (empty: none stored)
 };
 
 void write_dose_file(const std::string& path, const DoseFile& file);

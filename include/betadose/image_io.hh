@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "betadose/grid.hh"
 
@@ -26,6 +27,7 @@ struct ImageMetadata {
   std::string series_uid;     // DICOM series read (the largest when several)
   std::size_t series_count = 0;  // DICOM series found in the directory
   std::size_t file_count = 0;    // DICOM files of the series read
+  std::vector<std::string> files;  // DICOM files in slice order (slice k = files[k])
 };
 
 // Reads a 3-D single-component image as float. Throws InputError naming `path` when the

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "betadose/device.hh"
@@ -29,7 +30,6 @@ struct ElectronTableOptions;
 struct TransportParams;
 struct Material;
 struct Nuclide;
-class HuCalibration;
 
 inline constexpr const char* kProvenanceStandard =
     "AAPM TG-268 RECORDS (Sechopoulos et al., Med Phys 45 (2018) e1-e5)";
@@ -85,9 +85,9 @@ ProvenanceSection transport_parameters_provenance(const TransportParams& params,
 ProvenanceSection variance_reduction_provenance(const TransportParams& params);
 // The generator and the run's seed.
 ProvenanceSection random_numbers_provenance(std::uint64_t seed);
-// Each material with density, I and source; the CT calibration files when given.
-ProvenanceSection materials_provenance(const std::vector<Material>& materials,
-                                       const HuCalibration* calibration);
+// Each material with density, I and source (the CT calibration files are among the case's
+// inputs, RunCaseDescription::inputs).
+ProvenanceSection materials_provenance(const std::vector<Material>& materials);
 // Nuclide data file, source, half-life, sampled mean beta energy, energy per decay.
 void add_nuclide_provenance(ProvenanceSection& source, const Nuclide& nuclide);
 
@@ -105,6 +105,9 @@ struct RunCaseDescription {
   double lung_activity_bq = 0;
   double activity_outside_grid_fraction = 0;
   std::string activity_mask;         // restriction mask (empty: none)
+  // Where every input number came from (the case pipeline's record: quantity -> "value
+  // [source]"); written as the section "inputs".
+  std::vector<std::pair<std::string, std::string>> inputs;
 };
 
 // What the transport did (DoseResult and the options it ran with).
@@ -114,7 +117,7 @@ struct RunTransportDescription {
   std::uint64_t seed = 0;
   Device device = Device::cpu;
   int threads = 0;
-  double wall_time_s = 0;            // whole command
+  double wall_time_s = 0;            // the engine (transport and its preparation)
   double transport_wall_time_s = 0;  // transport only
   double target_rel_uncertainty = 0;
   double mean_rel_uncertainty = 0;   // over the stopping region
@@ -127,8 +130,7 @@ struct RunTransportDescription {
 // scored quantity and normalisation, statistics (histories, batches, method, values), random
 // numbers, post-processing.
 ProvenanceRecord mc_run_provenance(const RunCaseDescription& run_case, const Nuclide& nuclide,
-                                   const std::vector<Material>& materials,
-                                   const HuCalibration* calibration, const TransportParams& params,
+                                   const std::vector<Material>& materials, const TransportParams& params,
                                    const ElectronTableOptions& tables,
                                    const RunTransportDescription& transport,
                                    const std::vector<std::string>& validation_cases);
@@ -138,7 +140,6 @@ ProvenanceRecord mc_run_provenance(const RunCaseDescription& run_case, const Nuc
 ProvenanceRecord kernel_method_provenance(const RunCaseDescription& run_case,
                                           const Nuclide& nuclide,
                                           const std::vector<Material>& materials,
-                                          const HuCalibration* calibration,
                                           const std::string& method, const std::string& kernel,
                                           const std::string& density_correction,
                                           double wall_time_s,

@@ -26,6 +26,10 @@ struct PhysicalBox {
   double volume_mm3() const;
 };
 PhysicalBox physical_box(const Grid& grid);
+// The whole geometry on one line, for every image a command reads:
+// "64x64x40 voxels of 4x4x5 mm, origin (x, y, z) mm, direction (1 0 0; 0 1 0; 0 0 -1),
+//  box x [lo, hi] y [lo, hi] z [lo, hi] mm" (direction rows as stored, box = outer faces).
+std::string describe_geometry(const Grid& grid);
 // Volume [mm^3] of the intersection of both grids' bounding boxes (0 when disjoint).
 double overlap_volume_mm3(const Grid& a, const Grid& b);
 // Throws InputError naming both images when their voxels do not overlap in physical space.

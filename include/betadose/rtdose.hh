@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,7 @@ void write_rtdose(const std::string& path, const Grid& grid, const std::vector<f
                   const RtDoseOptions& options);
 
 struct DoseFile;
+class StagedOutput;
 
 struct RtDoseExportOptions {
   std::string ct_dicom_dir;  // empty: new Study and Frame of Reference
@@ -128,5 +130,11 @@ struct RtDoseExportResult {
 // together: on any failure neither appears.
 RtDoseExportResult export_dose_file_rtdose(const DoseFile& file, const std::string& path,
                                            const RtDoseExportOptions& options);
+
+// The same, written into outputs staged here and appended to `staged` but not committed: the
+// caller commits them with its other outputs (commit_all), e.g. the dose file of a run.
+RtDoseExportResult stage_rtdose_export(const DoseFile& file, const std::string& path,
+                                       const RtDoseExportOptions& options,
+                                       std::vector<std::unique_ptr<StagedOutput>>& staged);
 
 }  // namespace bd

@@ -13,4 +13,7 @@ std::string trim(const std::string& s);
 // "<where>: <what> must be a number, got '<text>'".
 double parse_number(const std::string& text, const std::string& where, const std::string& what);
 
+// `v` with std::setprecision(precision) (general format), for messages and log lines.
+std::string format_g(double v, int precision = 4);
+
 }  // namespace bd

@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 
+#include "betadose/case_options.hh"
 #include "betadose/cli_commands.hh"
 #include "betadose/dose_analysis.hh"
 #include "betadose/dose_file.hh"
@@ -28,20 +29,12 @@ namespace {
 
 struct AnalyzeOptions {
   std::string dose_path;
-  std::vector<std::string> masks;  // name=file
+  RoiInputs rois;  // --mask, --segmentation, --rtstruct
   AnalysisArgs analysis;
   double dvh_bin_gy = 1.0;
   std::string dvh_csv, bed_out, eqd2_out;
   bool json = false;
 };
-
-std::pair<std::string, std::string> split_name_value(const std::string& spec, const char* option,
-                                                     const char* expected) {
-  const auto eq = spec.find('=');
-  BD_VALIDATE(eq != std::string::npos && eq > 0 && eq + 1 < spec.size(),
-              option << " '" << spec << "' (expected " << expected << ")");
-  return {spec.substr(0, eq), spec.substr(eq + 1)};
-}
 
 // First-order propagation of the dose's relative uncertainty to BED (and EQD2, a multiple of
 // BED): with x = D G/(α/β), BED = D (1 + x), dBED/dD = 1 + 2x, so
@@ -73,6 +66,7 @@ void write_map(const std::string& path, const DoseFile& src, std::vector<float> 
   out.histories = src.histories;
   out.seed = src.seed;
   out.extra = src.extra;
+  out.text = src.text;
   out.provenance = src.provenance;
   out.provenance.section("post_processing", "Postprocessing")
       .add("derived_map", std::string(method) + " of the dose voxel by voxel (Dale 1985 permanent implant)")
@@ -90,23 +84,20 @@ void run_analyze(const AnalyzeOptions& o) {
   const DoseAnalysisOptions opts = analysis_options(o.analysis);
   const DoseFile file = read_dose_file(o.dose_path);
 
-  // ROIs: the dose file's /roi masks, then --mask files (nearest-neighbour onto the dose grid).
-  std::map<std::string, std::vector<std::uint8_t>> rois = file.roi;
+  // ROIs: the dose file's /roi masks, then --mask/--segmentation/--rtstruct (onto the dose grid).
   std::vector<std::string> notes;
-  for (const auto& spec : o.masks) {
-    const auto nv = split_name_value(spec, "--mask", "NAME=FILE");
-    const Volume<float> img = read_image(nv.second);
-    Volume<std::uint8_t> mask(img.grid);
-    for (std::size_t i = 0; i < img.data.size(); ++i) mask.data[i] = img.data[i] > 0.5f ? 1 : 0;
-    if (!img.grid.same_geometry(file.grid)) {
-      require_overlap(img.grid, nv.second, file.grid, o.dose_path);
-      mask = resample_nearest(mask, file.grid, 0);
-      notes.push_back("mask " + nv.first + " resampled (nearest neighbour) onto the dose grid");
-    }
-    if (rois.count(nv.first)) notes.push_back("--mask " + nv.first + " replaces the dose file's ROI");
-    rois[nv.first] = std::move(mask.data);
+  const RoiSet roi_set =
+      add_roi_inputs(file.roi, o.rois, file.grid, [&](const std::string& line) { notes.push_back(line); });
+  // --roi-lq may name an ROI in either spelling (roi_set.hh).
+  DoseAnalysisOptions resolved = opts;
+  resolved.roi_lq.clear();
+  for (const auto& [ref, lq] : opts.roi_lq) {
+    const std::string name = roi_set.name_of(ref);
+    BD_VALIDATE(!name.empty(), "--roi-lq " << ref << "=" << lq.first << "," << lq.second
+                                           << ": no ROI named '" << ref << "' (ROIs: " << roi_set.list() << ")");
+    resolved.roi_lq[name] = lq;
   }
-  DoseAnalysis a = analyze_dose(file, rois, opts);
+  DoseAnalysis a = analyze_dose(file, roi_set.masks, resolved);
   a.notes.insert(a.notes.begin(), notes.begin(), notes.end());
 
   if (!o.dvh_csv.empty()) write_dvh_csv(o.dvh_csv, cumulative_dvh(a.distributions, o.dvh_bin_gy, a.weighting));
@@ -155,9 +146,7 @@ void add_analyze_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "analyze", "Per-ROI dose metrics, DVH and BED/EQD2 (permanent 90Y implant) of a dose file");
   cmd->add_option("dose", opt->dose_path, "Dose file (HDF5, betadose format)")->required();
-  cmd->add_option("--mask", opt->masks, "Extra ROI NAME=FILE (any image format; nearest-neighbour "
-                                        "onto the dose grid); the file's /roi masks are used too")
-      ->allow_extra_args(false);
+  add_roi_options(*cmd, opt->rois);  // extra ROIs onto the dose grid; the file's /roi masks too
   add_analysis_options(cmd, opt->analysis);
   cmd->add_option("--dvh-bin-gy", opt->dvh_bin_gy, "DVH dose step [Gy] (default 1)");
   cmd->add_option("--dvh-csv", opt->dvh_csv, "Write the cumulative DVH of every ROI (CSV)");

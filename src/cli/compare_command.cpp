@@ -16,7 +16,7 @@
 #include "betadose/compare.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/comparison_file.hh"
-#include "betadose/dose_case.hh"
+#include "betadose/case_options.hh"
 #include "betadose/dose_file.hh"
 #include "betadose/dose_metrics.hh"
 #include "betadose/errors.hh"
@@ -36,7 +36,7 @@ struct CompareOptions {
   bool local = false;
   std::string threshold = "10%";
   double search_radius_mm = 0;
-  std::vector<std::string> masks;
+  RoiInputs rois;
   std::string out;
   bool json = false;
   bool strict_grid = false;
@@ -44,14 +44,6 @@ struct CompareOptions {
   double dvh_bin_gy = 1.0;
   std::string dvh_csv, dvh_png;
 };
-
-std::vector<std::uint8_t> mask_from_image(const std::string& path, const Grid& grid) {
-  const Volume<float> img = read_image(path);
-  require_overlap(img.grid, path, grid, "the dose grid");
-  Volume<std::uint8_t> m(img.grid);
-  for (std::size_t v = 0; v < img.data.size(); ++v) m.data[v] = img.data[v] > 0.5f ? 1 : 0;
-  return img.grid.same_geometry(grid) ? m.data : resample_nearest(m, grid, 0).data;
-}
 
 // tools/ lies next to materials/ in the source tree the build came from.
 std::string tools_script(const std::string& name) { return materials_dir() + "/../tools/" + name; }
@@ -83,22 +75,20 @@ void run_compare(const CompareOptions& o) {
   }
   const std::vector<float>& da = fa.dose_gy;
 
-  // ROIs: A's, then B's (moved onto A's grid), then --mask files.
-  std::map<std::string, std::vector<std::uint8_t>> roi = fa.roi;
+  // ROIs: A's, then B's (moved onto A's grid), then --mask/--segmentation/--rtstruct.
+  std::map<std::string, std::vector<std::uint8_t>> file_rois = fa.roi;
   for (const auto& [name, m] : fb.roi) {
-    if (roi.count(name)) continue;
+    if (file_rois.count(name)) continue;
     if (!resampled) {
-      roi[name] = m;
+      file_rois[name] = m;
     } else {
       Volume<std::uint8_t> vm(fb.grid);
       vm.data = m;
-      roi[name] = resample_nearest(vm, grid, 0).data;
+      file_rois[name] = resample_nearest(vm, grid, 0).data;
     }
   }
-  for (const auto& spec : o.masks) {
-    const auto nf = split_name_file(spec, "--mask");
-    roi[nf.first] = mask_from_image(nf.second, grid);
-  }
+  const std::map<std::string, std::vector<std::uint8_t>> roi =
+      add_roi_inputs(file_rois, o.rois, grid, [](const std::string& line) { std::cerr << line << "\n"; }).masks;
 
   const DoseDifference diff = dose_difference(grid, da, db, g.threshold);
   const GammaResult gam = gamma_index(grid, da, db, g);
@@ -239,7 +229,7 @@ void add_compare_command(CLI::App& app) {
   cmd->add_flag("--local", opt->local, "Local gamma (DD relative to the voxel's dose)");
   cmd->add_option("--threshold", opt->threshold, "Low-dose threshold, % of max A (default 10%)");
   cmd->add_option("--search-radius-mm", opt->search_radius_mm, "Gamma search radius (default 2 DTA)");
-  cmd->add_option("--mask", opt->masks, "ROI NAME=FILE (repeatable), in addition to the files' ROIs");
+  add_roi_options(*cmd, opt->rois);  // in addition to the files' ROIs
   cmd->add_option("--out", opt->out, "Write difference and gamma maps (HDF5)");
   cmd->add_flag("--json", opt->json, "Print one JSON object on stdout");
   cmd->add_flag("--strict-grid", opt->strict_grid, "Refuse differing grids instead of resampling B");

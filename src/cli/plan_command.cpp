@@ -10,16 +10,15 @@
 #include <memory>
 #include <sstream>
 
+#include "betadose/case.hh"
+#include "betadose/case_options.hh"
 #include "betadose/cli_commands.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
-#include "betadose/number_format.hh"
-#include "betadose/hu_calibration.hh"
-#include "betadose/image_io.hh"
-#include "betadose/nuclide.hh"
-#include "betadose/planning.hh"
-#include "betadose/resample.hh"
 #include "betadose/json_writer.hh"
+#include "betadose/nuclide.hh"
+#include "betadose/number_format.hh"
+#include "betadose/planning.hh"
 
 namespace bd::cli {
 
@@ -29,8 +28,8 @@ struct PlanOptions {
   std::string method;
   PlanningInput in;
   std::string target = "normal-liver";
-  std::vector<std::string> masks;  // name=file
-  std::string spect, ct;
+  CaseSpec images;  // --mask/--segmentation/--rtstruct, --activity (--spect), --ct ...
+  std::string tumour_roi = "tumour", liver_roi = "liver", normal_liver_roi = "normal-liver", lung_roi = "lung";
   std::string device_type, indication;
   bool json = false;
   bool strict = false;
@@ -39,63 +38,41 @@ struct PlanOptions {
 
 bool given(double x) { return !std::isnan(x); }
 
-// Reads --mask/--spect into PlanningImages on the grid of the first mask; fills only inputs the
-// user did not give as numbers. Returns the notes to print.
+bool has_images(const CaseSpec& s) {
+  return !s.rois.empty() || !s.activity.empty() || !s.ct.empty() || !s.labels.empty() || !s.uniform.empty();
+}
+
+// Reads the image inputs through the case pipeline (on the grid of the first mask image by
+// default) into PlanningImages; fills only inputs the user did not give as numbers. Returns
+// the notes to print.
 std::vector<std::string> derive_from_images(PlanOptions& o) {
   std::vector<std::string> notes;
+  CaseNeeds needs;
+  needs.geometry = false;
+  needs.activity = false;
+  needs.source = false;
+  const DoseCase dc = load_case(o.images, needs, [&](const std::string& line) { notes.push_back(line); });
   PlanningImages im;
-  bool have_grid = false;
-  for (const auto& spec : o.masks) {
-    const auto eq = spec.find('=');
-    BD_VALIDATE(eq != std::string::npos && eq > 0 && eq + 1 < spec.size(),
-                "--mask '" << spec << "' (expected NAME=FILE with NAME tumour, liver, "
-                           << "normal-liver or lung)");
-    const std::string name = spec.substr(0, eq), path = spec.substr(eq + 1);
-    std::vector<std::uint8_t>* dst = nullptr;
-    if (name == "tumour" || name == "tumor") dst = &im.tumour;
-    else if (name == "liver") dst = &im.liver;
-    else if (name == "normal-liver") dst = &im.normal_liver;
-    else if (name == "lung") dst = &im.lung;
-    BD_VALIDATE(dst != nullptr, "--mask " << spec << ": unknown ROI name '" << name
-                                          << "' (expected tumour, liver, normal-liver or lung)");
-    const Volume<float> img = read_image(path);
-    if (!have_grid) {
-      im.grid = img.grid;
-      have_grid = true;
-    }
-    BD_VALIDATE(img.grid.same_geometry(im.grid),
-                "--mask " << spec << ": grid " << img.grid.describe() << " differs from the first "
-                          << "mask's " << im.grid.describe() << " (expected all masks on one grid)");
-    dst->resize(img.data.size());
-    for (std::size_t i = 0; i < img.data.size(); ++i) (*dst)[i] = img.data[i] > 0.5f ? 1 : 0;
-  }
-  BD_VALIDATE(have_grid, "--spect/--ct need --mask tumour=FILE and --mask liver=FILE (or "
-                         "normal-liver)");
-  if (!o.spect.empty()) {
-    const Volume<float> spect = read_image(o.spect);
-    require_overlap(spect.grid, o.spect, im.grid, "the masks");
-    if (spect.grid.same_geometry(im.grid)) {
-      im.spect_counts = spect.data;
-    } else {
-      // Counts are extensive: conserve them when moving to the mask grid.
-      Volume<double> counts(spect.grid);
-      for (std::size_t i = 0; i < spect.data.size(); ++i) counts.data[i] = spect.data[i];
-      const auto on_masks = resample_activity(counts, im.grid);
-      im.spect_counts.assign(on_masks.data.begin(), on_masks.data.end());
-      notes.push_back("SPECT resampled onto the mask grid (counts conserved).");
-    }
-  }
-  if (!o.ct.empty()) {
-    const Volume<float> ct = read_image(o.ct);
-    require_overlap(ct.grid, o.ct, im.grid, "the masks");
-    // HU are intensive: trilinear (box-averaged when coarser) onto the mask grid; air outside.
-    const Volume<float> hu =
-        ct.grid.same_geometry(im.grid) ? ct : resample_linear(ct, im.grid, -1000.f);
-    const HuCalibration cal = load_hu_calibration();
-    im.density_g_cm3.resize(hu.data.size());
-    for (std::size_t i = 0; i < hu.data.size(); ++i)
-      im.density_g_cm3[i] = float(cal.density_g_cm3(hu.data[i]));
-    notes.push_back("Masses from CT densities (HU calibration " + cal.density_file() + ").");
+  im.grid = dc.grid;
+  auto role = [&](const std::string& ref, const char* option, std::vector<std::uint8_t>* dst) {
+    const auto* m = dc.rois.find(ref);
+    if (!m && ref == "tumour") m = dc.rois.find("tumor");
+    if (m) *dst = *m;
+    else if (ref != PlanOptions{}.liver_roi && ref != PlanOptions{}.normal_liver_roi &&
+             ref != PlanOptions{}.lung_roi && ref != PlanOptions{}.tumour_roi)
+      throw InputError(std::string(option) + " " + ref + ": no ROI of that name (ROIs: " + dc.rois.list() + ")");
+  };
+  role(o.tumour_roi, "--tumour-roi", &im.tumour);
+  role(o.liver_roi, "--liver-roi", &im.liver);
+  role(o.normal_liver_roi, "--normal-liver-roi", &im.normal_liver);
+  role(o.lung_roi, "--lung-roi", &im.lung);
+  BD_VALIDATE(!im.tumour.empty(), "no tumour ROI (--tumour-roi " << o.tumour_roi << "; ROIs: " << dc.rois.list()
+                                                                << "): give --mask tumour=FILE, a segment or an "
+                                                                   "RT structure of that name");
+  if (dc.has_activity) im.spect_counts.assign(dc.activity_on_grid.data.begin(), dc.activity_on_grid.data.end());
+  if (dc.has_geometry) {
+    im.density_g_cm3 = dc.phantom.density_g_cm3;
+    notes.push_back("Masses from the densities of " + dc.geometry_name + ".");
   }
   const DerivedPlanningInputs d = derive_planning_inputs(im);
   notes.insert(notes.end(), d.notes.begin(), d.notes.end());
@@ -120,7 +97,7 @@ std::vector<std::string> derive_from_images(PlanOptions& o) {
   std::ostringstream os;
   os << "From images: V_T = " << d.tumour_volume_ml << " ml, V_N = " << d.normal_liver_volume_ml
      << " ml";
-  if (given(d.tn_ratio)) os << ", T/N = " << std::setprecision(4) << d.tn_ratio << " (SPECT counts per ml)";
+  if (given(d.tn_ratio)) os << ", T/N = " << std::setprecision(4) << d.tn_ratio << " (activity per ml)";
   notes.insert(notes.begin(), os.str() + ".");
   return notes;
 }
@@ -221,7 +198,7 @@ void print_json(const PlanningResult& r, const std::vector<EanmRecommendation>& 
 void run_plan(PlanOptions& o) {
   o.in.method = parse_planning_method(o.method);
   std::vector<std::string> image_notes;
-  if (!o.masks.empty() || !o.spect.empty() || !o.ct.empty()) image_notes = derive_from_images(o);
+  if (has_images(o.images)) image_notes = derive_from_images(o);
 
   // Physics value from the nuclide data (reported beside the clinical constants).
   const Nuclide y90 = load_nuclide("Y-90");
@@ -276,11 +253,17 @@ void add_plan_command(CLI::App& app) {
                   "Lung dose of earlier treatments [Gy] for the 50 Gy cumulative limit");
   cmd->add_option("--liver-density-g-ml", opt->in.liver_density_g_ml,
                   "Density turning volumes into masses when no mass is given (default 1.06, ICRU 44)");
-  cmd->add_option("--mask", opt->masks,
-                  "ROI mask NAME=FILE (tumour, liver, normal-liver, lung); derives volumes, T/N")
-      ->allow_extra_args(false);
-  cmd->add_option("--spect", opt->spect, "SPECT/PET image: T/N from counts per ml in the masks");
-  cmd->add_option("--ct", opt->ct, "CT image (HU): masses of the masks, lung mass with --mask lung");
+  // Image inputs: the case options (ROIs give volumes; --activity the T/N; --ct masses).
+  add_case_options(*cmd, opt->images, CaseOptionSet::planning);
+  cmd->add_option("--spect", opt->images.activity, "Same as --activity (SPECT/PET: T/N from activity per ml)")
+      ->group("Activity");
+  auto* roles = "ROIs";
+  cmd->add_option("--tumour-roi", opt->tumour_roi, "ROI that is the tumour")->capture_default_str()->group(roles);
+  cmd->add_option("--liver-roi", opt->liver_roi, "ROI that is the whole liver")->capture_default_str()->group(roles);
+  cmd->add_option("--normal-liver-roi", opt->normal_liver_roi, "ROI that is the normal liver (instead of liver minus tumour)")
+      ->capture_default_str()->group(roles);
+  cmd->add_option("--lung-roi", opt->lung_roi, "ROI that is the lungs (mass with a geometry)")
+      ->capture_default_str()->group(roles);
   cmd->add_option("--device-type", opt->device_type, "glass | resin: print EANM 2022 dose notes");
   cmd->add_option("--indication", opt->indication, "HCC | ICC | mCRC: filter the EANM 2022 notes");
   cmd->add_flag("--json", opt->json, "Print one JSON object on stdout instead of the table");

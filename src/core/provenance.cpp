@@ -12,7 +12,6 @@
 #include <thread>
 
 #include "betadose/electron_tables.hh"
-#include "betadose/hu_calibration.hh"
 #include "betadose/materials.hh"
 #include "betadose/nuclide.hh"
 #include "betadose/physics_models.hh"
@@ -174,18 +173,13 @@ ProvenanceSection random_numbers_provenance(std::uint64_t seed) {
   return s;
 }
 
-ProvenanceSection materials_provenance(const std::vector<Material>& materials,
-                                       const HuCalibration* calibration) {
+ProvenanceSection materials_provenance(const std::vector<Material>& materials) {
   ProvenanceSection s{"materials", "Materials", {}};
   for (const Material& m : materials) {
     std::ostringstream os;
     os << std::setprecision(6) << m.density_g_cm3 << " g/cm3 nominal, I = " << m.I_eV << " eV, "
        << m.elements.size() << " elements; " << m.source;
     s.add(m.name, os.str());
-  }
-  if (calibration) {
-    s.add("ct_density_calibration", calibration->density_file())
-        .add("ct_material_calibration", calibration->materials_file());
   }
   s.add("density_scaling", "cross sections per mass at the material's nominal density (density "
                            "effect there), scaled linearly with each voxel's density");
@@ -208,9 +202,9 @@ void add_nuclide_provenance(ProvenanceSection& s, const Nuclide& n) {
 namespace {
 
 void add_case(ProvenanceRecord& r, const RunCaseDescription& c, const Nuclide& nuclide,
-              const std::vector<Material>& materials, const HuCalibration* calibration) {
+              const std::vector<Material>& materials) {
   r.section("geometry", "Geometry").add("description", c.geometry);
-  r.sections.push_back(materials_provenance(materials, calibration));
+  r.sections.push_back(materials_provenance(materials));
   ProvenanceSection& src = r.section("source", "Source description");
   add_nuclide_provenance(src, nuclide);
   src.add("activity_image", c.activity_image)
@@ -220,15 +214,18 @@ void add_case(ProvenanceRecord& r, const RunCaseDescription& c, const Nuclide& n
       .add("lung_shunt_fraction", c.lung_shunt_fraction)
       .add("lung_activity_Bq", c.lung_activity_bq)
       .add("activity_outside_dose_grid_fraction", c.activity_outside_grid_fraction);
-  if (c.lung_shunt_fraction > 0) src.add("lung_shunt_mode", c.lung_shunt_mode);
+  if (c.lung_shunt_fraction > 0 && !c.lung_shunt_mode.empty()) src.add("lung_shunt_mode", c.lung_shunt_mode);
   if (!c.activity_mask.empty()) src.add("activity_mask", c.activity_mask);
+  if (!c.inputs.empty()) {
+    ProvenanceSection& in = r.section("inputs", "Geometry and source description: where each input came from");
+    for (const auto& [quantity, value] : c.inputs) in.add(quantity, value);
+  }
 }
 
 }  // namespace
 
 ProvenanceRecord mc_run_provenance(const RunCaseDescription& c, const Nuclide& nuclide,
-                                   const std::vector<Material>& materials,
-                                   const HuCalibration* calibration, const TransportParams& params,
+                                   const std::vector<Material>& materials, const TransportParams& params,
                                    const ElectronTableOptions& tables,
                                    const RunTransportDescription& t,
                                    const std::vector<std::string>& validation_cases) {
@@ -236,11 +233,11 @@ ProvenanceRecord mc_run_provenance(const RunCaseDescription& c, const Nuclide& n
   r.sections.push_back(code_provenance());
   r.sections.push_back(validation_provenance(validation_cases));
   ProvenanceSection& timing = r.section("timing", "Timing");
-  timing.add("wall_time_s", t.wall_time_s)
+  timing.add("engine_wall_time_s", t.wall_time_s)
       .add("transport_wall_time_s", t.transport_wall_time_s)
       .add("decays_per_s", t.transport_wall_time_s > 0 ? double(t.histories) / t.transport_wall_time_s : 0.0);
   r.sections.push_back(machine_provenance(t.device, t.threads));
-  add_case(r, c, nuclide, materials, calibration);
+  add_case(r, c, nuclide, materials);
   r.sections.push_back(physics_provenance());
   r.sections.push_back(transport_parameters_provenance(params, tables));
   r.sections.push_back(variance_reduction_provenance(params));
@@ -273,7 +270,6 @@ ProvenanceRecord mc_run_provenance(const RunCaseDescription& c, const Nuclide& n
 
 ProvenanceRecord kernel_method_provenance(const RunCaseDescription& c, const Nuclide& nuclide,
                                           const std::vector<Material>& materials,
-                                          const HuCalibration* calibration,
                                           const std::string& method, const std::string& kernel,
                                           const std::string& density_correction,
                                           double wall_time_s,
@@ -281,9 +277,9 @@ ProvenanceRecord kernel_method_provenance(const RunCaseDescription& c, const Nuc
   ProvenanceRecord r;
   r.sections.push_back(code_provenance());
   r.sections.push_back(validation_provenance(validation_cases));
-  r.section("timing", "Timing").add("wall_time_s", wall_time_s);
+  r.section("timing", "Timing").add("engine_wall_time_s", wall_time_s);
   r.sections.push_back(machine_provenance(Device::cpu, 0));
-  add_case(r, c, nuclide, materials, calibration);
+  add_case(r, c, nuclide, materials);
   r.section("method", "Cross-sections / physics models (deterministic kernel method, no transport)")
       .add("method", method)
       .add("kernel", kernel)

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 
 #include "betadose/errors.hh"
 
@@ -113,6 +115,22 @@ PhysicalBox physical_box(const Grid& g) {
     }
   }
   return box;
+}
+
+std::string describe_geometry(const Grid& g) {
+  std::ostringstream os;
+  os << std::setprecision(6) << g.describe() << ", direction (";
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) {
+      const double d = std::abs(g.direction[3 * r + c]) < 1e-12 ? 0.0 : g.direction[3 * r + c];
+      os << d << (c < 2 ? " " : r < 2 ? "; " : ")");
+    }
+  const PhysicalBox b = physical_box(g);
+  os << ", box";
+  const char* axis[] = {" x [", " y [", " z ["};
+  for (int a = 0; a < 3; ++a) os << axis[a] << b.lo[a] << ", " << b.hi[a] << "]";
+  os << " mm";
+  return os.str();
 }
 
 double overlap_volume_mm3(const Grid& a, const Grid& b) {

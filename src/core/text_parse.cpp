@@ -1,6 +1,8 @@
 #include "betadose/text_parse.hh"
 
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 
 #include "betadose/errors.hh"
 
@@ -23,6 +25,12 @@ double parse_number(const std::string& text, const std::string& where, const std
   BD_VALIDATE(pos > 0 && pos == text.size() && std::isfinite(v),
               where << ": " << what << " must be a number, got '" << text << "'");
   return v;
+}
+
+std::string format_g(double v, int precision) {
+  std::ostringstream os;
+  os << std::setprecision(precision) << v;
+  return os.str();
 }
 
 }  // namespace bd

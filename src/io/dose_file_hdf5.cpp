@@ -252,6 +252,7 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
     write_attr_double(file, "energy_deposited_J", f.energy_deposited_J);
     write_attr_double(file, "energy_escaped_J", f.energy_escaped_J);
     for (const auto& [name, value] : f.extra) write_attr_double(file, name.c_str(), value);
+    for (const auto& [name, value] : f.text) write_attr_string(file, name.c_str(), value);
 
     write_volume(file, "dose", f.dose_gy, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, g);
     write_volume(file, "dose_rel_uncertainty", f.dose_rel_uncertainty, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, g);
@@ -347,23 +348,32 @@ DoseFile read_dose_file(const std::string& path) {
   read_d("energy_emitted_J", f.energy_emitted_J);
   read_d("energy_deposited_J", f.energy_deposited_J);
   read_d("energy_escaped_J", f.energy_escaped_J);
-  // Any other scalar floating-point root attribute is a numeric extra (units in its name).
+  // Any other scalar floating-point root attribute is a numeric extra (units in its name), any
+  // other scalar string attribute a text extra.
   struct Iter {
     DoseFile* file;
+    std::string path;
     static herr_t visit(hid_t loc, const char* name, const H5A_info_t*, void* data) {
       static const char* known[] = {"total_activity_bq", "wall_time_s", "energy_emitted_J",
-                                    "energy_deposited_J", "energy_escaped_J"};
+                                    "energy_deposited_J", "energy_escaped_J", "filetype",
+                                    "betadose_version", "nuclide", "method", "device", "dose_units"};
       for (const char* k : known)
         if (std::string(name) == k) return 0;
+      auto* it = static_cast<Iter*>(data);
       H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
       H5Handle type(H5Aget_type(attr), H5Tclose);
       H5Handle space(H5Aget_space(attr), H5Sclose);
-      if (H5Tget_class(type) != H5T_FLOAT || H5Sget_simple_extent_npoints(space) != 1) return 0;
+      if (H5Sget_simple_extent_npoints(space) != 1) return 0;
+      if (H5Tget_class(type) == H5T_STRING) {
+        it->file->text[name] = read_attr_string(loc, name, it->path);
+        return 0;
+      }
+      if (H5Tget_class(type) != H5T_FLOAT) return 0;
       double v = 0;
-      if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) static_cast<Iter*>(data)->file->extra[name] = v;
+      if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) it->file->extra[name] = v;
       return 0;
     }
-  } iter{&f};
+  } iter{&f, path};
   H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, &Iter::visit, &iter);
   f.provenance = read_provenance(file, path);
   return f;

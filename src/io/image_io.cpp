@@ -134,7 +134,8 @@ itk::ImageIOBase::Pointer open_file_image(const std::string& path, Format f) {
   }
   BD_VALIDATE(io->GetNumberOfComponents() == 1,
               path << ": image has " << io->GetNumberOfComponents()
-                   << " components per voxel; a scalar (single-component) image is required");
+                   << " components per voxel; a scalar (single-component) image is required"
+                   << (f == Format::nrrd ? " (a 3D Slicer .seg.nrrd? give it as --segmentation FILE)" : ""));
   return io;
 }
 
@@ -197,6 +198,7 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) 
     meta->series_uid = uid;
     meta->series_count = series_count;
     meta->file_count = files.size();
+    meta->files = files;
   }
   return v;
 }
@@ -227,6 +229,7 @@ Volume<float> read_image(const std::string& path, ImageMetadata* meta) {
       meta->modality = tag_value(gdcm, "0008|0060");
       meta->units = tag_value(gdcm, "0054|1001");
       meta->file_count = 1;
+      meta->files = {path};
     }
   }
   return v;

@@ -22,6 +22,17 @@ std::string rtplan_path_for(const std::string& rtdose_path) {
 
 RtDoseExportResult export_dose_file_rtdose(const DoseFile& file, const std::string& path,
                                            const RtDoseExportOptions& options) {
+  std::vector<std::unique_ptr<StagedOutput>> staged;
+  RtDoseExportResult r = stage_rtdose_export(file, path, options, staged);
+  std::vector<StagedOutput*> all;
+  for (auto& s : staged) all.push_back(s.get());
+  commit_all(all);
+  return r;
+}
+
+RtDoseExportResult stage_rtdose_export(const DoseFile& file, const std::string& path,
+                                       const RtDoseExportOptions& options,
+                                       std::vector<std::unique_ptr<StagedOutput>>& staged) {
   BD_VALIDATE(options.bits == 16 || options.bits == 32,
               "--rtdose-bits " << options.bits << " (expected 16 or 32)");
   RtDoseExportResult result;
@@ -50,13 +61,14 @@ RtDoseExportResult export_dose_file_rtdose(const DoseFile& file, const std::stri
   o.dose_comment = c.str();
   o.series_description = file.method == "mc" ? "betadose Monte Carlo dose" : "betadose " + file.method + " dose";
 
-  StagedOutput dose_out(path, "--rtdose");
-  std::unique_ptr<StagedOutput> plan_out;
+  staged.push_back(std::make_unique<StagedOutput>(path, "--rtdose"));
+  StagedOutput& dose_out = *staged.back();
   if (!options.rtplan.empty()) {
     result.plan = read_rtplan_reference(options.rtplan, identity);
   } else {
     const std::string plan_path = options.rtplan_out.empty() ? rtplan_path_for(path) : options.rtplan_out;
-    plan_out = std::make_unique<StagedOutput>(plan_path, "RT Plan of --rtdose");
+    staged.push_back(std::make_unique<StagedOutput>(plan_path, "RT Plan of --rtdose"));
+    StagedOutput& plan_out = *staged.back();
     RtPlanDescription plan;
     std::ostringstream d;
     d << file.nuclide << " radioembolization: " << std::setprecision(4)
@@ -66,15 +78,11 @@ RtDoseExportResult export_dose_file_rtdose(const DoseFile& file, const std::stri
       << "references it; it holds no delivery parameters)";
     plan.name = file.nuclide + " SIRT " + file.method + " dose";
     plan.description = d.str();
-    result.plan = write_rtplan(plan_out->path(), identity, plan);
+    result.plan = write_rtplan(plan_out.path(), identity, plan);
     result.plan.path = plan_path;
     result.plan_written = true;
   }
   write_rtdose(dose_out.path(), file.grid, file.dose_gy, identity, result.plan, o);
-  if (plan_out)
-    commit_all({&dose_out, plan_out.get()});
-  else
-    dose_out.commit();
   return result;
 }
 

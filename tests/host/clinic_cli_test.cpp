@@ -72,7 +72,8 @@ TEST_F(ClinicCli, McRecordsItsRunAndExportsRtDose) {
   EXPECT_GE(p.find("statistics")->find("histories")->number, 4000.0);
   EXPECT_EQ(p.find("variance_reduction")->find("range_rejection")->text, "on");
   EXPECT_EQ(p.find("physics")->values.size(), bd::physics_models().size());
-  EXPECT_NE(p.find("materials")->find("ct_density_calibration"), nullptr);
+  ASSERT_NE(p.find("inputs"), nullptr);
+  EXPECT_NE(p.find("inputs")->find("hu_density_calibration"), nullptr);
   EXPECT_NE(p.find("source")->find("units_conversion")->text.find("normalised"), std::string::npos);
   EXPECT_GT(p.find("validation")->values.size(), 5u);
   const auto info = bd::test::run_cli("info " + path("dose.h5"));

@@ -47,7 +47,7 @@ const KernelCliCase& cli_case() {
 
 std::string inputs(const KernelCliCase& c) {
   return " --labels " + c.labels + " --material-table " + c.table + " --activity " + c.activity +
-         " --mask liver=" + c.labels;
+         " --activity-units bq --mask liver=" + c.labels;
 }
 
 TEST(KernelCli, LdmWritesTheDoseFileOfTheContract) {
@@ -108,7 +108,7 @@ TEST(KernelCli, BadInputsExitTwo) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("missing.csv"), std::string::npos) << r.output;
   r = bd::test::run_cli("kernel --method vsv --labels " + c.labels3 + " --material-table " + c.table +
-                        " --activity " + c.activity3 + " --out " + c.dir + "/x.h5");
+                        " --activity " + c.activity3 + " --activity-units bq --out " + c.dir + "/x.h5");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("tabulated"), std::string::npos) << r.output;
   r = bd::test::run_cli("kernel --method vsv --density-correction mass" + inputs(c) + " --out " +
@@ -120,7 +120,7 @@ TEST(KernelCli, BadInputsExitTwo) {
   const std::string a = c.dir + "/a.h5", b = c.dir + "/b3.h5";
   ASSERT_EQ(bd::test::run_cli("kernel --method ldm" + inputs(c) + " --out " + a).exit_code, 0);
   ASSERT_EQ(bd::test::run_cli("kernel --method ldm --labels " + c.labels3 + " --material-table " +
-                              c.table + " --activity " + c.activity3 + " --out " + b)
+                              c.table + " --activity " + c.activity3 + " --activity-units bq --out " + b)
                 .exit_code,
             0);
   r = bd::test::run_cli("compare " + a + " " + b + " --strict-grid");

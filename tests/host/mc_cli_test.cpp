@@ -266,19 +266,49 @@ TEST_F(McCli, ZeroNanAndNegativeActivity) {
   EXPECT_NE(r.output.find("clamped 1 negative"), std::string::npos) << r.output;
 }
 
-TEST_F(McCli, WarnsAboutActivityOutsideTheCt) {
+// Activity whose voxel centre lies outside the CT (issue 10): an error by default that says
+// how much and where; --outside-geometry air keeps it (in air), drop removes it before the
+// normalisation; the choice is stored in the dose file.
+TEST_F(McCli, ActivityOutsideTheGeometryUnderEachPolicy) {
   bd::Volume<float> counts = bd::read_image(act);
   counts(0, 0, 0) = 1000.0f;  // centre (-25, -24, -23) mm: outside the CT box [-24, 24] mm
   double total = 0;
   for (float c : counts.data) total += c;
   const std::string a2 = path("edge.mha");
   bd::write_image(a2, counts);
-  const auto r = bd::test::run_cli("mc --ct " + ct + " --activity " + a2 +
-                                   " --total-activity-gbq 1 --histories 2000 --out " + out);
+  const std::string args = "mc --ct " + ct + " --activity " + a2 + " --total-activity-gbq 1 --histories 2000 --out " + out;
+  std::ostringstream pct;
+  pct << std::setprecision(3) << 100.0 * 1000.0 / total << " % of the activity map, 1 voxels at x [-25, -25]";
+  expect_bad_input(args, {a2, pct.str(), "outside the geometry " + ct, "--outside-geometry air", "drop"});
+
+  auto r = bd::test::run_cli(args + " --outside-geometry air");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  std::ostringstream expected;
-  expected << std::setprecision(3) << 100.0 * 1000.0 / total << " % of the activity lies outside " << ct;
-  EXPECT_NE(r.output.find(expected.str()), std::string::npos) << expected.str() << "\n" << r.output;
+  EXPECT_NE(r.output.find(pct.str()), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("kept in air (--outside-geometry air)"), std::string::npos) << r.output;
+  auto f = bd::read_dose_file(out);
+  EXPECT_EQ(f.text["outside_geometry"], "air");
+  EXPECT_NEAR(f.extra["activity_outside_geometry_fraction"], 1000.0 / total, 1e-9);
+  EXPECT_NEAR(f.activity_bq[0], 1e9 * 1000.0 / total, 1e-5 * 1e9 * 1000.0 / total);
+  EXPECT_NE(f.text["provenance"].find("outside_geometry = air  [--outside-geometry]"), std::string::npos)
+      << f.text["provenance"];
+
+  fs::remove(out);
+  r = bd::test::run_cli(args + " --outside-geometry drop");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("dropped (--outside-geometry drop)"), std::string::npos) << r.output;
+  f = bd::read_dose_file(out);
+  EXPECT_EQ(f.text["outside_geometry"], "drop");
+  EXPECT_EQ(f.activity_bq[0], 0.0f);
+  double kept = 0;
+  for (float a : f.activity_bq) kept += a;
+  EXPECT_NEAR(kept, 1e9, 1e-5 * 1e9);  // the rest is normalised to the administered activity
+  // Activity the --activity-mask removes does not count as outside the geometry.
+  fs::remove(out);
+  r = bd::test::run_cli(args + " --mask liver=" + liver + " --activity-mask liver");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(bd::read_dose_file(out).extra["activity_outside_geometry_fraction"], 0.0);
+  fs::remove(out);
+  expect_bad_input(args + " --outside-geometry keep", {"--outside-geometry", "keep", "error, air or drop"});
 }
 
 TEST_F(McCli, MemoryEstimateRefusesHugeGrids) {

@@ -42,8 +42,7 @@ bd::ProvenanceRecord sample_record(const bd::TransportParams& params) {
   t.transport_wall_time_s = 2.5;
   t.mean_rel_uncertainty = 0.021;
   const auto materials = bd::load_materials();
-  return bd::mc_run_provenance(c, bd::load_nuclide("Y-90"), {bd::find_material(materials, "liver")},
-                               nullptr, params, bd::ElectronTableOptions{}, t,
+  return bd::mc_run_provenance(c, bd::load_nuclide("Y-90"), {bd::find_material(materials, "liver")}, params, bd::ElectronTableOptions{}, t,
                                {"uniform_liver: test case"});
 }
 

@@ -1,0 +1,111 @@
+// Case options, declared once (include/betadose/case_options.hh).
+#include "betadose/case_options.hh"
+
+#include <CLI/CLI.hpp>
+
+#include "betadose/errors.hh"
+
+namespace bd {
+
+void add_roi_options(CLI::App& cmd, RoiInputs& r) {
+  auto* g = "ROIs";
+  cmd.add_option("--mask", r.masks,
+                 "ROI NAME=FILE (non-zero voxels) or NAME=LABELS:VALUE (one label of a label image); "
+                 "repeatable")->allow_extra_args(false)->group(g);
+  cmd.add_option("--segmentation", r.segmentations,
+                 "3D Slicer .seg.nrrd: every segment becomes an ROI named by its name (spaces -> _); "
+                 "repeatable")->allow_extra_args(false)->group(g);
+  cmd.add_option("--rtstruct", r.rtstructs,
+                 "DICOM RT structure set: every ROI by its ROIName (spaces -> _), contours rasterised "
+                 "onto the dose grid; repeatable")->allow_extra_args(false)->group(g);
+}
+
+void add_case_options(CLI::App& cmd, CaseSpec& s, CaseOptionSet set) {
+  const bool dose = set == CaseOptionSet::dose;
+  auto* g = "Geometry";
+  cmd.add_option("--ct", s.ct, "CT in HU: NIfTI/MetaImage/NRRD file or DICOM series directory")->group(g);
+  cmd.add_option("--labels", s.labels, "Label image (integers) instead of a CT")->group(g);
+  cmd.add_option("--material-table", s.material_table, "CSV label,material,density_g_cm3 for --labels")->group(g);
+  cmd.add_option("--uniform", s.uniform,
+                 "No CT: a uniform phantom MATERIAL[:DENSITY_G_CM3] over the activity grid, "
+                 "e.g. soft-tissue:1.03")->group(g);
+  cmd.add_option("--hu-density", s.hu_density_csv, "HU -> density calibration CSV (default: Schneider 2000)")->group(g);
+  cmd.add_option("--hu-materials", s.hu_materials_csv, "HU -> material bins CSV (default: Schneider 2000)")->group(g);
+  auto* a = "Activity";
+  cmd.add_option("--activity", s.activity, "Activity image (SPECT/PET/map; file or DICOM directory)")->group(a);
+  cmd.add_flag("--clamp-negative", s.clamp_negative,
+               "Set negative/NaN activity voxels to 0 (reported) instead of failing")->group(a);
+  if (dose) {
+    cmd.add_option("--activity-units", s.activity_units,
+                   "auto (DICOM Units: BQML, GML = SUVbw, CNTS) | bq | bq-per-ml | counts | suv")
+        ->capture_default_str()->group(a);
+    cmd.add_option("--total-activity-gbq", s.total_activity_gbq,
+                   "Administered activity [GBq]: relative maps are normalised to it (required for "
+                   "them); a quantitative image is rescaled (factor printed)")->group(a);
+    cmd.add_option("--activity-mask", s.activity_mask, "Keep activity only inside this ROI (a name or a mask file)")->group(a);
+    cmd.add_option("--lung-shunt", s.lung_shunt, "Lung shunt fraction F in [0,1): F of the total goes to --lung-mask")->group(a);
+    cmd.add_option("--lung-mask", s.lung_mask, "Lung ROI (a name or a mask file)")->group(a);
+    cmd.add_option("--lung-shunt-mode", s.lung_shunt_mode,
+                   "uniform (spread over the lung) | map (scale the map's lung part)")->capture_default_str()->group(a);
+    cmd.add_option("--outside-geometry", s.outside_geometry,
+                   "Activity outside the CT/labels: error | air (keep it, in air) | drop (remove it before "
+                   "normalisation)")->capture_default_str()->group(a);
+    cmd.add_option("--nuclide", s.nuclide, "Nuclide (materials/nuclides)")->capture_default_str()->group(a);
+  }
+  add_roi_options(cmd, s.rois);
+  auto* r = "Dose grid";
+  if (!dose) s.voxel_mm = "masks";
+  cmd.add_option("--voxel-mm", s.voxel_mm,
+                 dose ? "Dose grid: 'activity' (default), 'ct' (the geometry image), 'masks', or a voxel "
+                        "size S or Sx,Sy,Sz [mm] over the geometry's extent"
+                      : "Grid of the image inputs: 'masks' (default: the first mask image), 'ct', "
+                        "'activity', or a voxel size S or Sx,Sy,Sz [mm]")
+      ->capture_default_str()->group(r);
+  if (!dose) return;
+  auto* o = "Output";
+  cmd.add_option("--out", s.out, "HDF5 dose file")->capture_default_str()->group(o);
+  cmd.add_option("--export", s.export_path, "Dose image for viewers (.nii.gz, .nii, .mhd, .mha, .nrrd)")->group(o);
+  cmd.add_option("--export-rtdose", s.export_rtdose,
+                 "DICOM RT Dose (+ its RT Plan <name>.rtplan.dcm); patient, study and frame of reference "
+                 "from --ct when it is a DICOM directory")->group(o);
+  cmd.add_option("--v-thresholds-gy", s.v_thresholds_gy, "V_x thresholds [Gy] of the ROI summary")
+      ->delimiter(',')->capture_default_str()->group(o);
+  cmd.add_flag("--quiet", s.quiet, "Print errors only")->group(o);
+}
+
+void add_config_option(CLI::App& cmd, std::string& path) {
+  cmd.add_option("--config", path,
+                 "Read options from a TOML file: keys are the option names without --, e.g. "
+                 "ct = \"ct.nii.gz\", mask = [\"liver=liver.nii.gz\"] (top level or [" + cmd.get_name() + "])");
+}
+
+// CLI11 reads config files only for the root command, so `betadose mc --config case.toml`
+// is applied here: every key names an option of the command; options given on the command
+// line win over the file.
+void apply_config_file(CLI::App& cmd, const std::string& path) {
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::ParseError& e) {
+    throw InputError(path + ": cannot read the TOML config (" + e.what() + ")");
+  }
+  const std::string section = cmd.get_name();
+  for (const auto& item : items) {
+    const bool top = item.parents.empty() || (item.parents.size() == 1 && item.parents[0] == section);
+    BD_VALIDATE(top, path << ": section [" << item.parents[0] << "] is not known (keys go at the top level or in ["
+                          << section << "])");
+    if (item.name == "config" || item.name == "++") continue;
+    CLI::Option* opt = cmd.get_option_no_throw("--" + item.name);
+    BD_VALIDATE(opt != nullptr, path << ": unknown option '" << item.name << "' (see betadose " << section
+                                     << " --help; names are given without --)");
+    if (opt->count() > 0) continue;  // the command line wins
+    try {
+      opt->add_result(item.inputs);
+      opt->run_callback();
+    } catch (const CLI::ParseError& e) {
+      throw InputError(path + ": option '" + item.name + "': " + e.what());
+    }
+  }
+}
+
+}  // namespace bd

@@ -1,0 +1,35 @@
+// The common course of a dose command on a case (mc, kernel, and later spheres/report): check
+// the outputs, load the case (printing its lines), run the engine, write the outputs as one
+// set, print the engine's lines and the one ROI summary table.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <string>
+
+#include "betadose/case.hh"
+#include "betadose/case_engines.hh"
+#include "betadose/case_output.hh"
+
+namespace bd::cli {
+
+inline void run_case_command(const CaseSpec& spec, const CaseNeeds& needs,
+                             const std::function<EngineRun(const DoseCase&)>& engine) {
+  const auto t_start = std::chrono::steady_clock::now();
+  auto print = [&](const std::string& line) {
+    if (!spec.quiet) std::cout << line << "\n";
+  };
+  check_case_outputs(spec);
+  const DoseCase dc = load_case(spec, needs, print);
+  check_case_rtdose(spec, dc);
+  EngineRun run = engine(dc);
+  run.file.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  write_case_outputs(spec, run.file);
+  for (const auto& line : run.lines) print(line);
+  print("wrote     " + spec.out + (spec.export_path.empty() ? "" : " and " + spec.export_path) +
+        (spec.export_rtdose.empty() ? "" : " and " + spec.export_rtdose + " (RT Dose, with its RT Plan)"));
+  if (!spec.quiet) std::cout << roi_summary_table(run.file, spec.v_thresholds_gy);
+}
+
+}  // namespace bd::cli

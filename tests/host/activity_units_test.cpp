@@ -1,0 +1,134 @@
+// Quantitative PET from DICOM (issue 10): --activity-units auto reads Units (0054,1001) and
+// DecayCorrection (0054,1102); BQML and GML (SUVbw) series with known weight, activity and
+// times (tests/python/make_pet_series.py) come back as the administration-time activity
+// within 0.1 %; a unit we do not know, a contradicting explicit unit, or a missing attribute
+// is exit 2 naming the tag; --total-activity-gbq on a quantitative image prints its factor.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include "betadose/dose_file.hh"
+#include "cli_runner.hh"
+#include "tests/support/paths.hh"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// make_pet_series.py: 64 voxels at 2.0e5 Bq/ml, 320 at 1.0e3 Bq/ml, 0.064 ml each, at the
+// administration; the series starts 26 h later, T1/2 = 64.1 h.
+constexpr double kExpectedBq = (64 * 2.0e5 + 320 * 1.0e3) * 0.064;
+const double kDecayFactor = std::exp2(26.0 / 64.1);
+
+class ActivityUnits : public ::testing::Test {
+ protected:
+  fs::path dir;
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("bd_units_" + std::to_string(::getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+  // Writes a series into DIR/name and returns DIR/name.
+  std::string series(const std::string& name, const std::string& args) const {
+    const std::string d = path(name);
+    const std::string cmd = "/usr/bin/python3 " + bd::test::source_path("tests/python/make_pet_series.py") + " " + d +
+                            " " + args;
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    return d;
+  }
+  bd::test::CliResult run(const std::string& activity, const std::string& extra = "") const {
+    fs::remove(path("dose.h5"));
+    return bd::test::run_cli("kernel --method ldm --uniform water --activity " + activity + " " + extra +
+                             " --out " + path("dose.h5"));
+  }
+  void expect_exit2(const std::string& activity, const std::string& extra, const std::vector<std::string>& needles) {
+    const auto r = run(activity, extra);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    for (const auto& n : needles) EXPECT_NE(r.output.find(n), std::string::npos) << "missing '" << n << "' in " << r.output;
+    EXPECT_FALSE(fs::exists(path("dose.h5")));
+  }
+};
+
+TEST_F(ActivityUnits, BqmlAndGmlUnderEveryDecayCorrection) {
+  struct Case {
+    const char* units;
+    const char* decay;
+    double decay_factor;  // printed/stored factor to the administration (first slice)
+  };
+  for (const Case c : {Case{"BQML", "START", kDecayFactor}, Case{"BQML", "ADMIN", 1.0}, Case{"BQML", "NONE", kDecayFactor},
+                       Case{"GML", "START", kDecayFactor}, Case{"GML", "ADMIN", 1.0}, Case{"GML", "NONE", kDecayFactor}}) {
+    const std::string name = std::string(c.units) + "_" + c.decay;
+    const std::string d = series(name, std::string(c.units) + " " + c.decay);
+    const auto r = run(d);
+    ASSERT_EQ(r.exit_code, 0) << name << "\n" << r.output;
+    EXPECT_NE(r.output.find("(0054,1102) " + std::string(c.decay)), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("conversion: 1 " + std::string(c.units[0] == 'G' ? "SUV" : "Bq/ml") + " = "),
+              std::string::npos) << r.output;
+    const auto f = bd::read_dose_file(path("dose.h5"));
+    // int16 storage with slope max/30000 rounds each voxel by < 2e-5 of the maximum.
+    EXPECT_NEAR(f.total_activity_bq / kExpectedBq, 1.0, 1e-3) << name;
+    EXPECT_EQ(f.text.at("decay_correction"), c.decay);
+    EXPECT_EQ(f.text.at("activity_units"), c.units[0] == 'G' ? "suv" : "bq-per-ml");
+    EXPECT_EQ(f.text.at("administration_time"), "2026-12-01 09:30:00");
+    EXPECT_NEAR(f.extra.at("activity_decay_factor_to_administration"), c.decay_factor, 1e-6) << name;
+    if (std::string(c.units) == "GML")  // A_inj(t_ref) / W: 3.2e9 Bq / 72.5 kg, decayed to t_ref
+      EXPECT_NEAR(f.extra.at("activity_factor_bq_per_ml_at_reference"), 3.2e9 / 72500.0 / c.decay_factor, 1e-3);
+    EXPECT_NE(f.text.at("provenance").find("decay_correction = " + std::string(c.decay) + "  [" + d + "/pt000.dcm (0054,1102)"),
+              std::string::npos) << f.text.at("provenance");
+  }
+}
+
+TEST_F(ActivityUnits, UnknownUnitsContradictionsAndMissingTags) {
+  expect_exit2(series("propcps", "PROPCPS START"), "", {"(0054,1001) Units = PROPCPS", "BQML, GML, CNTS"});
+  const std::string gml = series("gml", "GML START");
+  expect_exit2(gml, "--activity-units bq-per-ml", {"contradicts (0054,1001) Units = GML"});
+  expect_exit2(gml, "--activity-units bq", {"contradicts (0054,1001) Units = GML"});
+  expect_exit2(series("noweight", "GML START --omit PatientWeight"), "", {"(0010,1030) PatientWeight is missing"});
+  expect_exit2(series("nodose", "GML ADMIN --omit RadionuclideTotalDose"), "", {"(0018,1074) RadionuclideTotalDose"});
+  expect_exit2(series("nodecay", "BQML START --omit DecayCorrection"), "", {"(0054,1102) DecayCorrection is missing"});
+  expect_exit2(series("nohalf", "BQML START --omit RadionuclideHalfLife"), "", {"(0018,1075) RadionuclideHalfLife is missing"});
+  expect_exit2(series("timeonly", "BQML START --time-only"), "", {"(0018,1078) RadiopharmaceuticalStartDateTime is missing",
+                                                                    "ambiguous by whole days"});
+  expect_exit2(series("f18", "BQML START --half-life-s 6586.2"), "", {"(0018,1075) RadionuclideHalfLife = 6586.2 s",
+                                                                        "another tracer"});
+  expect_exit2(series("cnts", "CNTS START"), "", {"Units = CNTS", "--total-activity-gbq"});
+  // With the administered activity given, the same images are used as relative maps.
+  for (const char* name : {"noweight", "timeonly", "cnts"}) {
+    const auto r = run(path(name), "--total-activity-gbq 2");
+    ASSERT_EQ(r.exit_code, 0) << name << "\n" << r.output;
+    EXPECT_NE(r.output.find("units: relative map"), std::string::npos) << r.output;
+    EXPECT_NEAR(bd::read_dose_file(path("dose.h5")).total_activity_bq, 2e9, 1.0);
+  }
+  // Explicit suv on a GML series converts through the header; counts is always relative.
+  auto r = run(gml, "--activity-units suv");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NEAR(bd::read_dose_file(path("dose.h5")).total_activity_bq / kExpectedBq, 1.0, 1e-3);
+  r = run(gml, "--activity-units counts --total-activity-gbq 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("is not used (--activity-units counts)"), std::string::npos) << r.output;
+}
+
+TEST_F(ActivityUnits, TotalActivityRescalesAQuantitativeImage) {
+  const std::string d = series("bqml", "BQML START");
+  const double image_gbq = kExpectedBq * 1e-9;
+  auto r = run(d, "--total-activity-gbq " + std::to_string(1.1 * image_gbq));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("rescales the image's 0.0008397 GBq by a factor 1.1"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+  EXPECT_NEAR(bd::read_dose_file(path("dose.h5")).extra.at("total_activity_rescale_factor"), 1.1, 2e-3);
+  r = run(d, "--total-activity-gbq " + std::to_string(1.3 * image_gbq));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("warning: the image's activity and --total-activity-gbq differ by 30"), std::string::npos)
+      << r.output;
+  // One file of the series carries the same header.
+  expect_exit2(d + "/pt000.dcm", "--activity-units bq", {"contradicts (0054,1001) Units = BQML"});
+}
+
+}  // namespace

@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""Writes a small quantitative DICOM PET series (pydicom) with a known 90Y activity, for the
+tests of --activity-units auto.
+
+usage: make_pet_series.py DIR UNITS DECAY [--omit KEYWORD ...] [--time-only] [--half-life-s S]
+
+Activity at administration (2026-12-01 09:30:00): 2.0e5 Bq/ml in a 4x4x4-voxel cube, 1.0e3
+Bq/ml elsewhere, on 8 x 8 x 6 voxels of 4 mm (0.064 ml). Administered 3.2e9 Bq, patient
+72.5 kg, RadionuclideHalfLife 230760 s (64.1 h). The series starts 2026-12-02 11:30:00 (26 h
+later); slice k is acquired 30 k minutes after that.
+UNITS BQML or GML (or any other text, written as is); DECAY START, ADMIN or NONE: the stored
+values are the concentration at the series start, at administration, or at each slice's own
+acquisition time, divided for GML by the SUVbw factor A_inj(t_ref) / (1000 W).
+"""
+import argparse
+import datetime as dt
+import os
+
+import numpy as np
+import pydicom
+from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+from pydicom.sequence import Sequence
+from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+PET = "1.2.840.10008.5.1.4.1.1.128"
+ADMIN = dt.datetime(2026, 12, 1, 9, 30, 0)
+SERIES = dt.datetime(2026, 12, 2, 11, 30, 0)
+DOSE_BQ, WEIGHT_KG = 3.2e9, 72.5
+NX, NY, NZ, VOXEL = 8, 8, 6, 4.0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dir")
+    ap.add_argument("units")
+    ap.add_argument("decay")
+    ap.add_argument("--omit", nargs="*", default=[])
+    ap.add_argument("--time-only", action="store_true", help="only (0018,1072), no (0018,1078)")
+    ap.add_argument("--half-life-s", type=float, default=230760.0)
+    a = ap.parse_args()
+    os.makedirs(a.dir, exist_ok=True)
+    half = a.half_life_s
+    conc = np.full((NZ, NY, NX), 1.0e3)
+    conc[1:5, 2:6, 2:6] = 2.0e5  # Bq/ml at administration
+    study, series, frame = generate_uid(), generate_uid(), generate_uid()
+    for k in range(NZ):
+        acq = SERIES + dt.timedelta(minutes=30 * k)
+        t_ref = {"START": SERIES, "ADMIN": ADMIN, "NONE": acq}.get(a.decay, SERIES)
+        decay = 2.0 ** (-(t_ref - ADMIN).total_seconds() / half)
+        values = conc[k] * decay  # Bq/ml at t_ref
+        if a.units == "GML":
+            values = values / (DOSE_BQ * decay / (1000.0 * WEIGHT_KG))
+        slope = float(values.max()) / 30000.0
+        stored = np.round(values / slope).astype(np.int16)
+        meta = FileMetaDataset()
+        meta.MediaStorageSOPClassUID = PET
+        meta.MediaStorageSOPInstanceUID = generate_uid()
+        meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
+        ds.SOPClassUID, ds.SOPInstanceUID = PET, meta.MediaStorageSOPInstanceUID
+        ds.Modality = "PT"
+        ds.PatientName, ds.PatientID = "betadose^pet", "1"
+        ds.PatientWeight = f"{WEIGHT_KG}"
+        ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = study, series, frame
+        ds.SeriesDate, ds.SeriesTime = SERIES.strftime("%Y%m%d"), SERIES.strftime("%H%M%S")
+        ds.AcquisitionDate, ds.AcquisitionTime = acq.strftime("%Y%m%d"), acq.strftime("%H%M%S")
+        ds.Units = a.units
+        ds.DecayCorrection = a.decay
+        ds.CorrectedImage = ["DECY", "ATTN"] if a.decay != "NONE" else ["ATTN"]
+        rp = Dataset()
+        rp.Radiopharmaceutical = "Y-90 microspheres"
+        rp.RadiopharmaceuticalStartTime = ADMIN.strftime("%H%M%S")
+        if not a.time_only:
+            rp.RadiopharmaceuticalStartDateTime = ADMIN.strftime("%Y%m%d%H%M%S")
+        rp.RadionuclideTotalDose = f"{DOSE_BQ:.6g}"
+        rp.RadionuclideHalfLife = f"{half:.6g}"
+        ds.RadiopharmaceuticalInformationSequence = Sequence([rp])
+        ds.InstanceNumber = k + 1
+        ds.ImagePositionPatient = [-14.0, -14.0, 100.0 + VOXEL * k]
+        ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+        ds.PixelSpacing = [VOXEL, VOXEL]
+        ds.SliceThickness = VOXEL
+        ds.Rows, ds.Columns = NY, NX
+        ds.SamplesPerPixel = 1
+        ds.PhotometricInterpretation = "MONOCHROME2"
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
+        ds.RescaleSlope, ds.RescaleIntercept = f"{slope:.10g}", "0"
+        ds.PixelData = stored.tobytes()
+        for kw in a.omit:
+            if kw in ds:
+                delattr(ds, kw)
+            if kw in rp:
+                delattr(rp, kw)
+        ds.is_little_endian, ds.is_implicit_VR = True, False
+        ds.save_as(os.path.join(a.dir, f"pt{k:03d}.dcm"), write_like_original=False)
+
+
+if __name__ == "__main__":
+    main()

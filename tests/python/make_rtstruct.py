@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""Writes a DICOM RT Structure Set for the tests (pydicom), in the patient frame (LPS, mm):
+
+  ROI 1 "Sphere GTV": a sphere of radius 15 mm centred at (3.3, -4.1, 21.7), contoured on the
+        planes z = 0.25 + 2 m (2 mm slices) as 720-point circles;
+  ROI 2 "Ring wall":  a ring (outer radius 20 mm, inner 10 mm) centred at (-5.2, 6.9), on the
+        6 planes z = -15.75 ... -5.75 (two contours per plane: outer, and the hole inside it);
+  ROI 3 "Marker":     one POINT contour (encloses no volume).
+
+usage: make_rtstruct.py OUT.dcm
+"""
+import math
+import sys
+
+import pydicom
+from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+from pydicom.sequence import Sequence
+from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+RT_STRUCT = "1.2.840.10008.5.1.4.1.1.481.3"
+SPHERE = (15.0, (3.3, -4.1, 21.7))
+RING = (20.0, 10.0, (-5.2, 6.9), [-15.75 + 2 * m for m in range(6)])
+
+
+def circle(r, cx, cy, z, n=720, reverse=False):
+    pts = []
+    for i in range(n):
+        t = 2 * math.pi * i / n * (-1 if reverse else 1)
+        pts += [cx + r * math.cos(t), cy + r * math.sin(t), z]
+    return pts
+
+
+def contour(points, kind="CLOSED_PLANAR"):
+    c = Dataset()
+    c.ContourGeometricType = kind
+    c.NumberOfContourPoints = len(points) // 3
+    c.ContourData = [f"{v:.6f}" for v in points]
+    return c
+
+
+def main():
+    out = sys.argv[1]
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = RT_STRUCT
+    meta.MediaStorageSOPInstanceUID = generate_uid()
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = FileDataset(out, {}, file_meta=meta, preamble=b"\0" * 128)
+    ds.SOPClassUID = RT_STRUCT
+    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    ds.Modality = "RTSTRUCT"
+    ds.PatientName = "betadose^test"
+    ds.PatientID = "0"
+    ds.StudyInstanceUID = generate_uid()
+    ds.SeriesInstanceUID = generate_uid()
+    ds.StructureSetLabel = "test structures"
+    ds.StructureSetDate = "20261201"
+    ds.StructureSetTime = "120000"
+    frame = generate_uid()
+    ref = Dataset()
+    ref.FrameOfReferenceUID = frame
+    ds.ReferencedFrameOfReferenceSequence = Sequence([ref])
+
+    rois, contours = [], []
+    r, (cx, cy, cz) = SPHERE
+    sphere = []
+    for m in range(-20, 40):
+        z = 0.25 + 2 * m
+        if abs(z - cz) < r:
+            sphere.append(contour(circle(math.sqrt(r * r - (z - cz) ** 2), cx, cy, z)))
+    ro, ri, (rx, ry), planes = RING
+    ring = []
+    for z in planes:
+        ring.append(contour(circle(ro, rx, ry, z)))
+        ring.append(contour(circle(ri, rx, ry, z, reverse=True)))
+    marker = [contour([10.0, 10.0, 10.0], "POINT")]
+    for number, (name, cs) in enumerate([("Sphere GTV", sphere), ("Ring wall", ring), ("Marker", marker)], 1):
+        item = Dataset()
+        item.ROINumber = number
+        item.ReferencedFrameOfReferenceUID = frame
+        item.ROIName = name
+        item.ROIGenerationAlgorithm = "MANUAL"
+        rois.append(item)
+        rc = Dataset()
+        rc.ReferencedROINumber = number
+        rc.ROIDisplayColor = [255, 0, 0]
+        rc.ContourSequence = Sequence(cs)
+        contours.append(rc)
+    ds.StructureSetROISequence = Sequence(rois)
+    ds.ROIContourSequence = Sequence(contours)
+    obs = []
+    for number in (1, 2, 3):
+        o = Dataset()
+        o.ObservationNumber = number
+        o.ReferencedROINumber = number
+        o.RTROIInterpretedType = "ORGAN"
+        o.ROIInterpreter = ""
+        obs.append(o)
+    ds.RTROIObservationsSequence = Sequence(obs)
+    ds.is_little_endian = True
+    ds.is_implicit_VR = False
+    ds.save_as(out, write_like_original=False)
+
+
+if __name__ == "__main__":
+    main()
