@@ -36,7 +36,8 @@ namespace bd {
 inline constexpr PhysicsModel kRangeRejection{
     "variance reduction: range rejection",
     "an electron whose CSDA range is below the distance to its voxel's faces deposits its "
-    "energy there (voxel tallies only; no bias in voxel doses)",
+    "energy there (voxel tallies only; its bremsstrahlung, a fraction of a percent of the 90Y "
+    "energy, then stays local too)",
     "Sempau et al., Phys Med Biol 45 (2000) 2263 (DPM); EGSnrc practice"};
 
 // Secondary stack depth per history (registers/local memory). A 2.28 MeV electron makes at
