@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   bd::cli::add_analyze_command(app);
   bd::cli::add_mc_command(app);
   bd::cli::add_spheres_command(app);
+  bd::cli::add_export_command(app);
+  bd::cli::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
