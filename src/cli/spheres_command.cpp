@@ -24,7 +24,7 @@
 #include "betadose/output_file.hh"
 #include "betadose/spheres_file.hh"
 #include "betadose/subprocess.hh"
-#include "src/cli/json_writer.hh"
+#include "betadose/json_writer.hh"
 
 namespace bd::cli {
 
