@@ -6,11 +6,27 @@
 #include <cmath>
 
 #include "kernels/macros.hh"
+#include "kernels/physics_model.hh"
 #include "kernels/particle.hh"
 #include "kernels/rng.hh"
 #include "kernels/transport_tables.hh"
 
 namespace bd {
+
+inline constexpr PhysicsModel kEnergyStragglingModel{
+    "energy-loss straggling of the soft (continuous) loss",
+    "Bohr variance of the restricted collision loss; PENELOPE soft-loss distributions with exact "
+    "mean and variance",
+    "Salvat, Fernandez-Varea & Sempau, PENELOPE-2008 manual (NEA 6416) section 4.2.2"};
+
+inline constexpr PhysicsModel kMultipleScatteringModel{
+    "multiple elastic scattering along a step",
+    "artificial elastic collisions: a Poisson sequence with mean free path c*lambda1 "
+    "(c = elastic_event_lambda1), each deflecting with <1-P1> = c and <1-P2> = c*lambda1/lambda2 "
+    "from the modified-Wentzel angular distribution; exact Goudsmit-Saunderson and Lewis "
+    "moments over any path, restarting exactly at material boundaries",
+    "Fernandez-Varea, Mayol, Baro & Salvat, NIM B 73 (1993) 447; Salvat, PENELOPE-2018 manual "
+    "(NEA/MBDAV/R(2019)1) section 4.1"};
 
 inline constexpr float kElectronMass_MeV = 0.51099895f;  // CODATA 2018
 

@@ -31,7 +31,20 @@
 #include <string>
 #include <vector>
 
+#include "kernels/physics_model.hh"
+
 namespace bd {
+
+// The default model (ElectronTableOptions::elastic = ElasticModel::partial_wave) as the TG-268
+// record reports it; the legacy models below exist only for sensitivity tests.
+inline constexpr PhysicsModel kElasticScatteringModel{
+    "elastic scattering cross sections (first and second transport cross sections)",
+    "Dirac partial-wave (DPWA) elastic cross sections per element from ELSEPA (PENELOPE-2018 "
+    "database, free atoms), plus the deflections of soft inelastic collisions (W < Wcc) from a "
+    "delta-oscillator GOS model; hard Moller deflections explicit in the transport",
+    "Salvat, Jablonski & Powell, Comput Phys Commun 165 (2005) 157 (ELSEPA); Salvat, "
+    "PENELOPE-2018 manual (NEA/MBDAV/R(2019)1) sections 3.1 and 3.2; Liljequist, J Phys D 16 "
+    "(1983) 1567"};
 
 enum class ElasticModel {
   partial_wave,               // ELSEPA DPWA + soft inelastic deflections (default)

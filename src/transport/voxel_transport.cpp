@@ -137,6 +137,9 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
   r.device = to_string(options.device);
   r.nuclide = em.label;
   r.dose_to = options.dose_to;
+  r.params = physics.params;
+  r.table_options = tables;
+  r.batches = t.batches;
   const double scale = em.betas_per_decay;
   const double decays = total_bq * em.tau_s;
   const double vol_cm3 = g.voxel_volume_mm3() * 1e-3;
