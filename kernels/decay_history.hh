@@ -215,6 +215,12 @@ struct DecayHistory {
     // Grid offset of ln((1 − 1.5 f) E) from ln E: the hard-event majorant is taken over the
     // step's energy range without a second logarithm per step.
     const float end_shift = logf(1.0f - 1.5f * f) * tables.electron.inv_dln_e;
+    // Every artificial elastic collision deflects with the same first moment.
+    const MwFirstMoment mw = mw_first_moment(tables, params.elastic_event_lambda1);
+    // Grid point of the energy `located_MeV`: a step that ends in an event has located its
+    // end energy already, and the next step starts there (one logarithm per step saved).
+    float located_MeV = -1.0f;
+    GridPoint g_located{0, 0.0f};
     for (;;) {
       if (p.energy_MeV <= params.eabs_electron_MeV) {
         pending.add(tally, geometry.site(p), p.energy_MeV, c, water_weight(geometry.material_at(p), p.energy_MeV));
@@ -224,7 +230,11 @@ struct DecayHistory {
       const float E = p.energy_MeV;
       const int mat = geometry.material_at(p);
       const ElectronDataView& ed = tables.electron;
-      const GridPoint g0 = ed.locate(E);
+      if (E != located_MeV) {
+        g_located = ed.locate(E);
+        located_MeV = E;
+      }
+      const GridPoint g0 = g_located;
       // Range rejection: an electron whose CSDA range is shorter than the distance to its
       // scoring cell's boundary deposits there (its δ-rays have shorter ranges; its
       // bremsstrahlung, < 0.4 % of the energy below 1 MeV in tissue, is kept local).
@@ -299,6 +309,8 @@ struct DecayHistory {
       // Event at E_new: artificial elastic collision, hard Møller, hard bremsstrahlung or
       // nothing (virtual), with probabilities σ_x(E_new)/σ_major.
       const GridPoint gn = ed.locate(E_new);
+      g_located = gn;
+      located_MeV = E_new;
       const float xs1 = ed.value(mat, kTransportXs1, gn);
       const float sig_el = inv_c * xs1;
       float x = rng.uniform() * sig_major;
@@ -308,7 +320,7 @@ struct DecayHistory {
         // exact transport mean free paths λ1, λ2 over any path (Goudsmit–Saunderson / Lewis
         // moments), and restarts exactly at any boundary (memoryless).
         const float a2 = min_f(params.elastic_event_lambda1 * ed.value(mat, kTransportXs2, gn) / xs1, 1.4f);
-        const float mu = sample_mw_mu(tables, params.elastic_event_lambda1, a2, rng);
+        const float mu = sample_mw_mu(mw, a2, rng);
         p.dir = rotate_direction(p.dir, 1.0f - 2.0f * mu, 6.283185307f * rng.uniform());
         continue;
       }

@@ -89,21 +89,46 @@ BD_FUNCTION inline float sample_moller_energy(float energy_MeV, float wcc_MeV, P
 // moment exact). Beyond <μ> = 0.49 the distribution is taken isotropic. For a path of x1
 // transport mean free paths (Goudsmit–Saunderson), a1 = 1 − e^{−x1} and
 // a2 = 1 − e^{−x1 λ1/λ2}; the transport uses it for artificial elastic collisions.
-BD_FUNCTION inline float sample_mw_mu(const TransportTables& tables, float a1, float a2, PhiloxEngine& rng) {
-  const float mean = 0.5f * a1;
+// The part of the MW sampling that depends on <μ> = a1/2 only: the artificial elastic
+// collisions all deflect with a1 = elastic_event_lambda1, so a track sets this up once
+// (one table lookup, one logarithm and one exponential) instead of once per collision.
+struct MwFirstMoment {
+  float mean;         // <μ> = a1/2
+  bool isotropic;     // <μ> beyond the table (>= mw_mean_max): μ uniform
+  float a;            // screening A' of the Wentzel distribution with this mean
+  float mu2_wentzel;  // its <μ²>
+};
+
+BD_FUNCTION inline MwFirstMoment mw_first_moment(const TransportTables& tables, float a1) {
+  MwFirstMoment m{0.5f * a1, false, 0.0f, 0.0f};
+  if (m.mean >= tables.mw_mean_max) {
+    m.isotropic = true;
+    return m;
+  }
+  const MwRow row = tables.mw_row(m.mean);
+  m.a = expf(row.ln_a);
+  m.mu2_wentzel = row.mu2_wentzel;
+  return m;
+}
+
+BD_FUNCTION inline float sample_mw_mu(const MwFirstMoment& m, float a2, PhiloxEngine& rng) {
+  const float mean = m.mean;
   const float mean2 = mean - a2 * (1.0f / 6.0f);
-  if (mean >= tables.mw_mean_max) return rng.uniform();
-  const MwRow row = tables.mw_row(mean);
-  const float a = expf(row.ln_a);
+  if (m.isotropic) return rng.uniform();
+  const float a = m.a;
   const float u = rng.uniform();
-  if (mean2 < row.mu2_wentzel) {
+  if (mean2 < m.mu2_wentzel) {
     const float var_target = max_f(mean2 - mean * mean, 0.0f);
-    const float b = var_target / (row.mu2_wentzel - mean * mean);
+    const float b = var_target / (m.mu2_wentzel - mean * mean);
     if (u >= b) return mean;
     const float v = rng.uniform();
     return a * v / (1.0f + a - v);
   }
   return a * u / (1.0f + a - u);
+}
+
+BD_FUNCTION inline float sample_mw_mu(const TransportTables& tables, float a1, float a2, PhiloxEngine& rng) {
+  return sample_mw_mu(mw_first_moment(tables, a1), a2, rng);
 }
 
 }  // namespace bd

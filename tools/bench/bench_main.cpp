@@ -2,12 +2,18 @@
 //   (a) the 4 mm voxel S-value case in water (source filling the central voxel of 15³ voxels);
 //   (b) a 256×256×128 grid of 2 mm voxels with a CT-like phantom built here: elliptic body of
 //       soft tissue, liver (uniform activity), two lungs at 0.26 g/cm³, a vertebral column and
-//       ribs of cortical bone.
+//       ribs of cortical bone;
+//   (c) heterogeneous slabs on 1 mm voxels: 48×48×48 grid, water (x < 24 mm), lung at
+//       0.26 g/cm³ (24–36 mm), cortical bone at 1.85 g/cm³ (36–48 mm); uniform activity in the
+//       12×12×12 mm cube x ∈ [16, 28) mm (water and lung), y, z ∈ [18, 30) mm.
 // CPU with 1 thread and with all threads; `--device cuda` adds the GPU. Prints a markdown
 // table (lines starting with '|') with decays/s, electron steps/decay, photon steps/decay and
 // tally flushes (atomics) per decay. Timing covers the transport batches only (not the table
 // building). Usage: betadose_bench [--device cpu|cuda] [--histories-vsv N] [--histories-ct N]
-//                                  [--skip-ct]
+//                                  [--histories-slabs N] [--skip-ct] [--cases abc]
+//                                  [--threads-list 1,2]
+// (--cases picks the cases to run, e.g. "ac"; --skip-ct = every case but (b); --threads-list
+// the CPU thread counts, default 1 and all.)
 #include <omp.h>
 
 #include <chrono>
@@ -27,13 +33,13 @@
 
 namespace {
 
-struct CtCase {
+struct VoxelCase {
   bd::Phantom phantom;
   bd::VoxelSource source;
 };
 
-CtCase make_ct_phantom() {
-  CtCase c;
+VoxelCase make_ct_phantom() {
+  VoxelCase c;
   bd::Grid g;
   g.size = {256, 256, 128};
   g.spacing_mm = {2.0, 2.0, 2.0};
@@ -83,6 +89,29 @@ CtCase make_ct_phantom() {
   return c;
 }
 
+VoxelCase make_slab_phantom() {
+  VoxelCase c;
+  bd::Grid g;
+  g.size = {48, 48, 48};
+  g.spacing_mm = {1.0, 1.0, 1.0};
+  c.phantom.grid = g;
+  c.phantom.material_names = {"water", "lung", "cortical-bone"};
+  c.phantom.material_id.resize(g.voxel_count());
+  c.phantom.density_g_cm3.resize(g.voxel_count());
+  c.source.grid = g;
+  c.source.activity_bq.assign(g.voxel_count(), 0.0);
+  for (std::size_t k = 0; k < g.size[2]; ++k)
+    for (std::size_t j = 0; j < g.size[1]; ++j)
+      for (std::size_t i = 0; i < g.size[0]; ++i) {
+        const auto v = g.linear_index(i, j, k);
+        const int m = i < 24 ? 0 : (i < 36 ? 1 : 2);
+        c.phantom.material_id[v] = static_cast<std::uint8_t>(m);
+        c.phantom.density_g_cm3[v] = m == 0 ? 1.0f : (m == 1 ? 0.26f : 1.85f);
+        if (i >= 16 && i < 28 && j >= 18 && j < 30 && k >= 18 && k < 30) c.source.activity_bq[v] = 1e6;
+      }
+  return c;
+}
+
 // Process CPU time [s] (all threads): decays per CPU-second is the per-core rate, robust to
 // other load on a shared machine (wall-clock rates are not).
 double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
@@ -94,20 +123,43 @@ void row(const char* name, const std::string& device, int threads, std::uint64_t
   std::fflush(stdout);
 }
 
+// One voxel-phantom case on one device (GPU: 100× the histories).
+void run_voxel_case(const char* name, const VoxelCase& vc, std::uint64_t histories, bd::Device device, int threads) {
+  bd::TransportOptions opt;
+  opt.histories = device == bd::Device::cuda ? histories * 100 : histories;
+  opt.seed = 12345;
+  opt.device = device;
+  opt.threads = threads;
+  const double c0 = cpu_seconds();
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto d = bd::run_voxel_transport(vc.phantom, vc.source, opt);
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cpu = (cpu_seconds() - c0) * d.wall_time_s / total;
+  row(name, bd::to_string(device), device == bd::Device::cuda ? 0 : threads, d.histories, d.wall_time_s, cpu,
+      d.electron_steps_per_decay, d.photon_steps_per_decay, d.tally_flushes_per_decay);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string device = "cpu";
-  std::uint64_t n_vsv = 400000, n_ct = 400000;
-  bool skip_ct = false;
+  std::uint64_t n_vsv = 400000, n_ct = 400000, n_slabs = 400000;
+  std::string cases = "abc";
+  std::vector<int> thread_list;
   for (int a = 1; a < argc; ++a) {
     const std::string s = argv[a];
     if (s == "--device" && a + 1 < argc) device = argv[++a];
     else if (s == "--histories-vsv" && a + 1 < argc) n_vsv = std::strtoull(argv[++a], nullptr, 10);
     else if (s == "--histories-ct" && a + 1 < argc) n_ct = std::strtoull(argv[++a], nullptr, 10);
-    else if (s == "--skip-ct") skip_ct = true;
-    else {
-      std::fprintf(stderr, "usage: betadose_bench [--device cpu|cuda] [--histories-vsv N] [--histories-ct N] [--skip-ct]\n");
+    else if (s == "--histories-slabs" && a + 1 < argc) n_slabs = std::strtoull(argv[++a], nullptr, 10);
+    else if (s == "--skip-ct") cases = "ac";
+    else if (s == "--cases" && a + 1 < argc) cases = argv[++a];
+    else if (s == "--threads-list" && a + 1 < argc) {
+      for (char* t = std::strtok(argv[++a], ","); t; t = std::strtok(nullptr, ",")) thread_list.push_back(std::atoi(t));
+    } else {
+      std::fprintf(stderr,
+                   "usage: betadose_bench [--device cpu|cuda] [--histories-vsv N] [--histories-ct N] "
+                   "[--histories-slabs N] [--skip-ct] [--cases abc] [--threads-list 1,2]\n");
       return 2;
     }
   }
@@ -121,13 +173,17 @@ int main(int argc, char** argv) {
     std::vector<Run> runs;
     if (dev == bd::Device::cuda) {
       runs.push_back({bd::Device::cuda, 0});
+    } else if (!thread_list.empty()) {
+      for (const int t : thread_list) runs.push_back({bd::Device::cpu, t > 0 ? t : all});
     } else {
       runs.push_back({bd::Device::cpu, 1});
       if (all > 1) runs.push_back({bd::Device::cpu, all});
     }
+    const auto wanted = [&](char c) { return cases.find(c) != std::string::npos; };
     std::printf("| case | device | threads | decays | wall s | decays/s | decays/CPU-s | e- steps/decay | photon steps/decay | tally flushes/decay |\n");
     std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (const auto& r : runs) {
+      if (!wanted('a')) break;
       bd::KernelRunOptions opt;
       opt.histories = r.device == bd::Device::cuda ? n_vsv * 100 : n_vsv;
       opt.seed = 12345;
@@ -143,23 +199,13 @@ int main(int argc, char** argv) {
       row("(a) 90Y VSV 4 mm water", bd::to_string(r.device), r.device == bd::Device::cuda ? 0 : r.threads,
           v.histories, v.wall_time_s, cpu, v.steps_per_decay, 0.0, 0.0);
     }
-    if (!skip_ct) {
-      const CtCase ct = make_ct_phantom();
-      for (const auto& r : runs) {
-        bd::TransportOptions opt;
-        opt.histories = r.device == bd::Device::cuda ? n_ct * 100 : n_ct;
-        opt.seed = 12345;
-        opt.device = r.device;
-        opt.threads = r.threads;
-        const double c0 = cpu_seconds();
-        const auto t0 = std::chrono::steady_clock::now();
-        const auto d = bd::run_voxel_transport(ct.phantom, ct.source, opt);
-        const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        const double cpu = (cpu_seconds() - c0) * d.wall_time_s / total;
-        row("(b) 90Y liver, 256x256x128 CT, 2 mm", bd::to_string(r.device),
-            r.device == bd::Device::cuda ? 0 : r.threads, d.histories, d.wall_time_s, cpu,
-            d.electron_steps_per_decay, d.photon_steps_per_decay, d.tally_flushes_per_decay);
-      }
+    if (wanted('b')) {
+      const VoxelCase ct = make_ct_phantom();
+      for (const auto& r : runs) run_voxel_case("(b) 90Y liver, 256x256x128 CT, 2 mm", ct, n_ct, r.device, r.threads);
+    }
+    if (wanted('c')) {
+      const VoxelCase sc = make_slab_phantom();
+      for (const auto& r : runs) run_voxel_case("(c) 90Y water/lung/bone slabs, 48^3, 1 mm", sc, n_slabs, r.device, r.threads);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "betadose_bench: %s\n", e.what());
