@@ -31,7 +31,9 @@
 //    actually travelled (unbiased for a loss uniform along the flight): a flight cut short at
 //    a material change is replayed to a new uniform point of its shorter path;
 //  - electrons below eabs_electron deposit their residual energy where they stop; with range
-//    rejection, so do electrons that cannot leave their scoring voxel (DPM/EGS practice).
+//    rejection, so do electrons that cannot leave their scoring voxel (DPM/EGS practice),
+//    less the bremsstrahlung photons of their residual track, which are emitted and tracked
+//    (emit_residual_bremsstrahlung).
 // Photons: Woodcock (delta) tracking with the majorant μ_max(E) of the run's materials and
 // densities; photoelectric (photo-electron with the full photon energy, along the photon
 // direction; binding energy neglected), Compton (Klein–Nishina; recoil electron tracked or
@@ -208,6 +210,37 @@ struct DecayHistory {
     }
   }
 
+  // The hard bremsstrahlung photons (k > wcr) a range-rejected electron of energy E would
+  // emit on its residual track, in the continuous-slowing-down approximation: they form a
+  // Poisson process of unit rate in N(E') = ∫_0^E' σ_brems/S_tot dE'' (kBremsPhotonsToRest),
+  // so, going down from N(E), the next emission is an Exp(1) step lower in N; it happens at
+  // E' = N⁻¹(N) with k from the DCS at E' (the sampler of the explicit events). The photons
+  // start at the rejection point (the whole residual track is inside this voxel) along the
+  // electron's direction, the convention of the explicit events (the photon tail of an
+  // isotropic source does not depend on it). Neglected: the bremsstrahlung of the residual
+  // track's own δ-rays (W < E/2, and the radiative yield grows with energy). Returns the
+  // energy left to deposit locally, E − Σk.
+  BD_FUNCTION float emit_residual_bremsstrahlung(const Particle& p, int mat, GridPoint g0, ParticleStack& stack,
+                                                 PendingDeposit<Tally>& pending, HistoryCounters& c,
+                                                 PhiloxEngine& rng) const {
+    const ElectronDataView& ed = tables.electron;
+    float local = p.energy_MeV;
+    float n = ed.value(mat, kBremsPhotonsToRest, g0);
+    for (;;) {
+      n += logf(rng.uniform());  // an Exp(1) step down in N
+      if (!(n > 0.0f)) return local;
+      const float e_emit = ed.energy_from_increasing(mat, kBremsPhotonsToRest, n);
+      if (e_emit <= params.wcr_MeV) return local;
+      const float k = BremsEnergySampler{ed, mat, min_f(e_emit, p.energy_MeV)}(rng);
+      const float after = max_f(local - k, 0.0f);
+      Particle g = p;
+      g.type = ParticleType::photon;
+      g.energy_MeV = local - after;  // what leaves `local`, so the energy stays balanced
+      local = after;
+      emit(g, stack, pending, c);
+    }
+  }
+
   BD_FUNCTION void track_electron(Particle& p, ParticleStack& stack, PendingDeposit<Tally>& pending,
                                   HistoryCounters& c, PhiloxEngine& rng) const {
     ++c.tracks_e;
@@ -236,11 +269,14 @@ struct DecayHistory {
       }
       const GridPoint g0 = g_located;
       // Range rejection: an electron whose CSDA range is shorter than the distance to its
-      // scoring cell's boundary deposits there (its δ-rays have shorter ranges; its
-      // bremsstrahlung, < 0.4 % of the energy below 1 MeV in tissue, is kept local).
+      // scoring cell's boundary deposits there (its δ-rays have shorter ranges) — except the
+      // bremsstrahlung of its residual track. That is a fraction of a percent of the energy,
+      // but it is all the dose beyond the electrons' reach: kept local, it made the photon
+      // tail of the 90Y voxel S values 15–25 % low (Lanconelli 2012, 4–9.28 mm voxels).
       if (params.range_rejection && ed.value(mat, kCsdaRange, g0) < geometry.safety_mass(p)) {
-        pending.add(tally, geometry.site(p), E, c, water_weight(mat, g0));
-        c.range_rejected += to_tally_units(E);
+        const float local = emit_residual_bremsstrahlung(p, mat, g0, stack, pending, c, rng);
+        pending.add(tally, geometry.site(p), local, c, water_weight(mat, g0));
+        c.range_rejected += to_tally_units(local);
         return;
       }
       ++c.steps_e;

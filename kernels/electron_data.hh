@@ -30,6 +30,9 @@ enum ElectronColumn : int {
   kCsdaRange,         // unrestricted CSDA range [g/cm²] (range rejection)
   kWaterToMedium,     // S_col,water / S_col,medium, unrestricted collision stopping powers
                       // (dose to water, TransportParams::dose_to_water)
+  kBremsPhotonsToRest,  // mean number of hard bremsstrahlung photons (k > wcr) emitted while
+                        // slowing down to rest, ∫_0^E σ_brems/S_tot dE' (CSDA) [1]; increasing
+                        // in E, 0 up to wcr (range rejection's residual bremsstrahlung)
   kElectronColumns
 };
 
@@ -73,23 +76,31 @@ struct ElectronDataView {
     return value(material, column, locate(energy_MeV));
   }
 
-  // Energy whose soft range is `range_g_cm2` (inverse of the kSoftRange column; binary search
-  // over nodes, then linear inversion inside the interval, consistent with value()).
+  // Energy whose soft range is `range_g_cm2` (inverse of the kSoftRange column).
   BD_FUNCTION float energy_from_soft_range(int material, float range_g_cm2) const {
+    const float first = row(material, 0)[kSoftRange];
+    if (range_g_cm2 <= first) {
+      // Below the first node R ∝ E^(1+p) (start term); invert with R ∝ E (conservative).
+      return e_min_MeV * (range_g_cm2 > 0.0f ? range_g_cm2 / first : 0.0f);
+    }
+    return energy_from_increasing(material, kSoftRange, range_g_cm2);
+  }
+
+  // Energy at which a non-decreasing column reaches `value` (binary search over nodes, then
+  // linear inversion inside the interval, consistent with value()); e_min at or below the
+  // first node, e_max at or above the last.
+  BD_FUNCTION float energy_from_increasing(int material, ElectronColumn column, float value) const {
     const float* base = row(material, 0);
     const int stride = kElectronColumns;
-    if (range_g_cm2 <= base[kSoftRange]) {
-      // Below the first node R ∝ E^(1+p) (start term); invert with R ∝ E (conservative).
-      return e_min_MeV * (range_g_cm2 > 0.0f ? range_g_cm2 / base[kSoftRange] : 0.0f);
-    }
+    if (value <= base[column]) return e_min_MeV;
     int lo = 0, hi = n_energy - 1;
-    if (range_g_cm2 >= base[hi * stride + kSoftRange]) return e_max_MeV;
+    if (value >= base[hi * stride + column]) return e_max_MeV;
     while (hi - lo > 1) {
       const int mid = (lo + hi) / 2;
-      if (base[mid * stride + kSoftRange] <= range_g_cm2) lo = mid; else hi = mid;
+      if (base[mid * stride + column] <= value) lo = mid; else hi = mid;
     }
-    const float r0 = base[lo * stride + kSoftRange], r1 = base[hi * stride + kSoftRange];
-    const float f = (range_g_cm2 - r0) / (r1 - r0);
+    const float r0 = base[lo * stride + column], r1 = base[hi * stride + column];
+    const float f = (value - r0) / (r1 - r0);
     return expf(ln_e_min + (static_cast<float>(lo) + f) / inv_dln_e);
   }
 };

@@ -19,7 +19,8 @@
 //   straggling           on        Bohr straggling of the restricted soft loss (exact mean and
 //                                  variance, PENELOPE soft-loss distributions)
 //   range_rejection      on        electrons whose CSDA range is below the distance to their
-//                                  voxel's faces deposit there (voxel tallies only)
+//                                  voxel's faces deposit there (voxel tallies only); the
+//                                  bremsstrahlung of their residual track is still emitted
 //   dose_to_water        off       dose to medium; on: dose to water in medium (see the field)
 // Production thresholds and the electron absorption energy are matched to the scoring
 // resolution by match_cuts_to_resolution() (transport_physics.hh): W_cc = eabs_electron = the
@@ -39,8 +40,8 @@ namespace bd {
 inline constexpr PhysicsModel kRangeRejection{
     "variance reduction: range rejection",
     "an electron whose CSDA range is below the distance to its voxel's faces deposits its "
-    "energy there (voxel tallies only; its bremsstrahlung, a fraction of a percent of the 90Y "
-    "energy, then stays local too)",
+    "energy there (voxel tallies only), less the bremsstrahlung photons of its residual track "
+    "(CSDA: a Poisson process in the expected photon number to rest), which are tracked",
     "Sempau et al., Phys Med Biol 45 (2000) 2263 (DPM); EGSnrc practice"};
 
 // Secondary stack depth per history (registers/local memory). A 2.28 MeV electron makes at

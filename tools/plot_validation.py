@@ -2,6 +2,15 @@
 """Plots for `betadose validate` from the CSV files the cases write into the output folder.
 
 Usage: plot_validation.py OUT_DIR   (Debian python3 with matplotlib; draws what data exist)
+
+Recognised files (each CSV is dispatched on its columns, not only on its name, so a case that
+adds a table does not break the others' plots):
+  partition_ratios.csv   tumour_diameter_mm,tn_ratio,tumour_mc_over_model,tumour_sigma,
+                         tumour_kernel_over_model,normal_mc_over_model,normal_sigma,...
+  kernel_<name>.csv      curves: x,betadose,reference[,sigma,reference_name,x_label,y_label,log_y]
+  kernel_study.csv       method,roi,mean_gy,mc_mean_gy,mc_se_gy,ratio_to_mc,...
+Any other CSV is listed as skipped. Each PNG is written to a temporary file in OUT_DIR and
+renamed over the target (no half-written image). Exit 1 if a recognised file could not be drawn.
 """
 import csv
 import os
@@ -12,17 +21,25 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+CURVE_COLUMNS = {"x", "betadose", "reference"}
+PARTITION_COLUMNS = {"tumour_diameter_mm", "tn_ratio", "tumour_mc_over_model", "tumour_sigma",
+                     "tumour_kernel_over_model", "normal_mc_over_model", "normal_sigma"}
+METHOD_COLUMNS = {"method", "roi", "ratio_to_mc", "mc_mean_gy", "mc_se_gy"}
+
 
 def read_rows(path):
     with open(path, newline="") as f:
         return list(csv.DictReader(line for line in f if not line.startswith("#")))
 
 
-def plot_partition(out):
-    path = os.path.join(out, "partition_ratios.csv")
-    if not os.path.exists(path):
-        return
-    rows = read_rows(path)
+def save(fig, png_path):
+    tmp = png_path + ".tmp.png"
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    os.replace(tmp, png_path)
+
+
+def plot_partition(rows, png_path):
     fig, (ax_t, ax_n) = plt.subplots(1, 2, figsize=(10, 4))
     for tn in sorted({float(r["tn_ratio"]) for r in rows}):
         sel = sorted((r for r in rows if float(r["tn_ratio"]) == tn), key=lambda r: float(r["tumour_diameter_mm"]))
@@ -43,36 +60,83 @@ def plot_partition(out):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "partition_ratios.png"), dpi=110)
+    save(fig, png_path)
 
 
-def plot_kernels(out):
-    """Any file kernel_<name>.csv with columns r_mm,betadose,reference[,sigma]."""
-    for name in sorted(os.listdir(out)):
-        if not (name.startswith("kernel_") and name.endswith(".csv")):
-            continue
-        rows = read_rows(os.path.join(out, name))
-        if not rows:
-            continue
-        x = [float(r["x"]) for r in rows]
-        fig, ax = plt.subplots(figsize=(6, 4))
-        sig = [3 * float(r.get("sigma") or 0) for r in rows]
-        ax.errorbar(x, [float(r["betadose"]) for r in rows], yerr=sig, fmt="o", ms=3, label="betadose (3σ)")
-        ax.plot(x, [float(r["reference"]) for r in rows], "k-", label=rows[0].get("reference_name", "reference"))
-        ax.set(xlabel=rows[0].get("x_label", "r"), ylabel=rows[0].get("y_label", "value"), title=name[7:-4])
-        if rows[0].get("log_y") == "1":
-            ax.set_yscale("log")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        fig.savefig(os.path.join(out, name[:-4] + ".png"), dpi=110)
+def plot_curve(rows, png_path, title):
+    x = [float(r["x"]) for r in rows]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    sig = [3 * float(r.get("sigma") or 0) for r in rows]
+    ax.errorbar(x, [float(r["betadose"]) for r in rows], yerr=sig, fmt="o", ms=3, label="betadose (3σ)")
+    ax.plot(x, [float(r["reference"]) for r in rows], "k-", label=rows[0].get("reference_name") or "reference")
+    ax.set(xlabel=rows[0].get("x_label") or "x", ylabel=rows[0].get("y_label") or "value", title=title)
+    if rows[0].get("log_y") == "1":
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    save(fig, png_path)
+
+
+def plot_methods(rows, png_path, title):
+    """Grouped bars: ROI mean of each method / Monte Carlo, one group per ROI."""
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    rois = list(dict.fromkeys(r["roi"] for r in rows))
+    value = {(r["method"], r["roi"]): float(r["ratio_to_mc"]) for r in rows}
+    mc_rel = {r["roi"]: float(r["mc_se_gy"]) / float(r["mc_mean_gy"]) for r in rows if float(r["mc_mean_gy"]) > 0}
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    width = 0.8 / max(len(methods), 1)
+    for m, method in enumerate(methods):
+        xs = [i + (m - (len(methods) - 1) / 2) * width for i in range(len(rois))]
+        ax.bar(xs, [value.get((method, roi), float("nan")) for roi in rois], width, label=method)
+    ax.axhline(1.0, color="k", lw=0.8)
+    ax.set_xticks(range(len(rois)))
+    ax.set_xticklabels([f"{roi}\n(MC ±{100 * mc_rel.get(roi, 0):.2f} %)" for roi in rois])
+    ax.set(ylabel="ROI mean / Monte Carlo", title=title)
+    ax.set_ylim(0, max(2.0, 1.05 * max(value.values(), default=1.0)))
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    save(fig, png_path)
+
+
+def draw(out, name):
+    """Draws the plot of one CSV; returns the PNG path, or None when the file is not a known kind."""
+    path = os.path.join(out, name)
+    rows = read_rows(path)
+    if not rows:
+        return None
+    columns = set(rows[0].keys())
+    png = os.path.join(out, name[:-4] + ".png")
+    if PARTITION_COLUMNS <= columns:
+        plot_partition(rows, png)
+    elif CURVE_COLUMNS <= columns:
+        plot_curve(rows, png, name[7:-4] if name.startswith("kernel_") else name[:-4])
+    elif METHOD_COLUMNS <= columns:
+        plot_methods(rows, png, "Kernel methods vs Monte Carlo (" + name[:-4] + ")")
+    else:
+        return None
+    return png
 
 
 def main():
+    if len(sys.argv) != 2 or not os.path.isdir(sys.argv[1]):
+        print("usage: plot_validation.py OUT_DIR", file=sys.stderr)
+        return 2
     out = sys.argv[1]
-    plot_partition(out)
-    plot_kernels(out)
+    failed = 0
+    for name in sorted(os.listdir(out)):
+        if not name.endswith(".csv"):
+            continue
+        try:
+            png = draw(out, name)
+        except (KeyError, ValueError, OSError) as e:
+            print(f"{name}: not drawn ({type(e).__name__}: {e})", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{name}: {'-> ' + os.path.basename(png) if png else 'skipped (columns of no known plot)'}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

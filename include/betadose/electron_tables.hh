@@ -52,6 +52,9 @@ struct ElectronTables {
   std::vector<double> range_soft_g_cm2;            // ∫ dE / s_soft from 0 (continuous-loss range)
   std::vector<double> straggling_MeV2_cm2_g;       // Bohr variance of the soft collision loss
                                                    // per mass thickness: n_e ∫_0^Wmax W² dσ/dW dW
+  std::vector<double> brems_photons_to_rest;       // mean number of hard bremsstrahlung photons
+                                                   // (k > wcr) emitted while slowing down to rest,
+                                                   // N(E) = ∫_0^E σ_brems(E')/S_tot(E') dE' (CSDA)
   // Bremsstrahlung photon-energy sampling table, energy-major [i * brems_shape_points + j]:
   // χ_ij = k dσ/dk (normalised to max_j χ_ij = 1) at k_j = wcr (T_i/wcr)^(x_j),
   // x_j = j/(brems_shape_points − 1). Zero rows where T_i <= wcr.

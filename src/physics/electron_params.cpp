@@ -48,6 +48,7 @@ ElectronParams::ElectronParams(const std::vector<Material>& materials,
       r[kStraggling] = static_cast<float>(t.straggling_MeV2_cm2_g[i]);
       r[kCsdaRange] = static_cast<float>(t.csda_range_g_cm2[i]);
       r[kWaterToMedium] = static_cast<float>(s_col_water[i] / t.s_col_MeV_cm2_g[i]);
+      r[kBremsPhotonsToRest] = static_cast<float>(t.brems_photons_to_rest[i]);
       for (int j = 0; j < nk; ++j)
         brems[(m * n + i) * nk + j] = static_cast<float>(t.brems_shape[static_cast<std::size_t>(i) * nk + j]);
     }

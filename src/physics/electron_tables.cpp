@@ -212,6 +212,17 @@ ElectronTables build_electron_tables(const Material& material, const ElectronTab
   for (int i = 0; i < n; ++i) s_tot[i] = t.s_col_MeV_cm2_g[i] + t.s_rad_MeV_cm2_g[i];
   t.csda_range_g_cm2 = integrate_range(t.energy_MeV, s_tot);
   t.range_soft_g_cm2 = integrate_range(t.energy_MeV, t.s_soft_MeV_cm2_g);
+  // Hard bremsstrahlung photons emitted on the way to rest in the continuous-slowing-down
+  // approximation: dN = σ_brems dR, dR = dE/S_tot, trapezoid in ln E (σ_brems = 0 below wcr,
+  // so N starts at 0). Used for the electrons that range rejection stops (decay_history.hh).
+  t.brems_photons_to_rest.assign(n, 0.0);
+  for (int i = 1; i < n; ++i) {
+    const double h = std::log(t.energy_MeV[i] / t.energy_MeV[i - 1]);
+    t.brems_photons_to_rest[i] =
+        t.brems_photons_to_rest[i - 1] + 0.5 * h *
+                                             (t.sigma_brems_cm2_g[i] * t.energy_MeV[i] / s_tot[i] +
+                                              t.sigma_brems_cm2_g[i - 1] * t.energy_MeV[i - 1] / s_tot[i - 1]);
+  }
   return t;
 }
 

@@ -18,6 +18,7 @@
 #include "betadose/kernel_methods.hh"
 #include "betadose/kernel_study.hh"
 #include "betadose/nuclide.hh"
+#include "betadose/text_file.hh"
 #include "validation_support.hh"
 
 namespace bd::validation {
@@ -97,7 +98,6 @@ std::vector<ValidationResult> kernel_study_case(const ValidationContext& ctx) {
      << mc_se["tumour"] << " | " << mc_mean["normal_liver"] << " ± " << mc_se["normal_liver"]
      << " | " << mc_mean["lung"] << " ± " << mc_se["lung"] << " | " << mc_mean["rib"] << " ± "
      << mc_se["rib"] << " | — | — |\n";
-  csv << "method,roi,mean_gy,mc_mean_gy,mc_se_gy,ratio_to_mc,gamma33_pass,gamma22_pass\n";
   std::vector<ValidationResult> results;
   for (const auto& [mname, dose] : methods) {
     const auto df = to_float(dose);
@@ -108,7 +108,7 @@ std::vector<ValidationResult> kernel_study_case(const ValidationContext& ctx) {
       const double m = roi_mean(dose, mask);
       const double ratio = m / mc_mean[rname];
       md << " | " << m << " (" << std::showpos << 100 * (ratio - 1) << std::noshowpos << " %)";
-      csv << mname << "," << rname << "," << m << "," << mc_mean[rname] << "," << mc_se[rname] << ","
+      csv << csv_field(mname) << "," << rname << "," << m << "," << mc_mean[rname] << "," << mc_se[rname] << ","
           << ratio << "," << p33 << "," << p22 << "\n";
       const double sigma_rel = mc_se[rname] / mc_mean[rname];
       ValidationResult res;
@@ -139,8 +139,9 @@ std::vector<ValidationResult> kernel_study_case(const ValidationContext& ctx) {
   md << "\nPercentages in brackets: difference of the ROI mean from Monte Carlo. Gamma: global, "
         "Monte Carlo as reference, voxels above 10 % of its maximum.\n";
   std::filesystem::create_directories(ctx.out_dir);
-  std::ofstream(std::filesystem::path(ctx.out_dir) / "kernel_study.md") << md.str();
-  std::ofstream(std::filesystem::path(ctx.out_dir) / "kernel_study.csv") << csv.str();
+  write_text_file_atomic((std::filesystem::path(ctx.out_dir) / "kernel_study.md").string(), md.str());
+  append_csv(ctx, "kernel_study.csv", "method,roi,mean_gy,mc_mean_gy,mc_se_gy,ratio_to_mc,gamma33_pass,gamma22_pass",
+             csv.str());
   if (ctx.log) ctx.log(md.str());
   return results;
 }

@@ -14,6 +14,7 @@
 #include "betadose/subprocess.hh"
 #include "betadose/text_file.hh"
 #include "betadose/validation.hh"
+#include "validation_support.hh"
 
 namespace bd {
 
@@ -94,6 +95,7 @@ std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const
   // The source revision as the run starts (edits made while it runs do not belong to it).
   const std::string commit = ctx.commit.empty() ? source_revision() : ctx.commit;
   const auto cases = validation_cases();
+  validation::start_data_files();
   std::vector<ValidationResult> results;
   bool found = only.empty();
   std::ostringstream names;

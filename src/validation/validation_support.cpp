@@ -2,10 +2,11 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <map>
 #include <numeric>
 
 #include "betadose/errors.hh"
+#include "betadose/text_file.hh"
 
 namespace bd::validation {
 
@@ -52,14 +53,30 @@ std::string reference_file(const ValidationContext& ctx, const std::string& name
   return path.string();
 }
 
+namespace {
+// Content of each data file written by the current run, by path.
+std::map<std::string, std::string>& data_files() {
+  static std::map<std::string, std::string> files;
+  return files;
+}
+}  // namespace
+
+void start_data_files() { data_files().clear(); }
+
 void append_csv(const ValidationContext& ctx, const std::string& name, const std::string& header,
                 const std::string& rows) {
-  const auto path = std::filesystem::path(ctx.out_dir) / name;
-  const bool fresh = !std::filesystem::exists(path);
-  std::ofstream out(path, std::ios::app);
-  BD_VALIDATE(out, path.string() << ": cannot write");
-  if (fresh) out << header << "\n";
-  out << rows;
+  const std::string path = (std::filesystem::path(ctx.out_dir) / name).string();
+  std::string& text = data_files()[path];
+  if (text.empty()) text = header + "\n";
+  text += rows;
+  write_text_file_atomic(path, text);
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string q = "\"";
+  for (char ch : text) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
 }
 
 }  // namespace bd::validation

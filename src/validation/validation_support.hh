@@ -31,9 +31,15 @@ std::vector<DoseResult> run_replicas(const Phantom& phantom, const VoxelSource& 
                                      double histories, const ValidationContext& ctx, const std::string& stream);
 
 std::string reference_file(const ValidationContext& ctx, const std::string& name);
-// Appends rows to DIR/<name>, writing the header first when the file is new.
+// Appends rows to the data file DIR/<name> of this run (header first) and rewrites the file
+// atomically with everything appended to it since start_data_files(): a file left by an
+// earlier run into the same folder is replaced, not extended.
 void append_csv(const ValidationContext& ctx, const std::string& name, const std::string& header,
                 const std::string& rows);
+// Forgets the data files of a previous run in this process (run_validation calls it first).
+void start_data_files();
+// A CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text);
 
 std::vector<ValidationResult> uniform_liver_case(const ValidationContext& ctx);
 std::vector<ValidationResult> tumour_partition_case(const ValidationContext& ctx, double diameter_mm,
