@@ -61,7 +61,7 @@ BD_FUNCTION inline Vec3f rotate_direction(const Vec3f& d, float cos_theta, float
   cp = cosf(phi);
 #endif
   Vec3f r;
-  const float w2 = 1.0f - d.z * d.z;
+  const float w2 = d.x * d.x + d.y * d.y;
   if (w2 > 1e-10f) {
     const float s = sqrtf(w2);
     const float a = sin_theta / s;
@@ -74,8 +74,11 @@ BD_FUNCTION inline Vec3f rotate_direction(const Vec3f& d, float cos_theta, float
     r.y = sin_theta * sp;
     r.z = sgn * cos_theta;
   }
-  // Renormalise to keep |d| = 1 over many rotations in single precision.
-  const float inv = 1.0f / sqrtf(r.x * r.x + r.y * r.y + r.z * r.z);
+  // Renormalise to keep |d| = 1 over many rotations in single precision. |r|² = 1 + ε with
+  // |ε| of a few float ulps (w2 is taken as d.x² + d.y², free of the cancellation of
+  // 1 − d.z² near the poles), so one Newton step for 1/√(1 + ε), (3 − |r|²)/2, is exact to
+  // O(ε²) (no square root or division; tests/core/direction_rotation_test.cpp).
+  const float inv = 1.5f - 0.5f * (r.x * r.x + r.y * r.y + r.z * r.z);
   r.x *= inv;
   r.y *= inv;
   r.z *= inv;
