@@ -12,13 +12,16 @@ namespace bd::detail {
 std::vector<float> sample_spectrum_cuda(const SpectrumTable& table, std::uint64_t seed,
                                         std::uint64_t histories) {
   DeviceBuffer<double> energy, pdf, cdf;
+  DeviceBuffer<unsigned> guide;
   energy.upload(table.energy_MeV);
   pdf.upload(table.pdf_per_MeV);
   cdf.upload(table.cdf);
+  guide.upload(table.guide);
   DeviceBuffer<float> out(static_cast<std::size_t>(histories));
   const SpectrumSamplerData data{{energy.view().data(), energy.size()},
                                  {pdf.view().data(), pdf.size()},
-                                 {cdf.view().data(), cdf.size()}};
+                                 {cdf.view().data(), cdf.size()},
+                                 {guide.view().data(), guide.size()}};
   SpectrumSampleFunctor f{seed, data, out.view()};
   cudaError_t err = launch_cuda(0, histories, f);
   if (err == cudaSuccess) err = cudaDeviceSynchronize();

@@ -31,6 +31,9 @@ struct SpectrumTable {
   std::vector<double> energy_MeV;  // fine grid, strictly increasing, from 0 (or E0) to endpoint
   std::vector<double> pdf_per_MeV; // normalised pdf at the grid points (piecewise linear)
   std::vector<double> cdf;         // cdf at the grid points: 0 ... 1
+  // Guide table of the interval search (kernels/spectrum_sampler.hh): one cell per grid point,
+  // guide[k] = largest i <= n − 2 with cdf[i] <= k / (guide.size() − 1).
+  std::vector<unsigned> guide;
   double mean_MeV = 0;             // exact mean of the piecewise-linear pdf [MeV]
   double second_moment_MeV2 = 0;   // exact <E^2> [MeV^2]
   double norm_per_decay = 0;       // integral of the interpolated N(E) (betas per decay)
@@ -49,6 +52,8 @@ std::vector<double> pchip_interpolate(const std::vector<double>& x, const std::v
 SpectrumTable build_spectrum_table(const std::vector<double>& energy_MeV,
                                    const std::vector<double>& n_per_MeV, int subdivisions = 16);
 SpectrumTable build_spectrum_table(const Nuclide& nuclide, int subdivisions = 16);
+// Guide table of a non-decreasing cdf from 0 to 1 (SpectrumTable::guide).
+std::vector<unsigned> build_spectrum_guide(const std::vector<double>& cdf);
 
 // Diagnostic: energy sampled by history h = 0..histories-1 from stream (seed, h), on the CPU
 // (threads <= 0: OpenMP default) or the GPU (kernels/spectrum_sampling.{cpp,cu}). Used to

@@ -98,6 +98,7 @@ SpectrumTable build_spectrum_table(const std::vector<double>& energy_MeV,
   for (auto& p : t.pdf_per_MeV) p /= m0;
   for (auto& c : t.cdf) c /= m0;
   t.cdf.back() = 1.0;
+  t.guide = build_spectrum_guide(t.cdf);
   t.mean_MeV = m1 / m0;
   t.second_moment_MeV2 = m2 / m0;
   return t;
@@ -111,7 +112,21 @@ SpectrumTable build_spectrum_table(const Nuclide& nuclide, int subdivisions) {
 SpectrumSamplerData SpectrumTable::view() const {
   return {{energy_MeV.data(), energy_MeV.size()},
           {pdf_per_MeV.data(), pdf_per_MeV.size()},
-          {cdf.data(), cdf.size()}};
+          {cdf.data(), cdf.size()},
+          {guide.data(), guide.size()}};
+}
+
+std::vector<unsigned> build_spectrum_guide(const std::vector<double>& cdf) {
+  BD_VALIDATE(cdf.size() >= 2, "spectrum table: " << cdf.size() << " cdf points (expected >= 2)");
+  const std::size_t n = cdf.size(), cells = n - 1;
+  std::vector<unsigned> guide(cells + 1);
+  std::size_t i = 0;
+  for (std::size_t k = 0; k <= cells; ++k) {
+    const double p = static_cast<double>(k) / static_cast<double>(cells);
+    while (i + 1 <= n - 2 && cdf[i + 1] <= p) ++i;
+    guide[k] = static_cast<unsigned>(i);
+  }
+  return guide;
 }
 
 double SpectrumTable::cdf_at(double e) const {

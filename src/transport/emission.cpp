@@ -32,6 +32,7 @@ EmissionData make_emission(const EmissionSpec& spec) {
   e.energy = MirroredArray<double>(table.energy_MeV);
   e.pdf = MirroredArray<double>(table.pdf_per_MeV);
   e.cdf = MirroredArray<double>(table.cdf);
+  e.guide = MirroredArray<unsigned>(table.guide);
   return e;
 }
 
@@ -42,6 +43,7 @@ PrimaryEnergy EmissionData::primary(bool device) const {
     p.spectrum.energy_MeV = device ? energy.device_view() : energy.host_view();
     p.spectrum.pdf_per_MeV = device ? pdf.device_view() : pdf.host_view();
     p.spectrum.cdf = device ? cdf.device_view() : cdf.host_view();
+    p.spectrum.guide = device ? guide.device_view() : guide.host_view();
   }
   return p;
 }
@@ -51,6 +53,7 @@ void EmissionData::mirror_to_device() {
   energy.mirror_to_device();
   pdf.mirror_to_device();
   cdf.mirror_to_device();
+  guide.mirror_to_device();
 }
 
 }  // namespace bd::detail

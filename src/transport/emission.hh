@@ -17,6 +17,7 @@ struct EmissionData {
   double tau_s = 0;               // mean life (nuclides; 0 for monoenergetic electrons)
   double mono_MeV = 0;
   MirroredArray<double> energy, pdf, cdf;
+  MirroredArray<unsigned> guide;  // interval-search guide of the cdf (spectrum_sampler.hh)
 
   PrimaryEnergy primary(bool device) const;
   void mirror_to_device();
