@@ -75,12 +75,36 @@ struct MonoEnergy {
   BD_FUNCTION float sample(PhiloxEngine&) const { return energy_MeV; }
 };
 
-// Per-history accumulators (registers), flushed once at the end of the history.
+// Accumulators in registers: per history on the CPU (flushed at its end), per thread over all
+// its histories on the GPU (reduced per block, kernels/launch_cuda.cuh). Only ever added to.
 struct HistoryCounters {
   unsigned long long emitted = 0, scored = 0, unscored = 0, escaped_e = 0, escaped_ph = 0,
-                     below_cutoff = 0, overflow = 0, range_rejected = 0, steps_e = 0, steps_ph = 0, hard = 0,
-                     tracks_e = 0, tracks_ph = 0, flushes = 0;
+                     below_cutoff = 0, overflow = 0, range_rejected = 0, decays = 0, steps_e = 0,
+                     steps_ph = 0, hard = 0, tracks_e = 0, tracks_ph = 0, flushes = 0;
 };
+
+// The counter of balance slot `index` (BalanceIndex, tallies.hh).
+BD_FUNCTION inline unsigned long long counter_value(const HistoryCounters& c, int index) {
+  switch (index) {
+    case kEmitted: return c.emitted;
+    case kDepositedScored: return c.scored;
+    case kDepositedUnscored: return c.unscored;
+    case kEscapedElectron: return c.escaped_e;
+    case kEscapedPhoton: return c.escaped_ph;
+    case kBelowCutoff: return c.below_cutoff;
+    case kStackOverflow: return c.overflow;
+    case kRangeRejected: return c.range_rejected;
+    case kCountDecays: return c.decays;
+    case kCountElectronSteps: return c.steps_e;
+    case kCountPhotonSteps: return c.steps_ph;
+    case kCountHardEvents: return c.hard;
+    case kCountElectronTracks: return c.tracks_e;
+    case kCountPhotonTracks: return c.tracks_ph;
+    case kCountTallyFlushes: return c.flushes;
+    default: return 0;
+  }
+}
+static_assert(kBalanceSize == 15, "counter_value() names every balance slot");
 
 // One pending deposit per tally bin: consecutive deposits in the same bin are summed and
 // added with one atomic when the bin changes. `weight` scales what the tally receives (the
@@ -129,9 +153,19 @@ struct DecayHistory {
   Span<unsigned long long> balance;  // [kBalanceSize], see tallies.hh
   std::uint64_t seed = 1;
 
+  // One history, counters added to the balance at its end (the CPU backend).
   BD_FUNCTION void operator()(std::uint64_t history) const {
-    PhiloxEngine rng(seed, history);
     HistoryCounters c;
+    run(history, c);
+    flush_counters(c);
+  }
+
+  // One history; its counters are added to `c` (the GPU backend sums a thread's histories
+  // and reduces them per block).
+  using Counters = HistoryCounters;
+  BD_FUNCTION void run(std::uint64_t history, HistoryCounters& c) const {
+    PhiloxEngine rng(seed, history);
+    ++c.decays;
     PendingDeposit<Tally> pending;
     ParticleStack stack;
 
@@ -144,35 +178,25 @@ struct DecayHistory {
     if (!geometry.locate(p)) {
       c.escaped_e += to_tally_units(p.energy_MeV);
     } else {
-      transport(p, stack, pending, c, rng);
-      while (!stack.empty()) {
-        const Particle s = stack.pop();
-        transport(s, stack, pending, c, rng);
+      // The primary, then the secondaries depth first; one call site of transport() keeps
+      // the device code inlined (a call would put the history's state in local memory).
+      for (;;) {
+        transport(p, stack, pending, c, rng);
+        if (stack.empty()) break;
+        p = stack.pop();
       }
     }
     pending.flush(tally, c);
+  }
 
-    add_counter(kEmitted, c.emitted);
-    add_counter(kDepositedScored, c.scored);
-    add_counter(kDepositedUnscored, c.unscored);
-    add_counter(kEscapedElectron, c.escaped_e);
-    add_counter(kEscapedPhoton, c.escaped_ph);
-    add_counter(kBelowCutoff, c.below_cutoff);
-    add_counter(kStackOverflow, c.overflow);
-    add_counter(kRangeRejected, c.range_rejected);
-    add_counter(kCountDecays, 1);
-    add_counter(kCountElectronSteps, c.steps_e);
-    add_counter(kCountPhotonSteps, c.steps_ph);
-    add_counter(kCountHardEvents, c.hard);
-    add_counter(kCountElectronTracks, c.tracks_e);
-    add_counter(kCountPhotonTracks, c.tracks_ph);
-    add_counter(kCountTallyFlushes, c.flushes);
+  BD_FUNCTION void flush_counters(const HistoryCounters& c) const {
+    for (int k = 0; k < kBalanceSize; ++k) {
+      const unsigned long long v = counter_value(c, k);
+      if (v) atomic_add(&balance[k], v);
+    }
   }
 
  private:
-  BD_FUNCTION void add_counter(int index, unsigned long long v) const {
-    if (v) atomic_add(&balance[index], v);
-  }
 
   // Tally weight of energy deposited by electrons of energy E in material mat: 1 for dose to
   // medium; S_col,water/S_col,medium at E for dose to water (Bragg–Gray conversion applied per
@@ -185,7 +209,7 @@ struct DecayHistory {
     return params.dose_to_water ? tables.electron.value(mat, kWaterToMedium, g) : 1.0f;
   }
 
-  BD_FUNCTION void transport(Particle p, ParticleStack& stack, PendingDeposit<Tally>& pending,
+  BD_FUNCTION BD_FORCEINLINE void transport(Particle p, ParticleStack& stack, PendingDeposit<Tally>& pending,
                              HistoryCounters& c, PhiloxEngine& rng) const {
     if (p.type == ParticleType::electron) {
       track_electron(p, stack, pending, c, rng);

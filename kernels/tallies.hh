@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "kernels/assert.hh"
 #include "kernels/atomics.hh"
 #include "kernels/geometry.hh"
 #include "kernels/span.hh"
@@ -38,7 +39,8 @@ struct VoxelTally {
     return static_cast<long long>(s.ix) + static_cast<long long>(nx) * (s.iy + static_cast<long long>(ny) * s.iz);
   }
   BD_FUNCTION void add(long long b, unsigned long long units) const {
-    atomic_add(&energy[static_cast<std::size_t>(b)], units);
+    BD_ASSERT(static_cast<std::size_t>(b) < energy.size());
+    atomic_add_aggregated(energy.data(), static_cast<std::size_t>(b), units);
   }
 };
 
@@ -54,7 +56,8 @@ struct ShellTally {
     return static_cast<long long>(x);
   }
   BD_FUNCTION void add(long long b, unsigned long long units) const {
-    atomic_add(&energy[static_cast<std::size_t>(b)], units);
+    BD_ASSERT(static_cast<std::size_t>(b) < energy.size());
+    atomic_add_aggregated(energy.data(), static_cast<std::size_t>(b), units);
   }
 };
 

@@ -13,17 +13,17 @@ void check(cudaError_t err, const char* what) {
 }  // namespace
 
 void launch_histories_cuda(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end) {
-  check(launch_cuda(begin, end, f), "voxel transport launch");
+  check(launch_cuda_reduced(begin, end, f), "voxel transport launch");
   check(cudaDeviceSynchronize(), "voxel transport");
 }
 
 void launch_histories_cuda(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end) {
-  check(launch_cuda(begin, end, f), "point-kernel transport launch");
+  check(launch_cuda_reduced(begin, end, f), "point-kernel transport launch");
   check(cudaDeviceSynchronize(), "point-kernel transport");
 }
 
 void launch_histories_cuda(const VoxelPointDecayHistory& f, std::uint64_t begin, std::uint64_t end) {
-  check(launch_cuda(begin, end, f), "point-source voxel transport launch");
+  check(launch_cuda_reduced(begin, end, f), "point-source voxel transport launch");
   check(cudaDeviceSynchronize(), "point-source voxel transport");
 }
 

@@ -10,6 +10,7 @@ if command -v nvcc >/dev/null 2>&1 || [[ -x /usr/local/cuda/bin/nvcc ]]; then
   echo "[test] nvcc found: building the CUDA configuration (compile + link only)"
   BETADOSE_CUDA=ON "$here/tools/setup.sh" "$here/build-cuda"
   echo "[test] CUDA configuration built: $(ls "$here/build-cuda/betadose")"
+  "$here/tools/ptxas_report.sh" "$here/build-cuda"
 else
   echo "[test] nvcc not found: CUDA configuration skipped"
 fi
