@@ -10,14 +10,18 @@
 
 #include "betadose/case.hh"
 #include "betadose/dose_file.hh"
+#include "betadose/output_file.hh"
 
 namespace bd {
 
-// Before reading anything: --out ends in .h5/.hdf5, --export is an image format, both are
-// writable and none is an input (check_outputs). InputError naming the option otherwise.
-void check_case_outputs(const CaseSpec& spec);
+// Before reading anything: --out ends in .h5/.hdf5, --export is an image format, both (and
+// `more`, e.g. a checkpoint) are writable and none is an input (check_outputs). InputError
+// naming the option otherwise.
+void check_case_outputs(const CaseSpec& spec, const std::vector<OutputTarget>& more = {});
 
-// The input paths of a case (for check_outputs).
+// The input files of a case by option ("--ct", "--mask liver", ...; --activity-mask and
+// --lung-mask may name an ROI instead of a file), and their paths (for check_outputs).
+std::vector<std::pair<std::string, std::string>> case_inputs(const CaseSpec& spec);
 std::vector<std::string> case_input_paths(const CaseSpec& spec);
 
 // Dose file fields that come from the case: grid, activity, density, materials, ROIs,

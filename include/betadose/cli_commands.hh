@@ -17,5 +17,6 @@ void add_analyze_command(CLI::App& app);
 void add_mc_command(CLI::App& app);
 void add_kernel_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
+void add_merge_command(CLI::App& app);
 
 }  // namespace bd::cli
