@@ -36,8 +36,10 @@ struct ScaleOutSettings {
 // --checkpoint, --checkpoint-every-s, --resume; with `parts` also --decay-range and --partial.
 void add_scale_out_options(CLI::App& cmd, ScaleOutSettings& settings, bool parts);
 
-// Syntax and combinations, before any input is read (InputError naming the option).
-void check_scale_out_settings(const ScaleOutSettings& settings, double target_uncertainty);
+// Syntax and combinations, before any input is read (InputError naming the option);
+// `histories` > 0: the run's decays, which --decay-range must lie within.
+void check_scale_out_settings(const ScaleOutSettings& settings, double target_uncertainty,
+                              std::uint64_t histories = 0);
 // Files the settings write (for check_outputs).
 std::vector<OutputTarget> scale_out_outputs(const ScaleOutSettings& settings);
 

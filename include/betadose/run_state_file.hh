@@ -6,14 +6,14 @@
 //   attributes: filetype, version, betadose_version, command, options, case_fingerprint,
 //     histories, batches, per_batch, seed, device, target_rel_uncertainty, next_batch,
 //     histories_done, batches_done, wall_time_s, balance[kBalanceSize], content_sha256
-//   /inputs (attributes: option -> SHA-256 of its file), /sum_MeV, /sum2_MeV2 (float64)
+//   inputs ("option<TAB>SHA-256" lines), /sum_MeV, /sum2_MeV2 (float64)
 //
 // Part (filetype "betadose-part"): one piece --decay-range BEGIN:END of a run, with the
 // integer tally of every batch piece it ran and what the merge needs to write the dose file
 // exactly as one process would.
 //   attributes as a checkpoint's (without the totals) plus range_begin, range_end, tally_bins,
 //     transport_wall_time_s
-//   /inputs; /batches/{index,begin,end} uint64[nb], /batches/tally uint64[nb][bins],
+//   /batches/{index,begin,end} uint64[nb], /batches/tally uint64[nb][bins],
 //   /batches/balance uint64[nb][kBalanceSize], attribute /batches sha256[nb] (one per batch);
 //   /scale (attributes of VoxelRunScale, uncertainty_mask); /case_dose_file uint8[] (the dose
 //   file of the case without dose -- grid, activity, phantom, ROIs, provenance -- as written

@@ -66,11 +66,16 @@ void add_scale_out_options(CLI::App& cmd, ScaleOutSettings& s, bool parts) {
                  "one of an uninterrupted run")->group(g);
 }
 
-void check_scale_out_settings(const ScaleOutSettings& s, double target_uncertainty) {
+void check_scale_out_settings(const ScaleOutSettings& s, double target_uncertainty, std::uint64_t histories) {
   BD_VALIDATE(s.partial.empty() == s.decay_range.empty(),
               (s.partial.empty() ? "--decay-range needs --partial FILE.h5 (where the part's tallies go)"
                                  : "--partial needs --decay-range BEGIN:END (the decays of this part)"));
-  if (!s.decay_range.empty()) parse_decay_range(s.decay_range);
+  if (!s.decay_range.empty()) {
+    const DecayRange r = parse_decay_range(s.decay_range);
+    BD_VALIDATE(histories == 0 || r.end <= histories, "--decay-range " << s.decay_range
+                                                                      << " must lie within the run's " << histories
+                                                                      << " decays (0:" << histories << ")");
+  }
   BD_VALIDATE(s.partial.empty() || h5_name(s.partial), "--partial " << s.partial << ": the part file must end in .h5");
   BD_VALIDATE(s.checkpoint.empty() || h5_name(s.checkpoint),
               "--checkpoint " << s.checkpoint << ": the checkpoint must end in .h5");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 
 #include "betadose/checksum.hh"
 #include "betadose/errors.hh"
@@ -177,13 +178,10 @@ void write_common(hid_t file, const char* filetype, const RunIdentity& id, const
   write_attr_string(file, "betadose_version", BETADOSE_VERSION);
   write_attr_string(file, "command", id.command);
   write_attr_string(file, "options", id.options);
-  std::vector<std::string> opts, sums;
-  for (const auto& [o, h] : id.inputs) {
-    opts.push_back(o);
-    sums.push_back(h);
-  }
-  write_attr_strings(file, "input_options", opts);
-  write_attr_strings(file, "input_sha256", sums);
+  // One "option<TAB>sha256" line per input (a list attribute cannot be empty).
+  std::string inputs;
+  for (const auto& [o, h] : id.inputs) inputs += o + "\t" + h + "\n";
+  write_attr_string(file, "inputs", inputs);
   write_attr_string(file, "case_fingerprint", s.case_fingerprint);
   write_attr_u64(file, "histories", s.histories);
   write_attr_u64(file, "batches", static_cast<std::uint64_t>(s.batches_requested));
@@ -196,10 +194,12 @@ void write_common(hid_t file, const char* filetype, const RunIdentity& id, const
 void read_common(hid_t file, const std::string& path, RunIdentity& id, RunState& s) {
   id.command = read_attr_string(file, "command", path);
   id.options = read_attr_string(file, "options", path);
-  const auto opts = read_strings(file, "input_options", path);
-  const auto sums = read_strings(file, "input_sha256", path);
-  if (opts.size() != sums.size()) throw InputError(path + ": input_options and input_sha256 differ in length");
-  for (std::size_t i = 0; i < opts.size(); ++i) id.inputs.emplace_back(opts[i], sums[i]);
+  std::istringstream inputs(read_attr_string(file, "inputs", path));
+  for (std::string line; std::getline(inputs, line);) {
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos) throw InputError(path + ": attribute 'inputs' has a line without option and checksum");
+    id.inputs.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+  }
   s.case_fingerprint = read_attr_string(file, "case_fingerprint", path);
   s.histories = read_u64(file, "histories", path);
   const std::uint64_t batches = read_u64(file, "batches", path);
