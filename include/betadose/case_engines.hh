@@ -55,10 +55,17 @@ struct McReport {
   const std::vector<std::uint8_t>* stop_region = nullptr;  // nullptr: voxels > 50 % of max
   std::string stop_region_name;
   std::string device = "cpu";
+  int threads = 0;           // --threads (TG-268 machine section)
+  double engine_wall_s = 0;  // the engine's time (transport and its preparation)
 };
 
+// The case's dose file (case_dose_file) with the TG-268 record of the case and of the
+// parameters `result` used (the sections of what the transport did come with mc_engine_run):
+// what a job-array part stores for the merge.
+DoseFile mc_case_dose_file(const DoseCase& dose_case, const DoseResult& result);
+
 // The dose file and lines of a Monte Carlo result on the case's dose file `skeleton`
-// (case_dose_file): the last step of run_mc_case, and of the merge of parts.
+// (mc_case_dose_file): the last step of run_mc_case, and of the merge of parts.
 EngineRun mc_engine_run(DoseFile skeleton, const DoseResult& result, const McReport& report);
 
 // ---- kernel methods (kernel_methods.hh) ------------------------------------------------------------

@@ -13,6 +13,8 @@
 #include "betadose/errors.hh"
 #include "betadose/text_parse.hh"
 #include "betadose/kernel_methods.hh"
+#include "betadose/nuclide.hh"
+#include "betadose/provenance.hh"
 
 namespace bd {
 namespace {
@@ -65,9 +67,19 @@ EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
   report.stop_region = mc_stop_region(dc.rois, s.uncertainty_mask);
   report.stop_region_name = dc.rois.name_of(s.uncertainty_mask);
   report.device = s.device;
-  EngineRun out = mc_engine_run(case_dose_file(dc), result, report);
-  out.file.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-  return out;
+  report.threads = s.threads;
+  report.engine_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  return mc_engine_run(mc_case_dose_file(dc, result), result, report);
+}
+
+DoseFile mc_case_dose_file(const DoseCase& dc, const DoseResult& result) {
+  DoseFile f = case_dose_file(dc);
+  // The TG-268 record of the case and the parameters the transport used; the sections of what
+  // it did are set by mc_engine_run.
+  f.provenance = mc_run_provenance(case_run_description(dc), load_nuclide(dc.source.nuclide), case_materials(dc),
+                                   result.params, result.table_options, RunTransportDescription{},
+                                   validation_case_summaries());
+  return f;
 }
 
 EngineRun mc_engine_run(DoseFile skeleton, const DoseResult& result, const McReport& s) {
@@ -112,6 +124,23 @@ EngineRun mc_engine_run(DoseFile skeleton, const DoseResult& result, const McRep
     if (n) mean_unc = sum / double(n);
   }
   df.extra["mean_rel_uncertainty_stop_region"] = mean_unc;
+  df.wall_time_s = s.engine_wall_s;
+
+  // TG-268 record: what the transport did, into the case's record (mc_case_dose_file).
+  RunTransportDescription td;
+  td.histories = result.histories;
+  td.batches = result.batches;
+  td.seed = result.seed;
+  td.device = parse_device(df.device);
+  td.threads = s.threads;
+  td.wall_time_s = s.engine_wall_s;
+  td.transport_wall_time_s = result.wall_time_s;
+  td.target_rel_uncertainty = s.target_uncertainty;
+  td.mean_rel_uncertainty = mean_unc;
+  td.uncertainty_region = region ? "mask '" + s.stop_region_name + "'"
+                                 : std::string("voxels above 50 % of the maximum dose");
+  td.energy_balance_relative_residual = eb.relative_residual();
+  set_mc_transport_provenance(df.provenance, td);
 
   run.lines.push_back("run       " + std::to_string(result.histories) + " decays, seed " + std::to_string(result.seed) +
                       ", " + df.device + ", transport " + format_g(result.wall_time_s, 3) + " s (" +

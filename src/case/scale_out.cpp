@@ -218,7 +218,7 @@ std::string ScaleOut::write_mc_part(const DoseCase& dc, const DoseResult& result
   p.tally_bins = dc.grid.voxel_count();
   p.transport_wall_s = result.wall_time_s;
   p.batches = std::move(batches_);
-  p.case_dose_file = case_dose_file(dc);
+  p.case_dose_file = mc_case_dose_file(dc, result);
   p.case_dose_file.dose_gy.assign(p.tally_bins, 0.0f);
   p.scale = result.scale;
   if (!s.uncertainty_mask.empty()) {

@@ -24,7 +24,7 @@
 #include "betadose/subprocess.hh"
 #include "betadose/image_io.hh"
 #include "betadose/resample.hh"
-#include "json_writer.hh"
+#include "betadose/json_writer.hh"
 
 namespace bd::cli {
 

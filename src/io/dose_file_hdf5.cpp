@@ -78,6 +78,80 @@ std::vector<T> read_volume(hid_t file, const std::string& name, hid_t mem_type, 
   return data;
 }
 
+// /provenance: one subgroup per section, values as attributes, both in creation order.
+void write_provenance(hid_t file, const ProvenanceRecord& record) {
+  if (record.empty()) return;
+  H5Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "provenance order");
+  H5Handle top(H5Gcreate2(file, "provenance", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose);
+  check(top.id, "creating /provenance");
+  write_attr_string(top, "standard", kProvenanceStandard);
+  for (const auto& section : record.sections) {
+    H5Handle scpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+    check(H5Pset_attr_creation_order(scpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "provenance order");
+    H5Handle g(H5Gcreate2(top, section.name.c_str(), H5P_DEFAULT, scpl, H5P_DEFAULT), H5Gclose);
+    check(g.id, "creating /provenance/" + section.name);
+    write_attr_string(g, "tg268_item", section.tg268_item);
+    for (const auto& v : section.values) {
+      if (v.numeric) write_attr_double(g, v.key.c_str(), v.number);
+      else write_attr_string(g, v.key.c_str(), v.text);
+    }
+  }
+}
+
+ProvenanceRecord read_provenance(hid_t file, const std::string& path) {
+  ProvenanceRecord record;
+  if (H5Lexists(file, "provenance", H5P_DEFAULT) <= 0) return record;
+  H5Handle top(H5Gopen2(file, "provenance", H5P_DEFAULT), H5Gclose);
+  std::vector<std::string> names;
+  struct Links {
+    static herr_t visit(hid_t, const char* name, const H5L_info_t*, void* data) {
+      static_cast<std::vector<std::string>*>(data)->push_back(name);
+      return 0;
+    }
+  };
+  // Creation order when the writer tracked it (betadose does), else name order.
+  hsize_t idx = 0;
+  if (H5Literate(top, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, &Links::visit, &names) < 0) {
+    names.clear();
+    idx = 0;
+    H5Literate(top, H5_INDEX_NAME, H5_ITER_INC, &idx, &Links::visit, &names);
+  }
+  struct Attrs {
+    ProvenanceSection* section;
+    const std::string* path;
+    static herr_t visit(hid_t loc, const char* name, const H5A_info_t*, void* data) {
+      auto* self = static_cast<Attrs*>(data);
+      if (std::string(name) == "tg268_item") return 0;
+      H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
+      H5Handle type(H5Aget_type(attr), H5Tclose);
+      if (H5Tget_class(type) == H5T_STRING) {
+        self->section->add(name, read_attr_string(loc, name, *self->path));
+      } else {
+        double v = 0;
+        if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) < 0) return -1;
+        self->section->add(name, v);
+      }
+      return 0;
+    }
+  };
+  for (const auto& name : names) {
+    H5Handle g(H5Gopen2(top, name.c_str(), H5P_DEFAULT), H5Gclose);
+    if (g.id < 0) continue;
+    ProvenanceSection& s = record.section(
+        name, has_attr(g, "tg268_item") ? read_attr_string(g, "tg268_item", path) : std::string());
+    Attrs attrs{&s, &path};
+    hsize_t n = 0;
+    if (H5Aiterate2(g, H5_INDEX_CRT_ORDER, H5_ITER_INC, &n, &Attrs::visit, &attrs) < 0) {
+      s.values.clear();
+      n = 0;
+      check(H5Aiterate2(g, H5_INDEX_NAME, H5_ITER_INC, &n, &Attrs::visit, &attrs),
+            "reading /provenance/" + name + " of " + path);
+    }
+  }
+  return record;
+}
+
 }  // namespace
 
 void write_dose_file(const std::string& path, const DoseFile& f) {
@@ -121,6 +195,7 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
     }
     for (const auto& [name, mask] : f.roi)
       write_volume(file, "roi/" + name, mask, H5T_NATIVE_UINT8, H5T_STD_U8LE, g);
+    write_provenance(file, f.provenance);
     check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + path);
     check(file.close(), "closing " + path + " (disk full?)");
   }
@@ -230,6 +305,7 @@ DoseFile read_dose_file(const std::string& path) {
     }
   } iter{&f, path};
   H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, &Iter::visit, &iter);
+  f.provenance = read_provenance(file, path);
   return f;
 }
 

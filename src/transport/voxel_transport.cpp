@@ -151,6 +151,8 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
   scale.nuclide = em.label;
   DoseResult r = finish_voxel_run(t, g, phantom.density_g_cm3, scale);
   r.case_fingerprint = control.case_fingerprint;
+  r.params = physics.params;
+  r.table_options = tables;
   return r;
 }
 
@@ -168,6 +170,7 @@ DoseResult finish_voxel_run(const RunTotals& t, const Grid& g, const std::vector
   r.device = scale.device;
   r.nuclide = scale.nuclide;
   r.scale = scale;
+  r.batches = t.batches;
   if (t.histories == 0) return r;
   const std::size_t nvox = g.voxel_count();
   BD_VALIDATE(t.sum_MeV.size() == nvox && density_g_cm3.size() == nvox,

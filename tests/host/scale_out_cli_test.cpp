@@ -6,13 +6,15 @@
 // equal to the uninterrupted run; checkpoints of another run and edited checkpoints are refused.
 //
 // "Bitwise equal" means every dataset and attribute of the dose file except the timings
-// (wall_time_s, transport_wall_time_s), which no two runs share.
+// (wall_time_s, transport_wall_time_s, the TG-268 "timing" section) and the TG-268 "machine"
+// section (threads, ranks, host), which no two runs share.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <random>
 #include <sstream>
 
@@ -59,6 +61,21 @@ void expect_same_dose_file(const std::string& pa, const std::string& pb) {
     m.erase("transport_wall_time_s");
     return m;
   };
+  auto run_independent = [](const bd::ProvenanceRecord& r) {
+    std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> out;
+    for (const auto& sec : r.sections) {
+      if (sec.name == "timing" || sec.name == "machine") continue;
+      out.push_back({sec.name, {}});
+      for (const auto& v : sec.values) {
+        std::ostringstream os;
+        os << std::setprecision(17) << v.number;
+        out.back().second.push_back({v.key, v.numeric ? os.str() : v.text});
+      }
+    }
+    return out;
+  };
+  EXPECT_FALSE(a.provenance.empty());
+  EXPECT_EQ(run_independent(a.provenance), run_independent(b.provenance)) << pb << ": TG-268 record differs";
   const auto ea = untimed(a.extra), eb = untimed(b.extra);
   ASSERT_EQ(ea.size(), eb.size());
   for (const auto& [k, v] : ea) {
