@@ -30,7 +30,7 @@ struct McArgs {
   McSettings mc;
   ScaleOutSettings scale;
   bool progress = false;
-  bool out_given = false;  // --out or --export on the command line (refused with --partial)
+  bool out_given = false;  // --out, --export or --export-rtdose given (refused with --partial)
   std::string config;
 };
 
@@ -81,7 +81,8 @@ void run_mc(const McArgs& a) {
 
   if (scale.partial()) {
     // A part: its batch tallies go to --partial; the dose file comes from betadose merge.
-    BD_VALIDATE(!a.out_given, "--partial writes a part, not a dose file: give --out/--export to betadose merge");
+    BD_VALIDATE(!a.out_given, "--partial writes a part, not a dose file: give --out/--export to betadose merge (and export the "
+                              "RT Dose from the merged file with betadose export)");
     check_outputs(scale_out_outputs(a.scale), case_input_paths(a.spec));
     const DoseCase dc = load_case(a.spec, needs, print);
     TransportOptions opt = mc_transport_options(dc, a.mc);
@@ -125,7 +126,7 @@ void add_mc_command(CLI::App& app) {
   add_scale_out_options(*cmd, a->scale, true);
   cmd->callback([cmd, a]() {
     if (!a->config.empty()) apply_config_file(*cmd, a->config);
-    a->out_given = cmd->count("--out") > 0 || cmd->count("--export") > 0;
+    a->out_given = cmd->count("--out") > 0 || cmd->count("--export") > 0 || cmd->count("--export-rtdose") > 0;
     run_mc(*a);
   });
 }

@@ -76,7 +76,12 @@ void RunTotals::add_batch(const std::vector<unsigned long long>& tally,
   } else {
     BD_VALIDATE(tally.size() == sum_MeV.size(),
                 "batch tally of " << tally.size() << " bins for " << sum_MeV.size() << " output bins");
-    for (std::size_t i = 0; i < tally.size(); ++i) add(i, static_cast<double>(tally[i]) * kTallyQuantum_MeV);
+    // Bins are independent: threads change no bit (and rank 0's per-batch work on a large
+    // grid is what limits many GPUs, validation/BENCHMARKS.md).
+    const auto nbins = static_cast<std::int64_t>(tally.size());
+#pragma omp parallel for schedule(static) if (nbins > 65536)
+    for (std::int64_t i = 0; i < nbins; ++i)
+      add(static_cast<std::size_t>(i), static_cast<double>(tally[static_cast<std::size_t>(i)]) * kTallyQuantum_MeV);
   }
   for (int k = 0; k < kBalanceSize; ++k) {
     const bool energy = k <= kRangeRejected;
