@@ -45,8 +45,6 @@ struct CompareOptions {
   std::string dvh_csv, dvh_png;
 };
 
-// tools/ lies next to materials/ in the source tree the build came from.
-std::string tools_script(const std::string& name) { return materials_dir() + "/../tools/" + name; }
 
 void run_compare(const CompareOptions& o) {
   GammaOptions g;

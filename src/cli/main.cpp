@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   bd::cli::add_validate_command(app);
   bd::cli::add_analyze_command(app);
   bd::cli::add_mc_command(app);
+  bd::cli::add_spheres_command(app);
   bd::cli::add_export_command(app);
   bd::cli::add_report_command(app);
   bd::cli::add_merge_command(app);
