@@ -36,21 +36,31 @@ std::string mask_file(const std::string& spec) {
 
 }  // namespace
 
-std::vector<std::string> case_input_paths(const CaseSpec& s) {
-  std::vector<std::string> in{s.ct, s.labels, s.material_table, s.activity, s.hu_density_csv, s.hu_materials_csv};
+std::vector<std::pair<std::string, std::string>> case_inputs(const CaseSpec& s) {
+  std::vector<std::pair<std::string, std::string>> in{
+      {"--ct", s.ct},          {"--labels", s.labels},           {"--material-table", s.material_table},
+      {"--activity", s.activity}, {"--hu-density", s.hu_density_csv}, {"--hu-materials", s.hu_materials_csv}};
   for (const auto& m : s.rois.masks)
-    if (m.find('=') != std::string::npos) in.push_back(mask_file(m));
-  in.insert(in.end(), s.rois.segmentations.begin(), s.rois.segmentations.end());
-  in.insert(in.end(), s.rois.rtstructs.begin(), s.rois.rtstructs.end());
-  for (const auto* ref : {&s.activity_mask, &s.lung_mask}) in.push_back(*ref);
-  in.erase(std::remove(in.begin(), in.end(), std::string()), in.end());
+    if (m.find('=') != std::string::npos) in.emplace_back("--mask " + m.substr(0, m.find('=')), mask_file(m));
+  for (const auto& f : s.rois.segmentations) in.emplace_back("--segmentation", f);
+  for (const auto& f : s.rois.rtstructs) in.emplace_back("--rtstruct", f);
+  in.emplace_back("--activity-mask", s.activity_mask);
+  in.emplace_back("--lung-mask", s.lung_mask);
+  in.erase(std::remove_if(in.begin(), in.end(), [](const auto& p) { return p.second.empty(); }), in.end());
   return in;
 }
 
-void check_case_outputs(const CaseSpec& s) {
+std::vector<std::string> case_input_paths(const CaseSpec& s) {
+  std::vector<std::string> in;
+  for (const auto& [option, path] : case_inputs(s)) in.push_back(path);
+  return in;
+}
+
+void check_case_outputs(const CaseSpec& s, const std::vector<OutputTarget>& more) {
   BD_VALIDATE(ends_with_ci(s.out, ".h5") || ends_with_ci(s.out, ".hdf5"),
               "--out " << s.out << ": the dose file must end in .h5 or .hdf5");
   std::vector<OutputTarget> outputs{{"--out", s.out}};
+  outputs.insert(outputs.end(), more.begin(), more.end());
   if (!s.export_path.empty()) {
     BD_VALIDATE(is_writable_image_path(s.export_path),
                 "--export " << s.export_path

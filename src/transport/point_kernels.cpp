@@ -15,6 +15,7 @@
 #include "betadose/transport_physics.hh"
 #include "src/transport/batch_runner.hh"
 #include "src/transport/emission.hh"
+#include "src/transport/run_fingerprint.hh"
 
 namespace bd {
 namespace {
@@ -54,6 +55,8 @@ detail::BatchControl control_from(const KernelRunOptions& o) {
   c.device = o.device;
   c.threads = o.threads;
   c.progress = o.progress;
+  c.seed = o.seed;
+  c.run = o.run;
   return c;
 }
 
@@ -128,7 +131,16 @@ DpkResult run_dpk(const EmissionSpec& emission, const std::string& material_name
     f.seed = options.seed;
     return f;
   };
-  const auto t = detail::run_batches<PointDecayHistory>(make, nshells, nshells, nullptr, control_from(options));
+  detail::BatchControl control = control_from(options);
+  control.case_fingerprint = detail::case_fingerprint(options.run, [&](Digest& d) {
+    detail::feed_text(d, "dpk");
+    detail::feed_value(d, rho);
+    detail::feed_value(d, shell_cm);
+    detail::feed_value(d, static_cast<std::uint64_t>(nshells));
+    detail::feed_value(d, rmax_mm);
+    detail::feed_physics(d, physics, majorant.host_view(), em);
+  });
+  const auto t = detail::run_batches<PointDecayHistory>(make, nshells, nshells, nullptr, control);
 
   DpkResult r;
   const double scale = em.betas_per_decay;
@@ -173,11 +185,12 @@ namespace {
 
 // Decays uniform over `phantom.source_voxels` in a voxel phantom of explicit materials, voxel
 // tally, `nbins` output bins after `fold` (nullptr: one bin per voxel). Shared by run_vsv and
-// run_voxel_kernel; `em` is the emission the run used.
+// run_voxel_kernel; `feed_geometry` adds what the caller's geometry and scoring are to the case
+// fingerprint (checkpoints, parts, ranks), before the physics; `em` is the emission the run used.
 detail::BatchTotals run_kernel_phantom(const EmissionSpec& emission, const KernelPhantom& phantom,
                                        const KernelRunOptions& options, std::size_t nbins,
                                        const std::function<void(const std::vector<double>&, std::vector<double>&)>& fold,
-                                       detail::EmissionData& em) {
+                                       const std::function<void(Digest&)>& feed_geometry, detail::EmissionData& em) {
   const std::size_t nvox = static_cast<std::size_t>(phantom.nx) * phantom.ny * phantom.nz;
   BD_VALIDATE(phantom.nx > 0 && phantom.ny > 0 && phantom.nz > 0 && nvox < (std::size_t{1} << 31),
               "kernel phantom: grid " << phantom.nx << "x" << phantom.ny << "x" << phantom.nz << " invalid");
@@ -257,7 +270,12 @@ detail::BatchTotals run_kernel_phantom(const EmissionSpec& emission, const Kerne
     f.seed = options.seed;
     return f;
   };
-  return detail::run_batches<VoxelDecayHistory>(make, nvox, fold ? nbins : nvox, fold, control_from(options));
+  detail::BatchControl control = control_from(options);
+  control.case_fingerprint = detail::case_fingerprint(options.run, [&](Digest& d) {
+    feed_geometry(d);
+    detail::feed_physics(d, physics, majorant.host_view(), em);
+  });
+  return detail::run_batches<VoxelDecayHistory>(make, nvox, fold ? nbins : nvox, fold, control);
 }
 
 }  // namespace
@@ -277,8 +295,20 @@ VoxelKernelResult run_voxel_kernel(const EmissionSpec& emission, const KernelPha
     for (std::size_t v = 0; v < raw.size(); ++v)
       if (phantom.score_group[v] >= 0) out[static_cast<std::size_t>(phantom.score_group[v])] += raw[v];
   };
-  const auto t = groups ? run_kernel_phantom(emission, phantom, options, groups, fold, em)
-                        : run_kernel_phantom(emission, phantom, options, 0, nullptr, em);
+  auto feed_geometry = [&](Digest& d) {
+    detail::feed_text(d, "voxel kernel");
+    for (const Material& m : phantom.materials) detail::feed_text(d, m.name);
+    detail::feed_value(d, phantom.nx);
+    detail::feed_value(d, phantom.ny);
+    detail::feed_value(d, phantom.nz);
+    for (double v : phantom.voxel_mm) detail::feed_value(d, v);
+    detail::feed_array(d, phantom.material_id);
+    detail::feed_array(d, phantom.density_g_cm3);
+    detail::feed_array(d, phantom.source_voxels);
+    detail::feed_array(d, phantom.score_group);
+  };
+  const auto t = groups ? run_kernel_phantom(emission, phantom, options, groups, fold, feed_geometry, em)
+                        : run_kernel_phantom(emission, phantom, options, 0, nullptr, feed_geometry, em);
   VoxelKernelResult r;
   r.batches = t.batches;
   const double scale = em.betas_per_decay;
@@ -344,7 +374,14 @@ VsvResult run_vsv(const EmissionSpec& emission, const std::string& material_name
       if (map[v] >= 0) out[static_cast<std::size_t>(map[v])] += raw[v];
   };
   detail::EmissionData em;
-  const auto t = run_kernel_phantom(emission, phantom, options, keys.size(), fold, em);
+  auto feed_geometry = [&](Digest& d) {
+    detail::feed_text(d, "vsv");
+    detail::feed_value(d, rho);
+    detail::feed_value(d, voxel_mm);
+    detail::feed_value(d, n);
+    detail::feed_value(d, H);
+  };
+  const auto t = run_kernel_phantom(emission, phantom, options, keys.size(), fold, feed_geometry, em);
 
   VsvResult r;
   r.voxel_mm = voxel_mm;

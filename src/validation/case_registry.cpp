@@ -28,11 +28,17 @@ std::vector<ValidationCase> validation_cases() {
        [](const ValidationContext& c) { return vsv_case(c, "soft", 4); }},
       {"vsv_soft_6mm", "90Y voxel S-values, soft tissue, 6 mm vs Lanconelli 2012", false,
        [](const ValidationContext& c) { return vsv_case(c, "soft", 6); }},
-      {"vsv_bone_2.21mm", "90Y voxel S-values, compact bone, 2.21 mm vs Lanconelli 2012", false,
+      {"vsv_bone_2.21mm", "90Y voxel S-values, compact bone, 2.21 mm vs Lanconelli 2012, with the "
+       "bremsstrahlung tail beyond the electron range",
+       false,
        [](const ValidationContext& c) { return vsv_case(c, "bone", 2.21); }},
-      {"vsv_bone_4mm", "90Y voxel S-values, compact bone, 4 mm vs Lanconelli 2012", false,
+      {"vsv_bone_4mm", "90Y voxel S-values, compact bone, 4 mm vs Lanconelli 2012, with the "
+       "bremsstrahlung tail beyond the electron range",
+       false,
        [](const ValidationContext& c) { return vsv_case(c, "bone", 4); }},
-      {"vsv_bone_9.28mm", "90Y voxel S-values, compact bone, 9.28 mm vs Lanconelli 2012", false,
+      {"vsv_bone_9.28mm", "90Y voxel S-values, compact bone, 9.28 mm vs Lanconelli 2012, with the "
+       "bremsstrahlung tail beyond the electron range",
+       false,
        [](const ValidationContext& c) { return vsv_case(c, "bone", 9.28); }},
       {"invariance", "identical-material checkerboards and density layers vs their exact references", false,
        invariance_case},

@@ -14,8 +14,9 @@ struct CliResult {
   std::string output;
 };
 
-inline CliResult run_cli(const std::string& args) {
-  const std::string cmd = std::string(BETADOSE_EXECUTABLE) + " " + args + " 2>&1";
+// Runs a shell command line (stdout and stderr captured together).
+inline CliResult run_shell(const std::string& command_line) {
+  const std::string cmd = command_line + " 2>&1";
   CliResult r{-1, ""};
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return r;
@@ -25,5 +26,7 @@ inline CliResult run_cli(const std::string& args) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+inline CliResult run_cli(const std::string& args) { return run_shell(std::string(BETADOSE_EXECUTABLE) + " " + args); }
 
 }  // namespace bd::test
