@@ -45,6 +45,7 @@ void launch_histories_cuda(const PointDecayHistory&, std::uint64_t, std::uint64_
 void launch_histories_cuda(const VoxelPointDecayHistory&, std::uint64_t, std::uint64_t) {
   throw std::runtime_error("CUDA backend not configured in this build");
 }
+double voxel_history_kernel_occupancy() { throw std::runtime_error("CUDA backend not configured in this build"); }
 }  // namespace detail
 #endif
 

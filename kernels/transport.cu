@@ -27,4 +27,14 @@ void launch_histories_cuda(const VoxelPointDecayHistory& f, std::uint64_t begin,
   check(cudaDeviceSynchronize(), "point-source voxel transport");
 }
 
+double voxel_history_kernel_occupancy() {
+  int device = 0, blocks = 0, max_threads = 0;
+  check(cudaGetDevice(&device), "cudaGetDevice");
+  check(cudaDeviceGetAttribute(&max_threads, cudaDevAttrMaxThreadsPerMultiProcessor, device), "device attributes");
+  check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, reduced_history_kernel<VoxelDecayHistory>,
+                                                      kHistoryBlockSize, 0),
+        "occupancy");
+  return static_cast<double>(blocks * kHistoryBlockSize) / max_threads;
+}
+
 }  // namespace bd::detail

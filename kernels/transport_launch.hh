@@ -44,6 +44,10 @@ namespace detail {
 void launch_histories_cuda(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end);
 void launch_histories_cuda(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end);
 void launch_histories_cuda(const VoxelPointDecayHistory& f, std::uint64_t begin, std::uint64_t end);
+// Theoretical occupancy of the voxel decay-history kernel on the current GPU (resident warps
+// per SM / the SM's maximum, from its registers, shared memory and launch bounds); throws
+// without CUDA.
+double voxel_history_kernel_occupancy();
 }  // namespace detail
 
 }  // namespace bd

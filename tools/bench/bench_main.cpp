@@ -30,6 +30,7 @@
 #include "betadose/point_kernels.hh"
 #include "betadose/source.hh"
 #include "betadose/transport.hh"
+#include "kernels/transport_launch.hh"
 
 namespace {
 
@@ -118,8 +119,9 @@ double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC
 
 void row(const char* name, const std::string& device, int threads, std::uint64_t n, double wall,
          double cpu, double steps, double photon_steps, double flushes) {
-  std::printf("| %s | %s | %d | %llu | %.2f | %.3g | %.3g | %.1f | %.3f | %.1f |\n", name, device.c_str(), threads,
-              static_cast<unsigned long long>(n), wall, n / wall, n / cpu, steps, photon_steps, flushes);
+  std::printf("| %s | %s | %d | %llu | %.2f | %.3g | %.3g | %.3g | %.1f | %.3f | %.1f |\n", name, device.c_str(),
+              threads, static_cast<unsigned long long>(n), wall, n / wall, n / cpu, n * steps / wall, steps,
+              photon_steps, flushes);
   std::fflush(stdout);
 }
 
@@ -180,8 +182,12 @@ int main(int argc, char** argv) {
       if (all > 1) runs.push_back({bd::Device::cpu, all});
     }
     const auto wanted = [&](char c) { return cases.find(c) != std::string::npos; };
-    std::printf("| case | device | threads | decays | wall s | decays/s | decays/CPU-s | e- steps/decay | photon steps/decay | tally flushes/decay |\n");
-    std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    if (dev == bd::Device::cuda) {
+      const double occ = bd::detail::voxel_history_kernel_occupancy();
+      std::printf("theoretical occupancy of the voxel history kernel: %.1f %% (resident warps / maximum)\n", 100 * occ);
+    }
+    std::printf("| case | device | threads | decays | wall s | decays/s | decays/CPU-s | e- steps/s | e- steps/decay | photon steps/decay | tally flushes/decay |\n");
+    std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (const auto& r : runs) {
       if (!wanted('a')) break;
       bd::KernelRunOptions opt;
