@@ -13,7 +13,8 @@ packages=(build-essential cmake pkg-config
           libssl-dev libopenmpi-dev openmpi-bin
           nlohmann-json3-dev
           python3 python3-numpy python3-h5py python3-matplotlib python3-pil
-          python3-pydicom dicom3tools chromium)
+          python3-pydicom dicom3tools chromium
+          linux-perf)  # perf stat/record: profiling betadose_bench (validation/BENCHMARKS.md)
 # npm fetches the report's 3-D viewer (below); Debian's nodejs/npm only when none is installed
 # (a machine's own Node.js, e.g. NodeSource's, ships npm and conflicts with Debian's).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
