@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Plots for `betadose validate` from the CSV files the cases write into the output folder.
 
-Usage: plot_validation.py OUT_DIR   (Debian python3 with matplotlib; draws what data exist)
+Usage: plot_validation.py CSV_DIR [PNG_DIR]   (Debian python3 with matplotlib; draws what data exist)
 """
 import csv
 import os
@@ -18,8 +18,8 @@ def read_rows(path):
         return list(csv.DictReader(line for line in f if not line.startswith("#")))
 
 
-def plot_partition(out):
-    path = os.path.join(out, "partition_ratios.csv")
+def plot_partition(csv_dir, out):
+    path = os.path.join(csv_dir, "partition_ratios.csv")
     if not os.path.exists(path):
         return
     rows = read_rows(path)
@@ -46,12 +46,12 @@ def plot_partition(out):
     fig.savefig(os.path.join(out, "partition_ratios.png"), dpi=110)
 
 
-def plot_kernels(out):
+def plot_kernels(csv_dir, out):
     """Any file kernel_<name>.csv with columns r_mm,betadose,reference[,sigma]."""
-    for name in sorted(os.listdir(out)):
+    for name in sorted(os.listdir(csv_dir)):
         if not (name.startswith("kernel_") and name.endswith(".csv")):
             continue
-        rows = read_rows(os.path.join(out, name))
+        rows = read_rows(os.path.join(csv_dir, name))
         if not rows:
             continue
         x = [float(r["x"]) for r in rows]
@@ -69,9 +69,12 @@ def plot_kernels(out):
 
 
 def main():
-    out = sys.argv[1]
-    plot_partition(out)
-    plot_kernels(out)
+    # argv[1]: folder of the validation CSVs; argv[2] (optional): where the PNGs go (betadose
+    # passes a staging folder of its output layer, so no plot appears before it is complete).
+    csv_dir = sys.argv[1]
+    out = sys.argv[2] if len(sys.argv) > 2 else csv_dir
+    plot_partition(csv_dir, out)
+    plot_kernels(csv_dir, out)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,9 @@ struct RoiSet {
   void add(const std::string& name, std::vector<std::uint8_t> mask, const std::string& from);
 };
 
+// The files `inputs` read (mask images, segmentations, structure sets), for check_outputs.
+std::vector<std::string> roi_input_paths(const RoiInputs& inputs);
+
 // Syntax of the inputs (NAME=FILE[:LABEL], names), checked before anything is read.
 void check_roi_inputs(const RoiInputs& inputs);
 

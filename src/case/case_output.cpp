@@ -13,38 +13,17 @@
 #include "betadose/output_file.hh"
 
 namespace bd {
-namespace {
-
-bool ends_with_ci(std::string s, const std::string& suffix) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// The file part of --mask NAME=FILE[:LABEL].
-std::string mask_file(const std::string& spec) {
-  std::string f = spec.substr(spec.find('=') + 1);
-  const auto colon = f.rfind(':');
-  if (colon != std::string::npos && colon + 1 < f.size() &&
-      f.find_first_not_of("-0123456789", colon + 1) == std::string::npos)
-    f = f.substr(0, colon);
-  return f;
-}
-
-}  // namespace
 
 std::vector<std::string> case_input_paths(const CaseSpec& s) {
   std::vector<std::string> in{s.ct, s.labels, s.material_table, s.activity, s.hu_density_csv, s.hu_materials_csv};
-  for (const auto& m : s.rois.masks)
-    if (m.find('=') != std::string::npos) in.push_back(mask_file(m));
-  in.insert(in.end(), s.rois.segmentations.begin(), s.rois.segmentations.end());
-  in.insert(in.end(), s.rois.rtstructs.begin(), s.rois.rtstructs.end());
+  for (const auto& r : roi_input_paths(s.rois)) in.push_back(r);
   for (const auto* ref : {&s.activity_mask, &s.lung_mask}) in.push_back(*ref);
   in.erase(std::remove(in.begin(), in.end(), std::string()), in.end());
   return in;
 }
 
 void check_case_outputs(const CaseSpec& s) {
-  BD_VALIDATE(ends_with_ci(s.out, ".h5") || ends_with_ci(s.out, ".hdf5"),
+  BD_VALIDATE(has_dose_file_extension(s.out),
               "--out " << s.out << ": the dose file must end in .h5 or .hdf5");
   std::vector<OutputTarget> outputs{{"--out", s.out}};
   if (!s.export_path.empty()) {

@@ -12,6 +12,7 @@
 
 #include "betadose/contour_raster.hh"
 #include "betadose/errors.hh"
+#include "betadose/value_checks.hh"
 #include "betadose/text_parse.hh"
 #include "betadose/image_io.hh"
 #include "betadose/resample.hh"
@@ -44,7 +45,7 @@ MaskSpec parse_mask_spec(const std::string& spec) {
                           tail != "-";
     if (integral) {
       m.has_label = true;
-      m.label = std::stol(tail);
+      m.label = static_cast<long>(parse_whole(tail, "--mask '" + spec + "': label", -2147483647, 2147483647));
       m.file = m.file.substr(0, colon);
       BD_VALIDATE(m.label != 0, "--mask '" << spec << "': label 0 is the background; give the label of the ROI");
     }
@@ -185,6 +186,14 @@ void RoiSet::add(const std::string& name, std::vector<std::uint8_t> mask, const 
                                                    << " (rename one: --mask NEWNAME=FILE, or in the segmentation)");
   masks[name] = std::move(mask);
   origin[name] = from;
+}
+
+std::vector<std::string> roi_input_paths(const RoiInputs& in) {
+  std::vector<std::string> paths;
+  for (const auto& m : in.masks) paths.push_back(parse_mask_spec(m).file);
+  paths.insert(paths.end(), in.segmentations.begin(), in.segmentations.end());
+  paths.insert(paths.end(), in.rtstructs.begin(), in.rtstructs.end());
+  return paths;
 }
 
 void check_roi_inputs(const RoiInputs& in) {

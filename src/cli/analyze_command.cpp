@@ -17,6 +17,8 @@
 #include "betadose/errors.hh"
 #include "betadose/image_io.hh"
 #include "betadose/nuclide.hh"
+#include "betadose/option_checks.hh"
+#include "betadose/output_file.hh"
 #include "betadose/radiobiology.hh"
 #include "betadose/resample.hh"
 #include "json_writer.hh"
@@ -109,7 +111,20 @@ std::string label(const char* prefix, double x, const char* unit) {
   return os.str();
 }
 
+// Before reading: the outputs are writable, dose files where dose files go, and none of them
+// is an input (check_outputs: path, symlink, hard link).
+void check_analyze_outputs(const AnalyzeOptions& o) {
+  for (const auto& [option, path] : {std::pair<const char*, const std::string&>{"--bed-out", o.bed_out},
+                                     {"--eqd2-out", o.eqd2_out}})
+    BD_VALIDATE(path.empty() || has_dose_file_extension(path),
+                option << " " << path << ": a dose file must end in .h5 or .hdf5");
+  std::vector<std::string> inputs = roi_input_paths(o.rois);
+  inputs.push_back(o.dose_path);
+  check_outputs({{"--dvh-csv", o.dvh_csv}, {"--bed-out", o.bed_out}, {"--eqd2-out", o.eqd2_out}}, inputs);
+}
+
 void run_analyze(AnalyzeOptions& o) {
+  check_analyze_outputs(o);
   const DoseFile file = read_dose_file(o.dose_path);
   const DoseWeighting weighting = parse_dose_weighting(o.weighting, "--weighting");
 
@@ -208,9 +223,15 @@ void run_analyze(AnalyzeOptions& o) {
     json_rois.push_back(j);
   }
 
-  if (!o.dvh_csv.empty()) write_dvh_csv(o.dvh_csv, cumulative_dvh(dvh_rois, o.dvh_bin_gy, weighting));
-  if (!o.bed_out.empty()) write_map(o.bed_out, file, bed_map_gy(file.dose_gy, o.lq), o.lq, "bed");
-  if (!o.eqd2_out.empty()) write_map(o.eqd2_out, file, eqd2_map_gy(file.dose_gy, o.lq), o.lq, "eqd2");
+  // Every output staged, then committed together: all of them or none.
+  OutputSet outputs;
+  if (!o.dvh_csv.empty())
+    write_dvh_csv(outputs.stage(o.dvh_csv, "--dvh-csv"), cumulative_dvh(dvh_rois, o.dvh_bin_gy, weighting));
+  if (!o.bed_out.empty())
+    write_map(outputs.stage(o.bed_out, "--bed-out"), file, bed_map_gy(file.dose_gy, o.lq), o.lq, "bed");
+  if (!o.eqd2_out.empty())
+    write_map(outputs.stage(o.eqd2_out, "--eqd2-out"), file, eqd2_map_gy(file.dose_gy, o.lq), o.lq, "eqd2");
+  outputs.commit();
 
   if (o.json) {
     JsonObject top;
@@ -248,16 +269,22 @@ void add_analyze_command(CLI::App& app) {
   add_roi_options(*cmd, opt->rois);  // extra ROIs onto the dose grid; the file's /roi masks too
   cmd->add_option("--weighting", opt->weighting,
                   "volume (clinical DVH, default) | mass (needs /density_g_cm3; MIRD mean dose)");
-  cmd->add_option("--d-percent", opt->d_percent, "D_x to report, x in % (default 2 50 70 90 98)");
-  cmd->add_option("--v-gy", opt->v_gy, "V_x to report, x in Gy (e.g. 50 100 205)");
-  cmd->add_option("--dvh-bin-gy", opt->dvh_bin_gy, "DVH dose step [Gy] (default 1)");
+  cmd->add_option("--d-percent", opt->d_percent, "D_x to report, x in % (default 2 50 70 90 98)")
+      ->check(real_check(ValueRange::closed(0, 100)));
+  cmd->add_option("--v-gy", opt->v_gy, "V_x to report, x in Gy (e.g. 50 100 205)")
+      ->check(real_check(ValueRange::non_negative()));
+  cmd->add_option("--dvh-bin-gy", opt->dvh_bin_gy, "DVH dose step [Gy] (default 1)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--dvh-csv", opt->dvh_csv, "Write the cumulative DVH of every ROI (CSV)");
   cmd->add_option("--alpha-beta", opt->lq.alpha_beta_gy,
-                  "alpha/beta [Gy] (default 10, tumour; normal liver 2.5: Strigari 2010)");
+                  "alpha/beta [Gy] (default 10, tumour; normal liver 2.5: Strigari 2010)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--repair-half-time-h", opt->lq.repair_half_time_h,
-                  "Sublethal-damage repair half-time [h] (default 1.5, tumour; liver 2.5)");
+                  "Sublethal-damage repair half-time [h] (default 1.5, tumour; liver 2.5)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--half-life-h", opt->half_life_h,
-                  "Physical half-life [h] (default: the dose file's nuclide, 90Y 64.1 h)");
+                  "Physical half-life [h] (default: the dose file's nuclide, 90Y 64.1 h)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--roi-lq", opt->roi_lq,
                   "Per-ROI BED parameters NAME=ALPHA_BETA_GY,REPAIR_HALF_TIME_H (e.g. liver=2.5,2.5)")
       ->allow_extra_args(false);

@@ -5,11 +5,12 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
-#include <filesystem>
 #include <string>
 
 #include "betadose/device.hh"
 #include "betadose/errors.hh"
+#include "betadose/option_checks.hh"
+#include "betadose/output_file.hh"
 #include "betadose/point_kernels.hh"
 #include "src/cli/progress_line.hh"
 
@@ -28,11 +29,13 @@ struct KernelRunArgs {
 inline void add_kernel_run_options(CLI::App* cmd, KernelRunArgs& a) {
   auto* nuc = cmd->add_option("--nuclide", a.nuclide, "Emitting nuclide (beta spectrum)")->capture_default_str();
   auto* mono = cmd->add_option("--electron-mev", a.electron_mev,
-                               "Monoenergetic electrons of this energy [MeV] instead of a nuclide");
+                               "Monoenergetic electrons of this energy [MeV] instead of a nuclide")
+                   ->check(real_check(ValueRange::positive()));
   nuc->excludes(mono);
   mono->excludes(nuc);
   cmd->add_option("--material", a.material, "Material (canonical name)")->capture_default_str();
-  cmd->add_option("--density", a.density, "Density [g/cm3] (default: the material's nominal density)");
+  cmd->add_option("--density", a.density, "Density [g/cm3] (default: the material's nominal density)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--histories", a.histories, "Decays (or electrons) to simulate")->capture_default_str();
   cmd->add_option("--batches", a.batches, "Statistical batches (>= 2)")->capture_default_str();
   cmd->add_option("--seed", a.seed, "Random seed")->capture_default_str();
@@ -45,9 +48,7 @@ inline KernelRunOptions kernel_run_options(const KernelRunArgs& a, const char* l
   BD_VALIDATE(a.density >= 0, "--density " << a.density << " must be positive");
   BD_VALIDATE(a.electron_mev >= 0, "--electron-mev " << a.electron_mev << " must be positive");
   // Fail before a long run, not after it, when the output cannot be written.
-  const auto dir = std::filesystem::absolute(a.out).parent_path();
-  BD_VALIDATE(std::filesystem::is_directory(dir),
-              "--out " << a.out << ": directory " << dir.string() << " does not exist");
+  check_outputs({{"--out", a.out}}, {});
   KernelRunOptions opt;
   opt.histories = a.histories;
   opt.batches = a.batches;

@@ -1,21 +1,31 @@
 // betadose command-line entry point: subcommands are registered from src/cli/*_command.cpp.
+//
+// Exit codes (DESIGN.md §4, README): 0 ok, 1 a check failed, 2 bad input or usage (also an
+// output that cannot be written, or memory the machine does not have), 130/143 SIGINT/SIGTERM.
+// Nothing else: every error betadose knows is an InputError or a CheckFailed naming the file
+// or option; anything else reaching main is a bug, reported as such with exit 1 (the run did
+// not produce its result) rather than with std::terminate's abort.
 #include <CLI/CLI.hpp>
+#include <signal.h>
 
+#include <filesystem>
 #include <iostream>
 #include <new>
 
 #include "betadose/cli_commands.hh"
+#include "betadose/config_file.hh"
 #include "betadose/errors.hh"
 #include "betadose/interrupt.hh"
+#include "betadose/memory_check.hh"
+#include "betadose/option_checks.hh"
+#include "failed_allocation.hh"
 
-int main(int argc, char** argv) {
-  // Before any thread exists: SIGINT/SIGTERM are handled by one watcher thread that removes
-  // staged outputs (output_file.hh) and exits 130/143.
-  bd::install_interrupt_handling();
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{"betadose: Monte Carlo beta-transport dosimetry for 90Y radioembolization"};
   app.set_version_flag("--version", std::string("betadose ") + BETADOSE_VERSION);
   app.require_subcommand(1);
-  app.set_config("--config", "", "Read options from a TOML file (same names as the options)");
   bd::cli::add_info_command(app);
   bd::cli::add_dpk_command(app);
   bd::cli::add_vsv_command(app);
@@ -25,6 +35,10 @@ int main(int argc, char** argv) {
   bd::cli::add_validate_command(app);
   bd::cli::add_analyze_command(app);
   bd::cli::add_mc_command(app);
+  // After every command: --config for all of them, and the number check on every numeric
+  // option that does not carry a narrower one.
+  bd::cli::install_config_files(app);
+  bd::cli::check_numeric_options(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -43,15 +57,40 @@ int main(int argc, char** argv) {
     std::cerr << "betadose: " << e.what() << "\n";
     return e.exit_code();
   } catch (const std::bad_alloc&) {
-    std::cerr << "betadose: error: out of memory (a grid or table larger than this machine "
-                 "can hold; use a coarser --voxel-mm or a smaller region)\n";
+    const std::size_t asked = bd::cli::failed_allocation_bytes();
+    std::cerr << "betadose: error: out of memory";
+    if (asked > 0) std::cerr << ": an allocation of " << bd::human_bytes(double(asked)) << " failed";
+    std::cerr << " (MemAvailable " << bd::human_bytes(bd::available_memory_bytes())
+              << "); use a coarser --voxel-mm, a smaller region or smaller search/table sizes\n";
     return 2;
   } catch (const bd::CheckFailed& e) {
     std::cerr << "betadose: check failed: " << e.what() << "\n";
     return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A file system refusal (permissions, a vanished path) on a user's path.
+    std::cerr << "betadose: error: " << e.what() << "\n";
+    return 2;
   } catch (const std::exception& e) {
-    std::cerr << "betadose: internal error: " << e.what() << "\n";
-    return 3;
+    std::cerr << "betadose: internal error (a bug in betadose; please report it with the command line): "
+              << e.what() << "\n";
+    return 1;
+  }
+  // Results printed on stdout are outputs too: a full disk or closed pipe is not success.
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "betadose: error: writing to standard output failed\n";
+    return 2;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before any thread exists: SIGINT/SIGTERM are handled by one watcher thread that removes
+  // staged outputs (output_file.hh) and exits 130/143. A closed stdout pipe is an error to
+  // report (exit 2 above), not a SIGPIPE death.
+  ::signal(SIGPIPE, SIG_IGN);
+  bd::install_interrupt_handling();
+  return run(argc, argv);
 }

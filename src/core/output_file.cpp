@@ -130,6 +130,17 @@ void commit_all(const std::vector<StagedOutput*>& outputs) {
     if (o) o->commit_locked();
 }
 
+const std::string& OutputSet::stage(const std::string& target, const std::string& what) {
+  outputs_.push_back(std::make_unique<StagedOutput>(target, what));
+  return outputs_.back()->path();
+}
+
+void OutputSet::commit() {
+  std::vector<StagedOutput*> all;
+  for (auto& o : outputs_) all.push_back(o.get());
+  commit_all(all);
+}
+
 void write_file_atomic(const std::string& path, std::string_view bytes, const std::string& what) {
   StagedOutput out(path, what);
   const int fd = ::open(out.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

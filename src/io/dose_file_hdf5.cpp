@@ -10,6 +10,7 @@
 #include "betadose/dose_file.hh"
 #include "betadose/errors.hh"
 #include "betadose/output_file.hh"
+#include "betadose/value_checks.hh"
 #include "hdf5_handle.hh"
 
 namespace bd {
@@ -58,8 +59,8 @@ template <class T>
 void write_volume(hid_t loc, const std::string& name, const std::vector<T>& data, hid_t mem_type,
                   hid_t file_type, const Grid& g) {
   if (data.empty()) return;
-  if (data.size() != g.voxel_count())
-    throw std::logic_error("dose file: dataset " + name + " does not match the grid");
+  BD_VALIDATE(data.size() == g.voxel_count(),
+              "dose file: dataset " << name << " has " << data.size() << " values for " << g.describe());
   hsize_t dims[3] = {g.size[2], g.size[1], g.size[0]};
   H5Handle space(H5Screate_simple(3, dims, nullptr), H5Sclose);
   // Chunked + deflate: dose maps are mostly zeros outside the body.
@@ -152,8 +153,14 @@ std::vector<T> read_volume(hid_t file, const std::string& name, hid_t mem_type, 
 
 void write_dose_file(const std::string& path, const DoseFile& f) {
   const Grid& g = f.grid;
-  if (f.dose_gy.size() != g.voxel_count())
-    throw std::logic_error("write_dose_file: dose does not match the grid");
+  BD_VALIDATE(f.dose_gy.size() == g.voxel_count(),
+              path << ": dose has " << f.dose_gy.size() << " values for " << g.describe());
+  // No NaN/Inf may reach a dose file: checked before anything is created (exit 1).
+  require_finite_output(f.dose_gy.data(), f.dose_gy.size(), &g, path + ": /dose");
+  require_finite_output(f.dose_rel_uncertainty.data(), f.dose_rel_uncertainty.size(), &g,
+                        path + ": /dose_rel_uncertainty");
+  require_finite_output(f.activity_bq.data(), f.activity_bq.size(), &g, path + ": /activity_bq");
+  require_finite_output(f.density_g_cm3.data(), f.density_g_cm3.size(), &g, path + ": /density_g_cm3");
   StagedOutput out(path, "dose file");
   const std::string& tmp = out.path();
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
+#include "betadose/input_file.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/elements.hh"
 #include "betadose/errors.hh"
@@ -23,8 +23,7 @@ namespace fs = std::filesystem;
 constexpr double kFractionSumTolerance = 1e-3;
 
 Material parse_material_file(const fs::path& path) {
-  std::ifstream in(path);
-  BD_VALIDATE(in, path.string() << ": cannot open material file");
+  std::istringstream in(read_text_input(path.string(), "material file"));
   Material m;
   bool have_density = false, have_I = false, bragg_I = false;
   std::string line;

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
+#include "betadose/input_file.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
 #include "betadose/text_parse.hh"
@@ -32,8 +32,7 @@ double Nuclide::electron_energy_to_complete_decay_J_per_GBq() const {
 }
 
 Nuclide load_nuclide_file(const std::string& path) {
-  std::ifstream in(path);
-  BD_VALIDATE(in, path << ": cannot open nuclide file");
+  std::istringstream in(read_text_input(path, "nuclide file"));
   Nuclide nu;
   nu.file = path;
   std::string line;

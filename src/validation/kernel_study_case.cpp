@@ -15,6 +15,7 @@
 #include "betadose/compare.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
+#include "betadose/text_file.hh"
 #include "betadose/kernel_methods.hh"
 #include "betadose/kernel_study.hh"
 #include "betadose/nuclide.hh"
@@ -138,8 +139,8 @@ std::vector<ValidationResult> kernel_study_case(const ValidationContext& ctx) {
   md << "\nPercentages in brackets: difference of the ROI mean from Monte Carlo. Gamma: global, "
         "Monte Carlo as reference, voxels above 10 % of its maximum.\n";
   std::filesystem::create_directories(ctx.out_dir);
-  std::ofstream(std::filesystem::path(ctx.out_dir) / "kernel_study.md") << md.str();
-  std::ofstream(std::filesystem::path(ctx.out_dir) / "kernel_study.csv") << csv.str();
+  write_text_file_atomic((std::filesystem::path(ctx.out_dir) / "kernel_study.md").string(), md.str());
+  write_text_file_atomic((std::filesystem::path(ctx.out_dir) / "kernel_study.csv").string(), csv.str());
   if (ctx.log) ctx.log(md.str());
   return results;
 }

@@ -2,10 +2,11 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <numeric>
 
 #include "betadose/errors.hh"
+#include "betadose/input_file.hh"
+#include "betadose/text_file.hh"
 
 namespace bd::validation {
 
@@ -44,12 +45,11 @@ std::string reference_file(const ValidationContext& ctx, const std::string& name
 
 void append_csv(const ValidationContext& ctx, const std::string& name, const std::string& header,
                 const std::string& rows) {
-  const auto path = std::filesystem::path(ctx.out_dir) / name;
-  const bool fresh = !std::filesystem::exists(path);
-  std::ofstream out(path, std::ios::app);
-  BD_VALIDATE(out, path.string() << ": cannot write");
-  if (fresh) out << header << "\n";
-  out << rows;
+  // Cases add rows to shared tables: the table is rewritten whole through the output layer.
+  const auto path = (std::filesystem::path(ctx.out_dir) / name).string();
+  std::string text = std::filesystem::exists(path) ? read_text_input(path) : header + "\n";
+  text += rows;
+  write_text_file_atomic(path, text);
 }
 
 }  // namespace bd::validation
