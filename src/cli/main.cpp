@@ -13,11 +13,9 @@
 #include <new>
 
 #include "betadose/cli_commands.hh"
-#include "betadose/config_file.hh"
 #include "betadose/errors.hh"
 #include "betadose/interrupt.hh"
 #include "betadose/memory_check.hh"
-#include "betadose/option_checks.hh"
 #include "failed_allocation.hh"
 
 namespace {
@@ -26,19 +24,7 @@ int run(int argc, char** argv) {
   CLI::App app{"betadose: Monte Carlo beta-transport dosimetry for 90Y radioembolization"};
   app.set_version_flag("--version", std::string("betadose ") + BETADOSE_VERSION);
   app.require_subcommand(1);
-  bd::cli::add_info_command(app);
-  bd::cli::add_dpk_command(app);
-  bd::cli::add_vsv_command(app);
-  bd::cli::add_plan_command(app);
-  bd::cli::add_kernel_command(app);
-  bd::cli::add_compare_command(app);
-  bd::cli::add_validate_command(app);
-  bd::cli::add_analyze_command(app);
-  bd::cli::add_mc_command(app);
-  // After every command: --config for all of them, and the number check on every numeric
-  // option that does not carry a narrower one.
-  bd::cli::install_config_files(app);
-  bd::cli::check_numeric_options(app);
+  bd::cli::add_all_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -25,6 +25,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "betadose/dicom_header.hh"
 #include "betadose/errors.hh"
 #include "betadose/image_header.hh"
 #include "betadose/input_file.hh"
@@ -181,6 +182,8 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) 
   }
   BD_VALIDATE(!files.empty(), dir << ": directory holds no readable DICOM series ("
                                   << kSupported << ")");
+  // Every file complete, slices evenly spaced (dicom_header.hh), before GDCM reads pixels.
+  check_dicom_series(files, dir);
   auto io = itk::GDCMImageIO::New();
   auto reader = itk::ImageSeriesReader<FloatImage>::New();
   reader->SetImageIO(io);
@@ -219,6 +222,7 @@ Volume<float> read_image(const std::string& path, ImageMetadata* meta) {
   BD_VALIDATE(f != Format::unknown, path << ": unsupported image format (" << kSupported << ")");
   // Sizes, spacing and data length checked before ITK sees the file (image_header.hh).
   if (is_checked_image_name(path)) check_image_file(path);
+  if (f == Format::dicom_file) check_dicom_series({path}, path);
   ItkWarningsAreErrors trap(path);
   auto io = open_file_image(path, f);
   auto reader = itk::ImageFileReader<FloatImage>::New();
