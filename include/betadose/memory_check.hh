@@ -8,7 +8,8 @@
 
 namespace bd {
 
-// MemAvailable of /proc/meminfo [bytes]; 0 when unknown.
+// MemAvailable of /proc/meminfo [bytes], or $BETADOSE_MEMORY_LIMIT_MB when that is lower (a
+// cap for shared machines and fuzz harnesses); 0 when unknown.
 double available_memory_bytes();
 
 // "1.5 GiB"

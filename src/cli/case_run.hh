@@ -18,7 +18,8 @@ inline void run_case_command(const CaseSpec& spec, const CaseNeeds& needs,
                              const std::function<EngineRun(const DoseCase&)>& engine) {
   const auto t_start = std::chrono::steady_clock::now();
   auto print = [&](const std::string& line) {
-    if (!spec.quiet) std::cout << line << "\n";
+    // Flushed: a long run piped into a log shows its inputs before the transport starts.
+    if (!spec.quiet) std::cout << line << std::endl;
   };
   check_case_outputs(spec);
   const DoseCase dc = load_case(spec, needs, print);

@@ -1,6 +1,7 @@
 #include "betadose/memory_check.hh"
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 #include "betadose/errors.hh"
@@ -9,12 +10,21 @@
 namespace bd {
 
 double available_memory_bytes() {
+  double avail = 0;
   std::ifstream in("/proc/meminfo");
   std::string key, unit;
   double kb = 0;
   while (in >> key >> kb >> unit)
-    if (key == "MemAvailable:") return kb * 1024.0;
-  return 0;
+    if (key == "MemAvailable:") {
+      avail = kb * 1024.0;
+      break;
+    }
+  // A user's (or a fuzz harness's) cap below what the machine has.
+  if (const char* mb = std::getenv("BETADOSE_MEMORY_LIMIT_MB")) {
+    const double cap = std::atof(mb) * 1048576.0;
+    if (cap > 0 && (avail <= 0 || cap < avail)) avail = cap;
+  }
+  return avail;
 }
 
 std::string human_bytes(double b) {

@@ -16,6 +16,7 @@
 
 #include "betadose/errors.hh"
 #include "betadose/input_file.hh"
+#include "betadose/memory_check.hh"
 #include "betadose/text_parse.hh"
 #include "betadose/value_checks.hh"
 
@@ -99,6 +100,11 @@ void check_dicom_series(const std::vector<std::string>& files, const std::string
     if (ds->findAndGetOFString(DCM_NumberOfFrames, frames_text).good() && !frames_text.empty())
       frames = static_cast<Sint32>(parse_whole(trim(frames_text.c_str()), file + ": Number of Frames (0028,0008)", 1,
                                                1 << 20));
+    // Compressed pixel data are decoded to this size (and converted to float) per file.
+    require_memory(double(rows) * cols * (bits / 8 + 4.0) * std::max<Uint16>(samples, 1) * frames * double(files.size()),
+                   file + ": " + std::to_string(rows) + " x " + std::to_string(cols) + " pixels x " +
+                       std::to_string(frames) + " frames x " + std::to_string(files.size()) + " files",
+                   "a smaller series");
     DcmElement* pixels = nullptr;
     BD_VALIDATE(ds->findAndGetElement(DCM_PixelData, pixels).good() && pixels != nullptr,
                 file << ": no Pixel Data (7FE0,0010)");
