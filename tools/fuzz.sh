@@ -4,13 +4,15 @@
 #   tools/fuzz.sh [SECONDS] [HARNESS ...]   run each harness SECONDS (default 60), all by default
 #   tools/fuzz.sh --smoke                   CI: the committed seeds plus 300 mutations each
 #
-# The working corpus grows in build-fuzz/corpus/<harness>/ (seeded from tests/fuzz/corpus/,
-# which stays small); findings go to build-fuzz/artifacts/ (crash-*, leak-*, oom-*, timeout-*).
-# A table of executions and findings per harness is written to build-fuzz/fuzz-report.md
+# The build is the sanitizer build of tools/test.sh (build-asan: clang, ASan + UBSan, coverage
+# for libFuzzer; Debian's clang and libclang-rt-dev, installed by tools/setup.sh). The working
+# corpus grows in build-asan/corpus/<harness>/ (seeded from tests/fuzz/corpus/, which stays
+# small); findings go to build-asan/artifacts/ (crash-*, leak-*, oom-*, timeout-*).
+# A table of executions and findings per harness is written to build-asan/fuzz-report.md
 # (validation/RELIABILITY.md records a long run). Exit 1 if any harness found something.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${BETADOSE_FUZZ_BUILD:-$here/build-fuzz}"
+build="${BETADOSE_FUZZ_BUILD:-$here/build-asan}"
 smoke=0
 seconds=60
 if [[ "${1:-}" == "--smoke" ]]; then smoke=1; shift; elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
@@ -22,7 +24,7 @@ if ! command -v clang++ >/dev/null; then
 fi
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
   CC=clang CXX=clang++ cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBETADOSE_FUZZ=ON \
-    -DBETADOSE_TESTS=OFF -DBETADOSE_CUDA=OFF >/dev/null
+    -DBETADOSE_CUDA=OFF >/dev/null
 fi
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target betadose_fuzzers
 
