@@ -36,6 +36,7 @@
 #include "kernels/electron_interactions.hh"
 #include "kernels/geometry.hh"
 #include "kernels/particle.hh"
+#include "kernels/physics_model.hh"
 #include "kernels/photon_interactions.hh"
 #include "kernels/rng.hh"
 #include "kernels/span.hh"
@@ -44,6 +45,17 @@
 #include "kernels/transport_tables.hh"
 
 namespace bd {
+
+inline constexpr PhysicsModel kElectronTransportScheme{
+    "electron transport scheme",
+    "class II condensed history (mixed): continuous soft loss, discrete hard Moller and "
+    "bremsstrahlung events (delta-interaction sampling), step limits below",
+    "Berger, Methods Comput Phys 1 (1963) 135; Sempau et al., Phys Med Biol 45 (2000) 2263"};
+inline constexpr PhysicsModel kPhotonTransportScheme{
+    "photon transport",
+    "Woodcock (delta) tracking over the run's majorant; photoelectric (photo-electron tracked), "
+    "Compton, Rayleigh",
+    "Woodcock et al., ANL-7050 (1965) 557"};
 
 struct MonoEnergy {
   float energy_MeV;

@@ -6,11 +6,18 @@
 #include <cmath>
 
 #include "kernels/macros.hh"
+#include "kernels/physics_model.hh"
 #include "kernels/particle.hh"
 #include "kernels/rng.hh"
 #include "kernels/transport_tables.hh"
 
 namespace bd {
+
+inline constexpr PhysicsModel kEnergyStragglingModel{
+    "energy-loss straggling of the soft (continuous) loss",
+    "Bohr variance of the restricted collision loss; PENELOPE soft-loss distributions with exact "
+    "mean and variance",
+    "Salvat, Fernandez-Varea & Sempau, PENELOPE-2008 manual (NEA 6416) section 4.2.2"};
 
 inline constexpr float kElectronMass_MeV = 0.51099895f;  // CODATA 2018
 

@@ -18,9 +18,17 @@
 #include <cmath>
 
 #include "kernels/macros.hh"
+#include "kernels/physics_model.hh"
 #include "kernels/span.hh"
 
 namespace bd {
+
+inline constexpr PhysicsModel kMultipleScatteringModel{
+    "multiple elastic scattering over a step",
+    "Wentzel angular distribution with the exact first moment (Goudsmit-Saunderson/Lewis), "
+    "applied at a random hinge",
+    "Sempau et al., Phys Med Biol 45 (2000) 2263 (DPM); Kawrakow & Bielajew, NIM B 134 (1998) "
+    "325"};
 
 // μ = (1 − cos θ)/2 from the Wentzel distribution with screening A, u uniform in (0, 1).
 BD_FUNCTION inline float sample_wentzel_mu(float A, float u) {

@@ -5,9 +5,14 @@
 
 #include "kernels/electron_interactions.hh"
 #include "kernels/macros.hh"
+#include "kernels/physics_model.hh"
 #include "kernels/rng.hh"
 
 namespace bd {
+
+inline constexpr PhysicsModel kComptonModel{
+    "Compton scattering", "Klein-Nishina on free electrons at rest, Butcher-Messel sampling",
+    "Butcher & Messel, Nucl Phys 20 (1960) 15"};
 
 struct ComptonResult {
   float photon_energy_MeV;

@@ -11,8 +11,15 @@
 #include <Random123/philox.h>
 
 #include "kernels/macros.hh"
+#include "kernels/physics_model.hh"
 
 namespace bd {
+
+inline constexpr PhysicsModel kRandomNumberModel{
+    "random numbers",
+    "Random123 Philox4x32-10, counter-based, keyed by (run seed, history index, lineage): "
+    "results independent of threads, batches and device",
+    "Salmon et al., Proc SC'11 (2011), doi:10.1145/2063384.2063405"};
 
 class PhiloxEngine {
  public:

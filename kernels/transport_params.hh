@@ -28,8 +28,17 @@
 #include <cstdint>
 
 #include "kernels/macros.hh"
+#include "kernels/physics_model.hh"
 
 namespace bd {
+
+// The variance-reduction technique of the engine (TG-268 "VRT"), switched by range_rejection.
+inline constexpr PhysicsModel kRangeRejection{
+    "variance reduction: range rejection",
+    "an electron whose CSDA range is below the distance to its voxel's faces deposits its "
+    "energy there (voxel tallies only; its bremsstrahlung, a fraction of a percent of the 90Y "
+    "energy, then stays local too)",
+    "Sempau et al., Phys Med Biol 45 (2000) 2263 (DPM); EGSnrc practice"};
 
 // Secondary stack depth per history (registers/local memory). A 2.28 MeV electron makes at
 // most a handful of δ-rays above 20 keV alive at once (they are processed depth first); when

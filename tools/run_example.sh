@@ -14,3 +14,8 @@ ex="$here/build/example"
   --histories "${BETADOSE_EXAMPLE_HISTORIES:-10000000}" --seed 1 \
   --out "$ex/dose.h5" --export "$ex/dose.nii.gz"
 /usr/bin/python3 "$here/tools/plot_dose.py" "$ex/dose.h5" --ct "$ex/ct.mha" --out "$ex/dose.png"
+# The physicist's report (tables, EANM 2022 flags for glass microspheres in HCC, slices, DVHs,
+# 3-D viewer, TG-268 record) and the RT Dose for a planning system.
+"$here/build/betadose" report "$ex/dose.h5" --ct "$ex/ct.mha" --device-type glass --indication HCC \
+  --roi-lq normal_liver=2.5,2.5 --out "$ex/report.html"
+"$here/build/betadose" export "$ex/dose.h5" --rtdose "$ex/dose.dcm"

@@ -13,7 +13,15 @@
 // Everything is per atom; the tables sum over elements with atoms per gram.
 #pragma once
 
+#include "kernels/physics_model.hh"
+
 namespace bd {
+
+inline constexpr PhysicsModel kBremsstrahlungModel{
+    "bremsstrahlung (photons above Wcr tracked, below continuous)",
+    "Koch-Motz 3BN Born cross section x Elwert Coulomb factor with Thomas-Fermi screening, "
+    "plus electron-electron bremsstrahlung",
+    "Koch & Motz, Rev Mod Phys 31 (1959) 920; Elwert, Ann Phys 34 (1939) 178"};
 
 // k dσ/dk per atom of atomic number Z [cm²] (photon energy k, kinetic energy T; MeV).
 double brems_k_dsigma_dk_cm2(int Z, double T_MeV, double k_MeV);

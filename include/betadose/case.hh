@@ -66,6 +66,7 @@ struct CaseSpec {
   // Outputs (case_output.hh).
   std::string out = "dose.h5";
   std::string export_path;
+  std::string export_rtdose;  // DICOM RT Dose (+ its RT Plan), identity from a DICOM --ct
   std::vector<double> v_thresholds_gy{100.0, 150.0};
   bool quiet = false;
 };

@@ -10,12 +10,20 @@
 
 #include "betadose/case.hh"
 #include "betadose/dose_file.hh"
+#include "betadose/materials.hh"
+#include "betadose/provenance.hh"
 
 namespace bd {
 
-// Before reading anything: --out ends in .h5/.hdf5, --export is an image format, both are
-// writable and none is an input (check_outputs). InputError naming the option otherwise.
+// Before reading anything: --out ends in .h5/.hdf5, --export is an image format, all outputs
+// (with --export-rtdose's RT Plan) are writable and none is an input (check_outputs).
+// InputError naming the option otherwise.
 void check_case_outputs(const CaseSpec& spec);
+
+// After the case is loaded, before the engine runs: with --export-rtdose and a DICOM --ct
+// directory, that series must be readable as one study and frame of reference and overlap the
+// dose grid (rtdose.hh), so that a long run never ends in a refused export.
+void check_case_rtdose(const CaseSpec& spec, const DoseCase& dose_case);
 
 // The input paths of a case (for check_outputs).
 std::vector<std::string> case_input_paths(const CaseSpec& spec);
@@ -26,7 +34,16 @@ std::vector<std::string> case_input_paths(const CaseSpec& spec);
 // The engine adds dose, uncertainty, energies, method and run data.
 DoseFile case_dose_file(const DoseCase& dose_case);
 
-// Writes spec.out and, when given, spec.export_path (the dose as an image) as one set.
+// The case part of the TG-268 record (provenance.hh): geometry, source, units conversion,
+// lung shunt, and every input's origin (DoseCase::provenance, ROI origins).
+RunCaseDescription case_run_description(const DoseCase& dose_case);
+// The case's materials (phantom material names, in table order) as loaded.
+std::vector<Material> case_materials(const DoseCase& dose_case);
+// "name: what it compares" of every validation case (validation.hh), for the record.
+std::vector<std::string> validation_case_summaries();
+
+// Writes spec.out and, when given, spec.export_path (the dose as an image) and
+// spec.export_rtdose (RT Dose + RT Plan) as one set.
 void write_case_outputs(const CaseSpec& spec, const DoseFile& file);
 
 // The per-ROI table every engine prints: ROI, volume_ml, mean_Gy, D70_Gy, D90_Gy, V<x>_%

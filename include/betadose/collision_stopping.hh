@@ -14,7 +14,18 @@
 // integrated analytically over W ∈ [Wc, T/2] (the faster electron is the primary).
 #pragma once
 
+#include "kernels/physics_model.hh"
+
 namespace bd {
+
+inline constexpr PhysicsModel kCollisionStoppingModel{
+    "electron collision stopping power (soft part below Wcc continuous)",
+    "Bethe theory with the Rohrlich-Carlson electron term, no shell correction; restricted form "
+    "below Wcc",
+    "ICRU Report 37 (1984) eqs. 2.2-2.4; Seltzer & Berger, Int J Appl Radiat Isot 33 (1982) 1189"};
+inline constexpr PhysicsModel kMollerModel{
+    "hard inelastic collisions (delta electrons above Wcc, tracked)", "Moller cross section",
+    "Salvat et al., PENELOPE-2014 manual (NEA/NSC/DOC(2015)3) eq. 3.95"};
 
 // 2π r_e² m c² N_A [MeV cm²/mol] (≈ 0.153537).
 double bethe_constant_MeV_cm2_mol();

@@ -9,4 +9,8 @@ namespace bd {
 // from. Throws InputError when the folder does not exist.
 std::string materials_dir();
 
+// A helper script of the tools/ folder (plotting), which lies next to materials/ in the source
+// tree the build came from.
+std::string tools_script(const std::string& name);
+
 }  // namespace bd

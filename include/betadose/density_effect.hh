@@ -21,8 +21,16 @@
 #include <vector>
 
 #include "betadose/materials.hh"
+#include "kernels/physics_model.hh"
 
 namespace bd {
+
+inline constexpr PhysicsModel kDensityEffectModel{
+    "density-effect correction of the stopping power",
+    "Sternheimer oscillator model, one oscillator per subshell (Sternheimer-Peierls 1971 "
+    "parameterisation for materials with Z > 40)",
+    "Sternheimer, Seltzer & Berger, At Data Nucl Data Tables 30 (1984) 261; Sternheimer & "
+    "Peierls, Phys Rev B 3 (1971) 3681"};
 
 class DensityEffect {
  public:

@@ -7,6 +7,7 @@
 //   direction[9], nuclide, total_activity_bq, histories, seed, device, betadose_version,
 //   method, wall_time_s, energy_emitted_J, energy_deposited_J, energy_escaped_J, plus any
 //   numeric extras and string attributes (DoseFile::text).
+//   /provenance            the TG-268 record of the run (include/betadose/provenance.hh)
 // Written atomically: to "<path>.tmp-<pid>" first, then renamed over <path>.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "betadose/grid.hh"
+#include "betadose/provenance.hh"
 
 namespace bd {
 
@@ -48,6 +50,7 @@ struct DoseFile {
   // "quantity = value  [source]"), the activity units and reference time, the outside-geometry
   // policy, ... (case_output.hh).
   std::map<std::string, std::string> text;
+  ProvenanceRecord provenance;  // the TG-268 record, group /provenance (empty: none stored)
 };
 
 // True for the names a dose file may have: *.h5 or *.hdf5 (any case).

@@ -15,7 +15,16 @@
 //   σ1 = 2π Z(Z+1) (r_e m c²/(p c β))² [ln(1 + 1/A) − 1/(1 + A)].
 #pragma once
 
+#include "kernels/physics_model.hh"
+
 namespace bd {
+
+inline constexpr PhysicsModel kElasticScatteringModel{
+    "elastic scattering cross sections (first and second transport cross sections)",
+    "screened Rutherford (Wentzel) with Moliere screening, Z(Z+1) for atomic electrons, "
+    "McKinley-Feshbach spin (Mott) correction",
+    "Moliere, Z Naturforsch 2a (1947) 133; Bethe, Phys Rev 89 (1953) 1256; McKinley & "
+    "Feshbach, Phys Rev 74 (1948) 1759"};
 
 enum class SpinCorrection { off, mckinley_feshbach };
 

@@ -12,8 +12,14 @@
 #include <vector>
 
 #include "betadose/materials.hh"
+#include "kernels/physics_model.hh"
 
 namespace bd {
+
+inline constexpr PhysicsModel kMeanExcitationModel{
+    "mean excitation energies",
+    "elemental I values; condensed-phase values with the Bragg additivity rule for mixtures",
+    "ICRU Report 37 (1984) Tables 2.1 and 2.11, eq. 2.4"};
 
 struct ElementData {
   int Z = 0;

@@ -14,8 +14,15 @@
 #include <vector>
 
 #include "betadose/materials.hh"
+#include "kernels/physics_model.hh"
 
 namespace bd {
+
+inline constexpr PhysicsModel kPhotonCrossSectionModel{
+    "photon cross sections (photoelectric, incoherent, coherent)",
+    "xraylib elemental tables (materials/photon, betadose_tablegen), mixture rule",
+    "Schoonjans et al., Spectrochim Acta B 66 (2011) 776 (xraylib); Hubbell, Int J Appl Radiat "
+    "Isot 33 (1982) 1269"};
 
 struct PhotonGrid {
   static constexpr double kEMinMeV = 1e-3;

@@ -59,6 +59,14 @@ struct DpkResult {
   double steps_per_decay = 0;
 };
 
+// "Y-90" or "monoenergetic electrons 0.5 MeV" (CSV headers, messages).
+std::string describe_emission(const EmissionSpec& emission);
+
+// The `betadose dpk` CSV (DESIGN.md §4): '#' lines with the run (emission, medium, histories,
+// seed, device) and the energy fractions, then
+// r_inner_mm,r_outer_mm,r_mid_mm,energy_per_decay_MeV,dose_per_decay_Gy,rel_uncertainty.
+std::string format_dpk_csv(const DpkResult& result, std::uint64_t seed, const std::string& device);
+
 // Point source at the centre of an infinite medium of `material` at its nominal density
 // (or `density_g_cm3` > 0), spherical shells of width shell_mm up to rmax_mm.
 DpkResult run_dpk(const EmissionSpec& emission, const std::string& material, double shell_mm,

@@ -15,8 +15,15 @@
 
 #include "betadose/device.hh"
 #include "kernels/spectrum_sampler.hh"
+#include "kernels/physics_model.hh"
 
 namespace bd {
+
+inline constexpr PhysicsModel kBetaSpectrumModel{
+    "beta spectrum sampling (spectrum data: the nuclide file)",
+    "monotone piecewise-cubic (PCHIP) interpolation of the tabulated N(E), exact inverse-CDF "
+    "sampling of the interpolant",
+    "Fritsch & Carlson, SIAM J Numer Anal 17 (1980) 238"};
 
 struct Nuclide;
 

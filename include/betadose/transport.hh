@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "betadose/device.hh"
+#include "betadose/electron_tables.hh"
 #include "betadose/grid.hh"
 #include "betadose/phantom.hh"
 #include "betadose/source.hh"
+#include "kernels/transport_params.hh"
 
 namespace bd {
 
@@ -58,6 +60,11 @@ struct DoseResult {
   double wall_time_s = 0;
   std::string device;
   std::string nuclide;
+  // What the run used (for the TG-268 record): the parameters after the cut-offs were matched
+  // to the grid, the table options, the batches actually run.
+  TransportParams params;
+  ElectronTableOptions table_options;
+  int batches = 0;
   // Work counters (benchmarks, GPU.md "Measuring").
   double electron_steps_per_decay = 0;
   double photon_steps_per_decay = 0;

@@ -71,6 +71,9 @@ void add_case_options(CLI::App& cmd, CaseSpec& s, CaseOptionSet set) {
   auto* o = "Output";
   cmd.add_option("--out", s.out, "HDF5 dose file")->capture_default_str()->group(o);
   cmd.add_option("--export", s.export_path, "Dose image for viewers (.nii.gz, .nii, .mhd, .mha, .nrrd)")->group(o);
+  cmd.add_option("--export-rtdose", s.export_rtdose,
+                 "DICOM RT Dose (+ its RT Plan <name>.rtplan.dcm); patient, study and frame of reference "
+                 "from --ct when it is a DICOM directory")->group(o);
   cmd.add_option("--v-thresholds-gy", s.v_thresholds_gy, "V_x thresholds [Gy] of the ROI summary")
       ->delimiter(',')->check(cli::real_check(ValueRange::positive()))->capture_default_str()->group(o);
   cmd.add_flag("--quiet", s.quiet, "Print errors only")->group(o);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <memory>
 #include <iomanip>
 #include <sstream>
 
@@ -11,6 +13,8 @@
 #include "betadose/text_parse.hh"
 #include "betadose/image_io.hh"
 #include "betadose/output_file.hh"
+#include "betadose/rtdose.hh"
+#include "betadose/validation.hh"
 
 namespace bd {
 
@@ -32,9 +36,69 @@ void check_case_outputs(const CaseSpec& s) {
                             << ": unsupported format (NIfTI .nii/.nii.gz, MetaImage .mhd/.mha, NRRD .nrrd)");
     outputs.push_back({"--export", s.export_path});
   }
+  if (!s.export_rtdose.empty()) {
+    outputs.push_back({"--export-rtdose", s.export_rtdose});
+    outputs.push_back({"--export-rtdose (its RT Plan)", rtplan_path_for(s.export_rtdose)});
+  }
   for (double v : s.v_thresholds_gy)
     BD_VALIDATE(std::isfinite(v) && v > 0, "--v-thresholds-gy: thresholds must be positive, got " << v);
   check_outputs(outputs, case_input_paths(s));
+}
+
+namespace {
+
+// --export-rtdose takes the CT's identity when --ct is a DICOM series directory.
+RtDoseExportOptions rtdose_options(const CaseSpec& s) {
+  RtDoseExportOptions o;
+  std::error_code ec;
+  if (!s.ct.empty() && std::filesystem::is_directory(s.ct, ec)) o.ct_dicom_dir = s.ct;
+  return o;
+}
+
+}  // namespace
+
+void check_case_rtdose(const CaseSpec& s, const DoseCase& dc) {
+  if (s.export_rtdose.empty()) return;
+  const RtDoseExportOptions o = rtdose_options(s);
+  if (!o.ct_dicom_dir.empty())
+    require_grid_in_series(dc.grid, s.export_rtdose + " (dose grid)", read_dicom_series_reference(o.ct_dicom_dir));
+}
+
+RunCaseDescription case_run_description(const DoseCase& dc) {
+  RunCaseDescription c;
+  c.geometry = (dc.has_geometry ? dc.geometry_name : std::string("none")) + "; dose grid = transport grid " +
+               dc.grid.describe();
+  for (const auto& p : dc.provenance) {
+    if (p.quantity == "activity_image") c.activity_image = p.value;
+    c.inputs.emplace_back(p.quantity, p.value + "  [" + p.source + "]");
+  }
+  for (const auto& [name, from] : dc.rois.origin) c.inputs.emplace_back("roi/" + name, from);
+  const ActivityCalibration& cal = dc.calibration;
+  c.activity_units = cal.units;
+  std::string conversion;
+  for (const auto& line : cal.lines) conversion += (conversion.empty() ? "" : "; ") + line;
+  c.units_conversion = (conversion.empty() ? std::string(cal.quantitative ? "quantitative image" : "relative map")
+                                           : conversion) +
+                       "; resampled onto the dose grid conserving the total";
+  const SourceReport& r = dc.source_report;
+  c.total_activity_bq = r.total_activity_bq;
+  c.lung_activity_bq = r.lung_activity_bq;
+  c.lung_shunt_fraction = r.total_activity_bq > 0 ? r.lung_activity_bq / r.total_activity_bq : 0.0;
+  c.activity_outside_grid_fraction = dc.outside_geometry_fraction;
+  return c;
+}
+
+std::vector<Material> case_materials(const DoseCase& dc) {
+  const auto all = load_materials();
+  std::vector<Material> out;
+  for (const auto& n : dc.phantom.material_names) out.push_back(find_material(all, n));
+  return out;
+}
+
+std::vector<std::string> validation_case_summaries() {
+  std::vector<std::string> out;
+  for (const auto& c : validation_cases()) out.push_back(c.name + ": " + c.description);
+  return out;
 }
 
 DoseFile case_dose_file(const DoseCase& dc) {
@@ -69,18 +133,23 @@ DoseFile case_dose_file(const DoseCase& dc) {
 }
 
 void write_case_outputs(const CaseSpec& s, const DoseFile& f) {
-  // Both files are staged first and renamed together: never an export without its dose file.
+  // Every file is staged first and all are renamed together: never an export without its dose
+  // file.
   StagedOutput dose(s.out, "--out");
   write_dose_file(dose.path(), f);
-  if (s.export_path.empty()) {
-    dose.commit();
-    return;
+  std::vector<StagedOutput*> all{&dose};
+  std::unique_ptr<StagedOutput> image;
+  if (!s.export_path.empty()) {
+    image = std::make_unique<StagedOutput>(s.export_path, "--export");
+    Volume<float> v(f.grid);
+    v.data = f.dose_gy;
+    write_image(image->path(), v);
+    all.push_back(image.get());
   }
-  StagedOutput image(s.export_path, "--export");
-  Volume<float> v(f.grid);
-  v.data = f.dose_gy;
-  write_image(image.path(), v);
-  commit_all({&dose, &image});
+  std::vector<std::unique_ptr<StagedOutput>> rtdose;
+  if (!s.export_rtdose.empty()) stage_rtdose_export(f, s.export_rtdose, rtdose_options(s), rtdose);
+  for (auto& r : rtdose) all.push_back(r.get());
+  commit_all(all);
 }
 
 std::string roi_summary_table(const DoseFile& f, const std::vector<double>& v_gy) {

@@ -14,6 +14,7 @@
 #include "betadose/kernel_methods.hh"
 #include "betadose/materials.hh"
 #include "betadose/nuclide.hh"
+#include "betadose/provenance.hh"
 
 namespace bd {
 namespace {
@@ -124,6 +125,11 @@ EngineRun run_kernel_case(const DoseCase& dc, const KernelSettings& k) {
   f.energy_emitted_J = r.energy_emitted_MeV * kJoulePerMeV;
   f.energy_deposited_J = r.energy_deposited_MeV * kJoulePerMeV;
   f.energy_escaped_J = std::max(0.0, f.energy_emitted_J - f.energy_deposited_J);
+  const std::string kernel = k.method == "ldm" ? std::string("none (local deposition of E tau per decay)")
+                             : k.method == "dpk" ? (k.dpk_file.empty() ? default_dpk_path() : k.dpk_file)
+                                                 : (k.vsv_file.empty() ? default_lanconelli_path() : k.vsv_file);
+  f.provenance = kernel_method_provenance(case_run_description(dc), nuc, case_materials(dc), k.method,
+                                          kernel, to_string(corr), method_s, validation_case_summaries());
   std::string method = "method    " + k.method;
   if (k.method != "ldm") method += ", --density-correction " + std::string(to_string(corr));
   run.lines.push_back(method + ", " + fmt(method_s, 3) + " s");

@@ -13,6 +13,8 @@
 #include "betadose/errors.hh"
 #include "betadose/text_parse.hh"
 #include "betadose/kernel_methods.hh"
+#include "betadose/nuclide.hh"
+#include "betadose/provenance.hh"
 
 namespace bd {
 namespace {
@@ -106,6 +108,24 @@ EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
   }
   df.extra["mean_rel_uncertainty_stop_region"] = mean_unc;
   df.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+
+  // TG-268 record: the parameters the transport used (DoseResult), the case's inputs.
+  RunTransportDescription td;
+  td.histories = result.histories;
+  td.batches = result.batches;
+  td.seed = result.seed;
+  td.device = opt.device;
+  td.threads = s.threads;
+  td.wall_time_s = df.wall_time_s;
+  td.transport_wall_time_s = result.wall_time_s;
+  td.target_rel_uncertainty = s.target_uncertainty;
+  td.mean_rel_uncertainty = mean_unc;
+  td.uncertainty_region = region ? "mask '" + dc.rois.name_of(s.uncertainty_mask) + "'"
+                                 : std::string("voxels above 50 % of the maximum dose");
+  td.energy_balance_relative_residual = eb.relative_residual();
+  df.provenance = mc_run_provenance(case_run_description(dc), load_nuclide(dc.source.nuclide),
+                                    case_materials(dc), result.params, result.table_options, td,
+                                    validation_case_summaries());
 
   run.lines.push_back("run       " + std::to_string(result.histories) + " decays, seed " + std::to_string(result.seed) +
                       ", " + df.device + ", transport " + format_g(result.wall_time_s, 3) + " s (" +

@@ -17,6 +17,9 @@ void add_all_commands(CLI::App& app) {
   add_validate_command(app);
   add_analyze_command(app);
   add_mc_command(app);
+  add_spheres_command(app);
+  add_export_command(app);
+  add_report_command(app);
   // After every command: --config for all of them, and the number check on every numeric
   // option that does not carry a narrower one.
   install_config_files(app);

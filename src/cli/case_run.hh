@@ -23,11 +23,13 @@ inline void run_case_command(const CaseSpec& spec, const CaseNeeds& needs,
   };
   check_case_outputs(spec);
   const DoseCase dc = load_case(spec, needs, print);
+  check_case_rtdose(spec, dc);
   EngineRun run = engine(dc);
   run.file.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   write_case_outputs(spec, run.file);
   for (const auto& line : run.lines) print(line);
-  print("wrote     " + spec.out + (spec.export_path.empty() ? "" : " and " + spec.export_path));
+  print("wrote     " + spec.out + (spec.export_path.empty() ? "" : " and " + spec.export_path) +
+        (spec.export_rtdose.empty() ? "" : " and " + spec.export_rtdose + " (RT Dose, with its RT Plan)"));
   if (!spec.quiet) std::cout << roi_summary_table(run.file, spec.v_thresholds_gy);
 }
 

@@ -24,7 +24,7 @@
 #include "betadose/subprocess.hh"
 #include "betadose/image_io.hh"
 #include "betadose/resample.hh"
-#include "json_writer.hh"
+#include "betadose/json_writer.hh"
 
 namespace bd::cli {
 
@@ -45,8 +45,6 @@ struct CompareOptions {
   std::string dvh_csv, dvh_png;
 };
 
-// tools/ lies next to materials/ in the source tree the build came from.
-std::string tools_script(const std::string& name) { return materials_dir() + "/../tools/" + name; }
 
 bool is_png(const std::string& path) {
   return path.size() > 4 && (path.compare(path.size() - 4, 4, ".png") == 0 || path.compare(path.size() - 4, 4, ".PNG") == 0);

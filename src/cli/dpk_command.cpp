@@ -33,23 +33,7 @@ void add_dpk_command(CLI::App& app) {
     const KernelRunOptions opt = kernel_run_options(*args, "dpk");
     const EmissionSpec em = emission_of(*args);
     const DpkResult r = run_dpk(em, args->material, args->shell_mm, args->rmax_mm, opt, args->density);
-    std::ostringstream out;
-    out << "# betadose dpk: " << describe_emission(em)
-        << " in " << r.material << " at " << r.density_g_cm3 << " g/cm3, " << r.histories << " histories, seed "
-        << args->seed << ", device " << args->device << "\n";
-    out << std::setprecision(6);
-    out << "# emitted_per_decay_MeV " << r.emitted_per_decay_MeV << "\n";
-    out << "# deposited_fraction " << r.deposited_fraction << " (in the shells, r < " << args->rmax_mm << " mm)\n";
-    out << "# beyond_rmax_fraction " << r.beyond_rmax_fraction << "\n";
-    out << "# escape_fraction " << r.escaped_fraction << " (photons leaving the world sphere, r > rmax + 20 mm)\n";
-    out << "# X90_mm " << r.x90_mm << " (radius holding 90 % of the emitted energy; -1: beyond rmax)\n";
-    if (em.electron_MeV > 0) out << "# csda_range_mm " << r.csda_range_mm << "\n";
-    out << "r_inner_mm,r_outer_mm,r_mid_mm,energy_per_decay_MeV,dose_per_decay_Gy,rel_uncertainty\n";
-    out << std::setprecision(8);
-    for (const auto& s : r.shells)
-      out << s.r_inner_mm << ',' << s.r_outer_mm << ',' << s.r_mid_mm << ',' << s.energy_per_decay_MeV << ','
-          << s.dose_per_decay_Gy << ',' << s.rel_uncertainty << '\n';
-    write_text_file_atomic(args->out, out.str());
+    write_text_file_atomic(args->out, format_dpk_csv(r, args->seed, args->device));
     std::printf("dpk: %llu histories in %.2f s (%.3g /s), deposited fraction %.4f, X90 %.3f mm -> %s\n",
                 static_cast<unsigned long long>(r.histories), r.wall_time_s, r.histories / r.wall_time_s,
                 r.deposited_fraction, r.x90_mm, args->out.c_str());

@@ -1,21 +1,59 @@
-// `betadose info`: what this build can do on this machine, and the physics data it finds.
+// `betadose info`: what this build can do on this machine, and the physics data it finds;
+// `betadose info dose.h5`: the dose file's summary and its TG-268 record (provenance.hh).
 #include <CLI/CLI.hpp>
 #include <omp.h>
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <string>
 
 #include "betadose/cli_commands.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/device.hh"
+#include "betadose/dose_file.hh"
 #include "betadose/materials.hh"
 #include "betadose/nuclide.hh"
 
 namespace bd::cli {
 
+namespace {
+
+void print_dose_file_info(const std::string& path) {
+  const DoseFile f = read_dose_file(path);
+  std::cout << path << ": betadose dose file, method " << f.method << ", " << f.nuclide << ", "
+            << f.grid.describe() << "\n"
+            << "  total activity " << f.total_activity_bq * 1e-9 << " GBq, histories "
+            << f.histories << ", seed " << f.seed << ", device " << f.device << ", wall time "
+            << f.wall_time_s << " s\n"
+            << "  energy emitted " << f.energy_emitted_J << " J, deposited " << f.energy_deposited_J
+            << " J, escaped " << f.energy_escaped_J << " J\n";
+  if (!f.roi.empty()) {
+    std::cout << "  ROIs:";
+    for (const auto& [name, mask] : f.roi) std::cout << " " << name;
+    std::cout << "\n";
+  }
+  std::cout << "\n";
+  if (f.provenance.empty())
+    std::cout << "no /provenance group: the file was written before betadose recorded the "
+                 "TG-268 record, or by another program\n";
+  else
+    std::cout << format_provenance(f.provenance);
+}
+
+}  // namespace
+
 void add_info_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("info", "Show build configuration, GPUs, materials and nuclides");
-  cmd->callback([]() {
+  auto dose = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand(
+      "info", "Show build configuration, GPUs, materials and nuclides; with a dose file, its "
+              "summary and TG-268 provenance record");
+  cmd->add_option("dose", *dose, "Dose file (HDF5): print its TG-268 record instead");
+  cmd->callback([dose]() {
+    if (!dose->empty()) {
+      print_dose_file_info(*dose);
+      return;
+    }
     std::cout << "betadose " << BETADOSE_VERSION << "\n"
               << "CUDA backend:   " << (cuda_compiled() ? "compiled" : "not compiled") << "\n"
               << "GPUs:           " << cuda_device_summary() << "\n"

@@ -49,9 +49,7 @@ void add_kernel_command(CLI::App& app) {
   cmd->add_option("--density-correction", k.density_correction,
                   "none | density (scale by rho_kernel/rho_voxel) | material (soft/bone kernels per voxel + "
                   "density scaling)")->capture_default_str()->group(g);
-  cmd->callback([cmd, a]() {
-    run_kernel(*a);
-  });
+  cmd->callback([a]() { run_kernel(*a); });
 }
 
 }  // namespace bd::cli

@@ -66,8 +66,4 @@ inline EmissionSpec emission_of(const KernelRunArgs& a) {
   return em;
 }
 
-inline std::string describe_emission(const EmissionSpec& em) {
-  return em.electron_MeV > 0 ? "monoenergetic electrons " + std::to_string(em.electron_MeV) + " MeV" : em.nuclide;
-}
-
 }  // namespace bd::cli

@@ -88,9 +88,7 @@ void add_mc_command(CLI::App& app) {
   cmd->add_option("--device", s.device, "cpu | cuda")->capture_default_str()->group(r);
   cmd->add_option("--threads", s.threads, "CPU threads (0 = all)")->capture_default_str()->group(r);
   cmd->add_flag("--progress", a->progress, "Show the progress line even when stderr is not a terminal")->group(r);
-  cmd->callback([cmd, a]() {
-    run_mc(*a);
-  });
+  cmd->callback([a]() { run_mc(*a); });
 }
 
 }  // namespace bd::cli

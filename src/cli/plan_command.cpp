@@ -15,10 +15,11 @@
 #include "betadose/cli_commands.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
+#include "betadose/json_writer.hh"
 #include "betadose/nuclide.hh"
+#include "betadose/number_format.hh"
 #include "betadose/option_checks.hh"
 #include "betadose/planning.hh"
-#include "json_writer.hh"
 
 namespace bd::cli {
 
@@ -102,12 +103,7 @@ std::vector<std::string> derive_from_images(PlanOptions& o) {
   return notes;
 }
 
-std::string num(double x, int decimals) {
-  if (!std::isfinite(x)) return "-";
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(decimals) << x;
-  return os.str();
-}
+std::string num(double x, int decimals) { return fixed_or_dash(x, decimals); }
 
 void print_table(const PlanningResult& r, const std::vector<EanmRecommendation>& eanm,
                  const std::string& physics_source) {

@@ -16,4 +16,6 @@ std::string materials_dir() {
   return dir;
 }
 
+std::string tools_script(const std::string& name) { return materials_dir() + "/../tools/" + name; }
+
 }  // namespace bd

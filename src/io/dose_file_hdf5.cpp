@@ -16,100 +16,21 @@
 #include "betadose/memory_check.hh"
 #include "betadose/output_file.hh"
 #include "betadose/value_checks.hh"
-#include "hdf5_handle.hh"
+#include "hdf5_attributes.hh"
 
 namespace bd {
 namespace {
 
 using H5Handle = h5::Handle;
-
-// An HDF5 call that failed: bad input on reading, a failed output (disk full) on writing.
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw InputError(what + " failed (HDF5 error)");
-}
-
-void write_attr_doubles(hid_t loc, const char* name, const double* v, hsize_t n) {
-  H5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  H5Handle attr(H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  check(H5Awrite(attr, H5T_NATIVE_DOUBLE, v), std::string("writing attribute ") + name);
-}
-void write_attr_double(hid_t loc, const char* name, double v) { write_attr_doubles(loc, name, &v, 1); }
-void write_attr_u64(hid_t loc, const char* name, std::uint64_t v) {
-  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle attr(H5Acreate2(loc, name, H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  check(H5Awrite(attr, H5T_NATIVE_UINT64, &v), std::string("writing attribute ") + name);
-}
-void write_attr_string(hid_t loc, const char* name, const std::string& s) {
-  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type, s.empty() ? 1 : s.size());
-  H5Tset_strpad(type, H5T_STR_NULLTERM);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle attr(H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  check(H5Awrite(attr, type, s.c_str()), std::string("writing attribute ") + name);
-}
-void write_attr_strings(hid_t loc, const char* name, const std::vector<std::string>& v) {
-  std::vector<const char*> ptrs;
-  for (const auto& s : v) ptrs.push_back(s.c_str());
-  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  hsize_t n = v.size();
-  H5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  H5Handle attr(H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  check(H5Awrite(attr, type, ptrs.data()), std::string("writing attribute ") + name);
-}
-
-template <class T>
-void write_volume(hid_t loc, const std::string& name, const std::vector<T>& data, hid_t mem_type,
-                  hid_t file_type, const Grid& g) {
-  if (data.empty()) return;
-  BD_VALIDATE(data.size() == g.voxel_count(),
-              "dose file: dataset " << name << " has " << data.size() << " values for " << g.describe());
-  hsize_t dims[3] = {g.size[2], g.size[1], g.size[0]};
-  H5Handle space(H5Screate_simple(3, dims, nullptr), H5Sclose);
-  // Chunked + deflate: dose maps are mostly zeros outside the body.
-  H5Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  hsize_t chunk[3] = {1, g.size[1], g.size[0]};
-  H5Pset_chunk(plist, 3, chunk);
-  H5Pset_deflate(plist, 4);
-  H5Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-  H5Pset_create_intermediate_group(lcpl, 1);
-  H5Handle ds(H5Dcreate2(loc, name.c_str(), file_type, space, lcpl, plist, H5P_DEFAULT), H5Dclose);
-  check(ds.id, "creating dataset " + name);
-  check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + name);
-}
-
-bool has_attr(hid_t loc, const char* name) { return H5Aexists(loc, name) > 0; }
-
-// Longest string attribute read (the provenance text is a few kB) [bytes].
-constexpr std::size_t kMaxAttributeBytes = std::size_t(16) << 20;
-
-std::string read_attr_string(hid_t loc, const char* name, const std::string& path) {
-  if (!has_attr(loc, name)) throw InputError(path + ": attribute '" + name + "' is missing");
-  H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
-  H5Handle ftype(H5Aget_type(attr), H5Tclose);
-  H5Handle space(H5Aget_space(attr), H5Sclose);
-  if (attr.id < 0 || ftype.id < 0 || H5Tget_class(ftype) != H5T_STRING)
-    throw InputError(path + ": attribute '" + name + "' is not a string");
-  if (H5Sget_simple_extent_npoints(space) != 1)
-    throw InputError(path + ": attribute '" + name + "' is not a single string");
-  if (H5Tis_variable_str(ftype) > 0) {
-    char* s = nullptr;
-    H5Handle mtype(H5Tcopy(ftype), H5Tclose);
-    check(H5Aread(attr, mtype, &s), path + ": reading attribute " + name);
-    std::string out = s ? s : "";
-    H5free_memory(s);
-    return out;
-  }
-  const std::size_t size = H5Tget_size(ftype);
-  if (size == 0 || size > kMaxAttributeBytes)
-    throw InputError(path + ": attribute '" + name + "' has an implausible length (" + std::to_string(size) + " bytes)");
-  std::string buf(size + 1, '\0');
-  H5Handle mtype(H5Tcopy(ftype), H5Tclose);
-  check(H5Aread(attr, mtype, buf.data()), path + ": reading attribute " + name);
-  return std::string(buf.c_str());
-}
+using h5::check;
+using h5::has_attr;
+using h5::read_attr_string;
+using h5::write_attr_double;
+using h5::write_attr_doubles;
+using h5::write_attr_string;
+using h5::write_attr_strings;
+using h5::write_attr_u64;
+using h5::write_volume;
 
 // A numeric attribute of `expected` values (0: any count), every one finite.
 std::vector<double> read_attr_doubles(hid_t loc, const char* name, const std::string& path,
@@ -213,6 +134,87 @@ std::vector<T> read_volume(hid_t file, const std::string& name, hid_t mem_type, 
   return data;
 }
 
+// /provenance: one subgroup per section, values as attributes, both in creation order.
+void write_provenance(hid_t file, const ProvenanceRecord& record) {
+  if (record.empty()) return;
+  H5Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "provenance order");
+  H5Handle top(H5Gcreate2(file, "provenance", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose);
+  check(top.id, "creating /provenance");
+  write_attr_string(top, "standard", kProvenanceStandard);
+  for (const auto& section : record.sections) {
+    H5Handle scpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+    check(H5Pset_attr_creation_order(scpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "provenance order");
+    H5Handle g(H5Gcreate2(top, section.name.c_str(), H5P_DEFAULT, scpl, H5P_DEFAULT), H5Gclose);
+    check(g.id, "creating /provenance/" + section.name);
+    write_attr_string(g, "tg268_item", section.tg268_item);
+    for (const auto& v : section.values) {
+      if (v.numeric) write_attr_double(g, v.key.c_str(), v.number);
+      else write_attr_string(g, v.key.c_str(), v.text);
+    }
+  }
+}
+
+ProvenanceRecord read_provenance(hid_t file, const std::string& path) {
+  ProvenanceRecord record;
+  if (H5Lexists(file, "provenance", H5P_DEFAULT) <= 0) return record;
+  H5Handle top(H5Gopen2(file, "provenance", H5P_DEFAULT), H5Gclose);
+  std::vector<std::string> names;
+  struct Links {
+    static herr_t visit(hid_t, const char* name, const H5L_info_t*, void* data) {
+      static_cast<std::vector<std::string>*>(data)->push_back(name);
+      return 0;
+    }
+  };
+  // Creation order when the writer tracked it (betadose does), else name order.
+  hsize_t idx = 0;
+  if (H5Literate(top, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, &Links::visit, &names) < 0) {
+    names.clear();
+    idx = 0;
+    H5Literate(top, H5_INDEX_NAME, H5_ITER_INC, &idx, &Links::visit, &names);
+  }
+  struct Attrs {
+    ProvenanceSection* section;
+    const std::string* path;
+    std::string error;  // an InputError met inside HDF5's iteration (never thrown through C frames)
+    static herr_t visit(hid_t loc, const char* name, const H5A_info_t*, void* data) {
+      auto* self = static_cast<Attrs*>(data);
+      if (std::string(name) == "tg268_item") return 0;
+      try {
+        H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
+        H5Handle type(H5Aget_type(attr), H5Tclose);
+        if (H5Tget_class(type) == H5T_STRING) {
+          self->section->add(name, read_attr_string(loc, name, *self->path));
+        } else {
+          const std::vector<double> v = read_attr_doubles(loc, name, *self->path, 1);
+          self->section->add(name, v[0]);
+        }
+      } catch (const InputError& e) {
+        self->error = e.what();
+        return -1;
+      }
+      return 0;
+    }
+  };
+  for (const auto& name : names) {
+    H5Handle g(H5Gopen2(top, name.c_str(), H5P_DEFAULT), H5Gclose);
+    if (g.id < 0) continue;
+    ProvenanceSection& s = record.section(
+        name, has_attr(g, "tg268_item") ? read_attr_string(g, "tg268_item", path) : std::string());
+    Attrs attrs{&s, &path, {}};
+    hsize_t n = 0;
+    if (H5Aiterate2(g, H5_INDEX_CRT_ORDER, H5_ITER_INC, &n, &Attrs::visit, &attrs) < 0) {
+      if (!attrs.error.empty()) throw InputError(attrs.error + " (in /provenance/" + name + ")");
+      s.values.clear();
+      n = 0;
+      const herr_t rc = H5Aiterate2(g, H5_INDEX_NAME, H5_ITER_INC, &n, &Attrs::visit, &attrs);
+      if (!attrs.error.empty()) throw InputError(attrs.error + " (in /provenance/" + name + ")");
+      check(rc, path + ": reading /provenance/" + name);
+    }
+  }
+  return record;
+}
+
 }  // namespace
 
 void write_dose_file(const std::string& path, const DoseFile& f) {
@@ -262,6 +264,7 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
     }
     for (const auto& [name, mask] : f.roi)
       write_volume(file, "roi/" + name, mask, H5T_NATIVE_UINT8, H5T_STD_U8LE, g);
+    write_provenance(file, f.provenance);
     check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + path);
     check(file.close(), "closing " + path + " (disk full?)");
   }
@@ -386,6 +389,7 @@ DoseFile read_dose_file(const std::string& path) {
   } iter{&f, path, {}};
   H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, &Iter::visit, &iter);
   if (!iter.error.empty()) throw InputError(iter.error);
+  f.provenance = read_provenance(file, path);
   return f;
 }
 

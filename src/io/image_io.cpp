@@ -401,7 +401,8 @@ void write_dicom_series(const std::string& dir, const Volume<float>& vol,
   const std::string root = "1.2.826.0.1.3680043.8.498.";  // example UID root (pydicom's)
   static std::atomic<int> series_counter{0};  // distinct UIDs for series written by one process
   const std::string stamp = std::to_string(::getpid()) + "." + std::to_string(series_counter++);
-  const std::string study_uid = root + "1." + stamp, series_uid = root + "2." + stamp;
+  const std::string study_uid = root + "1." + stamp, series_uid = root + "2." + stamp,
+                    frame_uid = root + "3." + stamp;
   const Grid& g = vol.grid;
   const auto& D = g.direction;
   std::ostringstream iop;
@@ -421,6 +422,8 @@ void write_dicom_series(const std::string& dir, const Volume<float>& vol,
     itk::EncapsulateMetaData<std::string>(d, "0008|0018", series_uid + "." + std::to_string(k + 1));
     itk::EncapsulateMetaData<std::string>(d, "0020|000d", study_uid);
     itk::EncapsulateMetaData<std::string>(d, "0020|000e", series_uid);
+    // Frame of Reference (Type 1 in every image IOD): an RT Dose exported for this series refers to it.
+    itk::EncapsulateMetaData<std::string>(d, "0020|0052", frame_uid);
     itk::EncapsulateMetaData<std::string>(d, "0020|0013", std::to_string(k + 1));
     itk::EncapsulateMetaData<std::string>(d, "0020|0032", ipp.str());
     itk::EncapsulateMetaData<std::string>(d, "0020|0037", iop.str());

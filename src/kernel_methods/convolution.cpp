@@ -1,38 +1,14 @@
 // Local deposition and FFT convolution dose (FFTW3, double precision).
-#include <fftw3.h>
-
 #include <algorithm>
 #include <cmath>
-#include <complex>
-#include <memory>
-#include <mutex>
 
 #include "betadose/errors.hh"
 #include "betadose/kernel_methods.hh"
+#include "src/kernel_methods/cyclic_convolver.hh"
 
 namespace bd {
 
 namespace {
-
-// Smallest n' >= n whose prime factors are 2, 3, 5, 7 (fast FFTW sizes).
-std::size_t fft_size(std::size_t n) {
-  for (std::size_t m = std::max<std::size_t>(n, 1);; ++m) {
-    std::size_t r = m;
-    for (std::size_t p : {2u, 3u, 5u, 7u})
-      while (r % p == 0) r /= p;
-    if (r == 1) return m;
-  }
-}
-
-struct FftwFree {
-  void operator()(void* p) const { fftw_free(p); }
-};
-
-// FFTW's planner is not thread-safe.
-std::mutex& fftw_planner_mutex() {
-  static std::mutex m;
-  return m;
-}
 
 void check_source(const Phantom& phantom, const VoxelSource& source) {
   BD_VALIDATE(phantom.grid.same_geometry(source.grid),
@@ -70,67 +46,30 @@ std::vector<double> convolve_decays(const Grid& grid, const std::vector<double>&
   const std::size_t nx = grid.size[0], ny = grid.size[1], nz = grid.size[2];
   const auto& hw = kernel.half_width;
   // Linear convolution without wrap-around: N >= n + h on each axis (see header).
-  const std::size_t px = fft_size(nx + static_cast<std::size_t>(hw[0]));
-  const std::size_t py = fft_size(ny + static_cast<std::size_t>(hw[1]));
-  const std::size_t pz = fft_size(nz + static_cast<std::size_t>(hw[2]));
+  const std::size_t px = fft_friendly_size(nx + static_cast<std::size_t>(hw[0]));
+  const std::size_t py = fft_friendly_size(ny + static_cast<std::size_t>(hw[1]));
+  const std::size_t pz = fft_friendly_size(nz + static_cast<std::size_t>(hw[2]));
   const std::size_t nreal = px * py * pz;
-  const std::size_t pxc = px / 2 + 1;
-  const std::size_t ncplx = pxc * py * pz;
-
-  std::unique_ptr<double, FftwFree> a(fftw_alloc_real(nreal));
-  std::unique_ptr<double, FftwFree> k(fftw_alloc_real(nreal));
-  std::unique_ptr<fftw_complex, FftwFree> fa(fftw_alloc_complex(ncplx));
-  std::unique_ptr<fftw_complex, FftwFree> fk(fftw_alloc_complex(ncplx));
-  if (!a || !k || !fa || !fk) throw std::bad_alloc();
-
-  fftw_plan plan_a, plan_k, plan_back;
-  {
-    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-    const int n0 = static_cast<int>(pz), n1 = static_cast<int>(py), n2 = static_cast<int>(px);
-    plan_a = fftw_plan_dft_r2c_3d(n0, n1, n2, a.get(), fa.get(), FFTW_ESTIMATE);
-    plan_k = fftw_plan_dft_r2c_3d(n0, n1, n2, k.get(), fk.get(), FFTW_ESTIMATE);
-    plan_back = fftw_plan_dft_c2r_3d(n0, n1, n2, fa.get(), a.get(), FFTW_ESTIMATE);
-  }
-  std::fill(a.get(), a.get() + nreal, 0.0);
-  std::fill(k.get(), k.get() + nreal, 0.0);
+  std::vector<double> a(nreal, 0.0), k(nreal, 0.0);
   for (std::size_t z = 0; z < nz; ++z)
     for (std::size_t y = 0; y < ny; ++y)
-      for (std::size_t x = 0; x < nx; ++x)
-        a.get()[x + px * (y + py * z)] = decays[grid.linear_index(x, y, z)];
-  const auto ks = kernel.size();
+      for (std::size_t x = 0; x < nx; ++x) a[x + px * (y + py * z)] = decays[grid.linear_index(x, y, z)];
   for (int dk = -hw[2]; dk <= hw[2]; ++dk)
     for (int dj = -hw[1]; dj <= hw[1]; ++dj)
       for (int di = -hw[0]; di <= hw[0]; ++di) {
         const std::size_t x = static_cast<std::size_t>((di + static_cast<long>(px)) % static_cast<long>(px));
         const std::size_t y = static_cast<std::size_t>((dj + static_cast<long>(py)) % static_cast<long>(py));
         const std::size_t z = static_cast<std::size_t>((dk + static_cast<long>(pz)) % static_cast<long>(pz));
-        k.get()[x + px * (y + py * z)] = kernel.at(di, dj, dk);
+        k[x + px * (y + py * z)] = kernel.at(di, dj, dk);
       }
-  (void)ks;
-  fftw_execute(plan_a);
-  fftw_execute(plan_k);
-  const double norm = 1.0 / static_cast<double>(nreal);
-  fftw_complex* A = fa.get();
-  const fftw_complex* K = fk.get();
-  for (std::size_t i = 0; i < ncplx; ++i) {
-    const double re = A[i][0] * K[i][0] - A[i][1] * K[i][1];
-    const double im = A[i][0] * K[i][1] + A[i][1] * K[i][0];
-    A[i][0] = re * norm;
-    A[i][1] = im * norm;
-  }
-  fftw_execute(plan_back);
-  {
-    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-    fftw_destroy_plan(plan_a);
-    fftw_destroy_plan(plan_k);
-    fftw_destroy_plan(plan_back);
-  }
+  detail::CyclicConvolver conv({px, py, pz}, k);
+  conv.convolve(a.data(), a.data());
   std::vector<double> out(nvox);
   double max_e = 0;
   for (std::size_t z = 0; z < nz; ++z)
     for (std::size_t y = 0; y < ny; ++y)
       for (std::size_t x = 0; x < nx; ++x) {
-        const double e = a.get()[x + px * (y + py * z)];
+        const double e = a[x + px * (y + py * z)];
         out[grid.linear_index(x, y, z)] = e;
         max_e = std::max(max_e, e);
       }

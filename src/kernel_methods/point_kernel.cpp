@@ -9,6 +9,7 @@
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
 #include "betadose/kernel_methods.hh"
+#include "betadose/quadrature.hh"
 #include "csv_table.hh"
 
 namespace bd {
@@ -177,7 +178,6 @@ VoxelKernel voxelize_point_kernel(const PointKernel& kernel, const Vec3& spacing
   vk.energy_MeV.assign(static_cast<std::size_t>(vk.size()[0]) * vk.size()[1] * vk.size()[2], 0.0);
   const double h_min = std::min({spacing_mm[0], spacing_mm[1], spacing_mm[2]});
   const int ns = source_samples;
-  const double golden = kPi * (3.0 - std::sqrt(5.0));
   std::mt19937_64 rng(20120517);  // fixed: the kernel is a deterministic function of its inputs
   std::normal_distribution<double> normal;
 
@@ -200,32 +200,13 @@ VoxelKernel voxelize_point_kernel(const PointKernel& kernel, const Vec3& spacing
             const double y[3] = {spacing_mm[0] * ((sx + 0.5) / ns - 0.5),
                                  spacing_mm[1] * ((sy + 0.5) / ns - 0.5),
                                  spacing_mm[2] * ((sz + 0.5) / ns - 0.5)};
-            // random rotation (uniform unit quaternion) of the Fibonacci set
-            double q[4];
-            double qn = 0;
-            for (double& c : q) {
-              c = normal(rng);
-              qn += c * c;
-            }
-            qn = std::sqrt(qn);
-            for (double& c : q) c /= qn;
-            const double a = q[0], b = q[1], c = q[2], d = q[3];
-            const double R[3][3] = {
-                {a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)},
-                {2 * (b * c + a * d), a * a - b * b + c * c - d * d, 2 * (c * d - a * b)},
-                {2 * (b * d - a * c), 2 * (c * d + a * b), a * a - b * b - c * c + d * d}};
-            for (int p = 0; p < n_dir; ++p) {
-              const double z = 1.0 - (2.0 * p + 1.0) / n_dir;
-              const double rho = std::sqrt(std::max(0.0, 1.0 - z * z));
-              const double phi = golden * p;
-              const double o[3] = {rho * std::cos(phi), rho * std::sin(phi), z};
+            rotated_fibonacci_directions(n_dir, [&] { return normal(rng); }, [&](double dx, double dy, double dz) {
+              const double dir[3] = {dx, dy, dz};
               int idx[3];
-              for (int ax = 0; ax < 3; ++ax) {
-                const double dir = R[ax][0] * o[0] + R[ax][1] * o[1] + R[ax][2] * o[2];
-                idx[ax] = static_cast<int>(std::lround((y[ax] + r * dir) / spacing_mm[ax]));
-              }
+              for (int ax = 0; ax < 3; ++ax)
+                idx[ax] = static_cast<int>(std::lround((y[ax] + r * dir[ax]) / spacing_mm[ax]));
               vk.energy_MeV[vk.index(idx[0], idx[1], idx[2])] += w;
-            }
+            });
           }
     }
   }

@@ -23,24 +23,12 @@ namespace fs = std::filesystem;
 constexpr double kFractionSumTolerance = 1e-3;
 
 Material parse_material_file(const fs::path& path) {
-  std::istringstream in(read_text_input(path.string(), "material file"));
   Material m;
   bool have_density = false, have_I = false, bragg_I = false;
-  std::string line;
-  int lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    const auto hash = line.find('#');
-    if (hash != std::string::npos) line.erase(hash);
-    line = trim(line);
-    if (line.empty()) continue;
-    const std::string where = path.string() + ":" + std::to_string(lineno);
-    std::istringstream ls(line);
-    std::string key;
-    ls >> key;
-    std::string rest;
-    std::getline(ls, rest);
-    rest = trim(rest);
+  for (const DataLine& dl : read_data_lines(path.string(), "material file")) {
+    const std::string& key = dl.key;
+    const std::string& where = dl.where;
+    const std::string& rest = dl.rest;
     BD_VALIDATE(!rest.empty(), where << ": field '" << key << "' has no value");
     if (key == "name") {
       m.name = rest;

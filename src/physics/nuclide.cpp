@@ -32,21 +32,12 @@ double Nuclide::electron_energy_to_complete_decay_J_per_GBq() const {
 }
 
 Nuclide load_nuclide_file(const std::string& path) {
-  std::istringstream in(read_text_input(path, "nuclide file"));
   Nuclide nu;
   nu.file = path;
-  std::string line;
-  int lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    const auto hash = line.find('#');
-    if (hash != std::string::npos) line.erase(hash);
-    std::istringstream ls(line);
-    std::string key;
-    if (!(ls >> key)) continue;
-    const std::string where = path + ":" + std::to_string(lineno);
-    std::vector<std::string> f;
-    for (std::string tok; ls >> tok;) f.push_back(tok);
+  for (const DataLine& dl : read_data_lines(path, "nuclide file")) {
+    const std::string& key = dl.key;
+    const std::string& where = dl.where;
+    const std::vector<std::string>& f = dl.fields;
     auto need = [&](std::size_t lo, std::size_t hi, const char* usage) {
       BD_VALIDATE(f.size() >= lo && f.size() <= hi, where << ": expected '" << key << " " << usage
                                                           << "'");
@@ -56,10 +47,7 @@ Nuclide load_nuclide_file(const std::string& path) {
       nu.name = f[0];
     } else if (key == "source") {
       BD_VALIDATE(!f.empty(), where << ": field 'source' has no value");
-      std::string s = line.substr(line.find("source") + 6);
-      s.erase(0, s.find_first_not_of(" \t"));
-      s.erase(s.find_last_not_of(" \t\r") + 1);
-      nu.source = s;
+      nu.source = dl.rest;
     } else if (key == "half_life") {
       need(2, 2, "<value> <s|min|h|d|y>");
       const double v = parse_number(f[0], where, "half_life");

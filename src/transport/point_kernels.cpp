@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iomanip>
 #include <numeric>
+#include <sstream>
 
 #include "betadose/electron_tables.hh"
 #include "betadose/errors.hh"
@@ -55,6 +57,30 @@ detail::BatchControl control_from(const KernelRunOptions& o) {
 }
 
 }  // namespace
+
+std::string describe_emission(const EmissionSpec& em) {
+  return em.electron_MeV > 0 ? "monoenergetic electrons " + std::to_string(em.electron_MeV) + " MeV" : em.nuclide;
+}
+
+std::string format_dpk_csv(const DpkResult& r, std::uint64_t seed, const std::string& device) {
+  const double rmax_mm = r.shells.empty() ? 0.0 : r.shells.back().r_outer_mm;
+  std::ostringstream out;
+  out << "# betadose dpk: " << describe_emission(r.emission) << " in " << r.material << " at " << r.density_g_cm3
+      << " g/cm3, " << r.histories << " histories, seed " << seed << ", device " << device << "\n";
+  out << std::setprecision(6);
+  out << "# emitted_per_decay_MeV " << r.emitted_per_decay_MeV << "\n";
+  out << "# deposited_fraction " << r.deposited_fraction << " (in the shells, r < " << rmax_mm << " mm)\n";
+  out << "# beyond_rmax_fraction " << r.beyond_rmax_fraction << "\n";
+  out << "# escape_fraction " << r.escaped_fraction << " (photons leaving the world sphere, r > rmax + 20 mm)\n";
+  out << "# X90_mm " << r.x90_mm << " (radius holding 90 % of the emitted energy; -1: beyond rmax)\n";
+  if (r.emission.electron_MeV > 0) out << "# csda_range_mm " << r.csda_range_mm << "\n";
+  out << "r_inner_mm,r_outer_mm,r_mid_mm,energy_per_decay_MeV,dose_per_decay_Gy,rel_uncertainty\n";
+  out << std::setprecision(8);
+  for (const auto& s : r.shells)
+    out << s.r_inner_mm << ',' << s.r_outer_mm << ',' << s.r_mid_mm << ',' << s.energy_per_decay_MeV << ','
+        << s.dose_per_decay_Gy << ',' << s.rel_uncertainty << '\n';
+  return out.str();
+}
 
 DpkResult run_dpk(const EmissionSpec& emission, const std::string& material_name, double shell_mm,
                   double rmax_mm, const KernelRunOptions& options, double density_override) {

@@ -135,6 +135,9 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
   r.wall_time_s = t.wall_s;
   r.device = to_string(options.device);
   r.nuclide = em.label;
+  r.params = physics.params;
+  r.table_options = tables;
+  r.batches = t.batches;
   const double scale = em.betas_per_decay;
   const double decays = total_bq * em.tau_s;
   const double vol_cm3 = g.voxel_volume_mm3() * 1e-3;

@@ -183,7 +183,7 @@ TEST(Nuclide, SamplerReproducesSpectrum) {
 
 TEST(Nuclide, ErrorsNameFileAndAlternatives) {
   try {
-    bd::load_nuclide("Ho-166");
+    bd::load_nuclide("Lu-177");
     ADD_FAILURE() << "no error";
   } catch (const bd::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("Y-90"), std::string::npos) << e.what();

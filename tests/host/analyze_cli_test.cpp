@@ -150,7 +150,7 @@ TEST(AnalyzeCli, BadInputExitsWithTwo) {
       {"analyze " + fx.dose_path + " --weighting energy", "--weighting"},
       {"analyze " + fx.dose_path + " --alpha-beta -3", "--alpha-beta"},
       {"analyze " + fx.dose_path + " --roi-lq spleen=3,1.5", "spleen"},
-      {"analyze " + fx.dose_path + " --roi-lq liver=x,1.5", "not a number"},
+      {"analyze " + fx.dose_path + " --roi-lq liver=x,1.5", "must be a number, got 'x'"},
       {"analyze " + fx.dose_path + " --dvh-bin-gy 0 --dvh-csv " + (fx.dir / "d.csv").string(),
        "--dvh-bin-gy"},
   };

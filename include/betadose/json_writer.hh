@@ -1,5 +1,6 @@
-// Minimal JSON object writer for the CLI's --json outputs (one object on stdout). Numbers are
-// written with 10 significant digits; NaN/inf become null; strings are escaped per RFC 8259.
+// Minimal JSON object writer for the CLI's --json outputs (one object on stdout) and the data
+// the HTML report embeds. Numbers are written with 10 significant digits; NaN/inf become null;
+// strings are escaped per RFC 8259.
 #pragma once
 
 #include <cmath>
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace bd::cli {
+namespace bd {
 
 inline std::string json_string(const std::string& s) {
   std::string out = "\"";
@@ -73,4 +74,4 @@ class JsonObject {
   std::vector<std::string> items_;
 };
 
-}  // namespace bd::cli
+}  // namespace bd
