@@ -147,6 +147,13 @@ def text_files(out):
         b'ct = "ct.nii.gz"\nactivity = "spect.nii.gz"\nactivity-units = "counts"\ntotal-activity-gbq = 2.0\n'
         b'mask = ["liver=liver.nii.gz", "tumour=labels.nii.gz:3"]\nhistories = 2e6\nseed = 7\nthreads = 2\n'
         b'lung-shunt = 0.05\nlung-mask = "lungs"\nout = "dose.h5"\nquiet = true\n')
+    put(out, "fuzz_microsphere_product", "glass.sphere",
+        open(os.path.join(ROOT, "materials", "microspheres", "glass.sphere"), "rb").read())
+    put(out, "fuzz_plan_json", "plan.json",
+        b'{"method": "partition", "target": "normal-liver", "activity_gbq": 2.1, "liver_activity_gbq": 1.995,'
+        b' "lung_activity_gbq": 0.105, "tumour_dose_gy": 160.5, "normal_liver_dose_gy": 40, "liver_dose_gy": null,'
+        b' "lung_shunt": 0.05, "mass_source": "volumes", "lung_dose_gy": 5.2, "lung_dose_limit_exceeded": false,'
+        b' "clinical_constant_J_per_GBq": 49.67, "physics_J_per_GBq": 49.76, "notes": ["from images"]}\n')
     put(out, "fuzz_toml_config", "sections.toml",
         b'[mc]\nhistories = 1000\n[kernel]\nmethod = "dpk"\nvoxel-mm = "4,4,5"\n[analyze]\nd-percent = [70, 90]\n')
 
