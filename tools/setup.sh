@@ -10,6 +10,7 @@ build="${1:-$here/build}"
 packages=(build-essential cmake pkg-config
           libhdf5-dev libinsighttoolkit5-dev libcli11-dev libgtest-dev librandom123-dev
           libfftw3-dev libxrl-dev libdcmtk-dev libpng-dev zlib1g-dev libnifti2-dev
+          libssl-dev libopenmpi-dev openmpi-bin
           nlohmann-json3-dev
           clang libclang-rt-dev libomp-dev ccache
           python3 python3-numpy python3-h5py python3-matplotlib python3-pil

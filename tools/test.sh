@@ -12,7 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ "${BETADOSE_SKIP_SANITIZERS:-0}" != 1 ]]; then
   echo "[test] sanitizer build (clang, ASan + UBSan, libFuzzer harnesses)"
   asan="$here/build-asan"
-  CC=clang CXX=clang++ cmake -S "$here" -B "$asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBETADOSE_FUZZ=ON \
+  CC=clang CXX=clang++ cmake -S "$here" -B "$asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBETADOSE_FUZZ=ON -DBETADOSE_MPI=OFF \
     -DBETADOSE_CUDA=OFF >/dev/null
   cmake --build "$asan" -j "$(nproc 2>/dev/null || echo 2)"
   # Sanitizer findings exit 86 (never 0, 1 or 2, the codes the CLI tests expect). The physics

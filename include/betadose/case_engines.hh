@@ -39,8 +39,34 @@ struct EngineRun {
   std::vector<std::string> lines;  // run, energy, uncertainty ...
 };
 
+// `run`: MPI ranks, checkpoint and resume (run_control.hh; case_scale_out.hh builds it).
 EngineRun run_mc_case(const DoseCase& dose_case, const McSettings& settings,
-                      const std::function<void(const TransportProgress&)>& progress = {});
+                      const std::function<void(const TransportProgress&)>& progress = {},
+                      const RunControl& run = {});
+
+// The transport options of `settings` on a case (the stop region resolved among its ROIs).
+TransportOptions mc_transport_options(const DoseCase& dose_case, const McSettings& settings);
+// The ROI --uncertainty-mask names (nullptr for ""); InputError listing the ROIs otherwise.
+const std::vector<std::uint8_t>* mc_stop_region(const RoiSet& rois, const std::string& name);
+
+// What the Monte Carlo report needs besides the result.
+struct McReport {
+  double target_uncertainty = 0;
+  const std::vector<std::uint8_t>* stop_region = nullptr;  // nullptr: voxels > 50 % of max
+  std::string stop_region_name;
+  std::string device = "cpu";
+  int threads = 0;           // --threads (TG-268 machine section)
+  double engine_wall_s = 0;  // the engine's time (transport and its preparation)
+};
+
+// The case's dose file (case_dose_file) with the TG-268 record of the case and of the
+// parameters `result` used (the sections of what the transport did come with mc_engine_run):
+// what a job-array part stores for the merge.
+DoseFile mc_case_dose_file(const DoseCase& dose_case, const DoseResult& result);
+
+// The dose file and lines of a Monte Carlo result on the case's dose file `skeleton`
+// (mc_case_dose_file): the last step of run_mc_case, and of the merge of parts.
+EngineRun mc_engine_run(DoseFile skeleton, const DoseResult& result, const McReport& report);
 
 // ---- kernel methods (kernel_methods.hh) ------------------------------------------------------------
 // Memory per dose voxel of the FFT convolution: zero-padded grid (up to 8x the voxels) of

@@ -11,21 +11,24 @@
 #include "betadose/case.hh"
 #include "betadose/dose_file.hh"
 #include "betadose/materials.hh"
+#include "betadose/output_file.hh"
 #include "betadose/provenance.hh"
 
 namespace bd {
 
 // Before reading anything: --out ends in .h5/.hdf5, --export is an image format, all outputs
-// (with --export-rtdose's RT Plan) are writable and none is an input (check_outputs).
-// InputError naming the option otherwise.
-void check_case_outputs(const CaseSpec& spec);
+// (with --export-rtdose's RT Plan, and `more`, e.g. a checkpoint) are writable and none is an
+// input (check_outputs). InputError naming the option otherwise.
+void check_case_outputs(const CaseSpec& spec, const std::vector<OutputTarget>& more = {});
 
 // After the case is loaded, before the engine runs: with --export-rtdose and a DICOM --ct
 // directory, that series must be readable as one study and frame of reference and overlap the
 // dose grid (rtdose.hh), so that a long run never ends in a refused export.
 void check_case_rtdose(const CaseSpec& spec, const DoseCase& dose_case);
 
-// The input paths of a case (for check_outputs).
+// The input files of a case by option ("--ct", "--mask liver", ...; --activity-mask and
+// --lung-mask may name an ROI instead of a file), and their paths (for check_outputs).
+std::vector<std::pair<std::string, std::string>> case_inputs(const CaseSpec& spec);
 std::vector<std::string> case_input_paths(const CaseSpec& spec);
 
 // Dose file fields that come from the case: grid, activity, density, materials, ROIs,

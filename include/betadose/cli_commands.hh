@@ -22,6 +22,7 @@ void add_analyze_command(CLI::App& app);
 void add_mc_command(CLI::App& app);
 void add_kernel_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
+void add_merge_command(CLI::App& app);
 void add_spheres_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_report_command(CLI::App& app);

@@ -17,7 +17,8 @@ bool cuda_compiled();
 int cuda_device_count();
 // One-line description of each visible GPU ("NVIDIA H100 80GB HBM3, 132 SMs, 79.1 GiB").
 std::string cuda_device_summary();
-// Throws InputError with a clear reason when `device` cannot run here.
+// Throws InputError with a clear reason when `device` cannot run here. For cuda it also makes
+// the GPU of this MPI rank current: local rank (parallel.hh) modulo the visible GPUs.
 void require_device(Device device);
 
 }  // namespace bd

@@ -33,6 +33,7 @@ struct KernelRunOptions {
   // match_cuts_to_resolution in transport_physics.hh), overriding the two values above.
   bool match_cuts = true;
   std::function<void(const TransportProgress&)> progress;
+  RunControl run;  // MPI ranks, checkpoint/resume (run_control.hh)
 };
 
 struct DpkShell {

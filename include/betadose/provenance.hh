@@ -71,7 +71,7 @@ struct ProvenanceRecord {
 
 // Code name, version, git commit (baked in at build time), compiler, build type, backends.
 ProvenanceSection code_provenance();
-// Host name, OS, CPU model and cores, OpenMP threads, GPUs, device used.
+// Host name, OS, CPU model and cores, OpenMP threads, GPUs, device used, MPI ranks.
 ProvenanceSection machine_provenance(Device device, int threads);
 // The validation suite and its cases ("name: what it compares", from validation_cases() of
 // include/betadose/validation.hh, which the caller links).
@@ -134,6 +134,12 @@ ProvenanceRecord mc_run_provenance(const RunCaseDescription& run_case, const Nuc
                                    const ElectronTableOptions& tables,
                                    const RunTransportDescription& transport,
                                    const std::vector<std::string>& validation_cases);
+
+// Replaces the sections of `record` that depend on what the transport did (timing, machine,
+// scored quantities with the energy balance, statistics, statistical methods, random numbers)
+// by those of `transport`, in place: the merge of job-array parts finishes the record of a
+// part this way, so that it reads as one run's.
+void set_mc_transport_provenance(ProvenanceRecord& record, const RunTransportDescription& transport);
 
 // A deterministic kernel method (ldm/dpk/vsv): the same record without transport, statistics
 // and random numbers, with the kernel's source and the density correction instead.

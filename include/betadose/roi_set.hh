@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "betadose/grid.hh"
@@ -53,6 +54,8 @@ struct RoiSet {
 };
 
 // The files `inputs` read (mask images, segmentations, structure sets), for check_outputs.
+// (option, file) of every ROI input, e.g. ("--mask liver", "liver.nii.gz").
+std::vector<std::pair<std::string, std::string>> roi_input_files(const RoiInputs& inputs);
 std::vector<std::string> roi_input_paths(const RoiInputs& inputs);
 
 // Syntax of the inputs (NAME=FILE[:LABEL], names), checked before anything is read.

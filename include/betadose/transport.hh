@@ -12,6 +12,7 @@
 #include "betadose/electron_tables.hh"
 #include "betadose/grid.hh"
 #include "betadose/phantom.hh"
+#include "betadose/run_control.hh"
 #include "betadose/source.hh"
 #include "kernels/transport_params.hh"
 
@@ -35,6 +36,7 @@ struct TransportOptions {
   Device device = Device::cpu;
   int threads = 0;                       // 0 = OpenMP default
   std::function<void(const TransportProgress&)> progress;  // optional, called per batch
+  RunControl run;                        // MPI ranks, parts, checkpoint/resume (run_control.hh)
 };
 
 struct EnergyBalance {
@@ -45,6 +47,16 @@ struct EnergyBalance {
   double below_cutoff_MeV = 0;     // deposited locally at cut-off (part of deposited)
   // |emitted − deposited − escaped| / emitted
   double relative_residual() const;
+};
+
+// The numbers besides the batch totals that make a voxel run's DoseResult (a part stores
+// them, so that the merge finishes the run exactly as one process would).
+struct VoxelRunScale {
+  double total_activity_bq = 0;  // of the source [Bq]
+  double decays_per_bq = 0;      // τ [s] for complete decay
+  double betas_per_decay = 1;    // simulated histories (betas) per decay
+  std::uint64_t seed = 0;
+  std::string device, nuclide;
 };
 
 struct DoseResult {
@@ -69,7 +81,15 @@ struct DoseResult {
   double electron_steps_per_decay = 0;
   double photon_steps_per_decay = 0;
   double tally_flushes_per_decay = 0;   // integer atomics into the dose tally per decay
+  VoxelRunScale scale;                  // what finish_voxel_run needs besides the totals
+  std::string case_fingerprint;         // when options.run.make_digest was set
 };
+
+// Dose, uncertainty, energy balance and counters of a voxel run from its totals, on `grid`
+// with the phantom's densities (the last step of run_voxel_transport/run_point_transport, and
+// of the merge of parts). All fields 0 when the totals hold no decay (a part's own result).
+DoseResult finish_voxel_run(const RunTotals& totals, const Grid& grid, const std::vector<float>& density_g_cm3,
+                            const VoxelRunScale& scale);
 
 // Voxel activity in a voxel phantom; scoring grid = phantom grid. The axes are transported in
 // index space (spacing only), so any orthonormal direction matrix gives the same dose. With a

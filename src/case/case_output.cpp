@@ -13,23 +13,34 @@
 #include "betadose/text_parse.hh"
 #include "betadose/image_io.hh"
 #include "betadose/output_file.hh"
+#include "betadose/roi_set.hh"
 #include "betadose/rtdose.hh"
 #include "betadose/validation.hh"
 
 namespace bd {
 
-std::vector<std::string> case_input_paths(const CaseSpec& s) {
-  std::vector<std::string> in{s.ct, s.labels, s.material_table, s.activity, s.hu_density_csv, s.hu_materials_csv};
-  for (const auto& r : roi_input_paths(s.rois)) in.push_back(r);
-  for (const auto* ref : {&s.activity_mask, &s.lung_mask}) in.push_back(*ref);
-  in.erase(std::remove(in.begin(), in.end(), std::string()), in.end());
+std::vector<std::pair<std::string, std::string>> case_inputs(const CaseSpec& s) {
+  std::vector<std::pair<std::string, std::string>> in{
+      {"--ct", s.ct},          {"--labels", s.labels},           {"--material-table", s.material_table},
+      {"--activity", s.activity}, {"--hu-density", s.hu_density_csv}, {"--hu-materials", s.hu_materials_csv}};
+  for (auto& f : roi_input_files(s.rois)) in.push_back(std::move(f));
+  in.emplace_back("--activity-mask", s.activity_mask);
+  in.emplace_back("--lung-mask", s.lung_mask);
+  in.erase(std::remove_if(in.begin(), in.end(), [](const auto& p) { return p.second.empty(); }), in.end());
   return in;
 }
 
-void check_case_outputs(const CaseSpec& s) {
+std::vector<std::string> case_input_paths(const CaseSpec& s) {
+  std::vector<std::string> in;
+  for (const auto& [option, path] : case_inputs(s)) in.push_back(path);
+  return in;
+}
+
+void check_case_outputs(const CaseSpec& s, const std::vector<OutputTarget>& more) {
   BD_VALIDATE(has_dose_file_extension(s.out),
               "--out " << s.out << ": the dose file must end in .h5 or .hdf5");
   std::vector<OutputTarget> outputs{{"--out", s.out}};
+  outputs.insert(outputs.end(), more.begin(), more.end());
   if (!s.export_path.empty()) {
     BD_VALIDATE(is_writable_image_path(s.export_path),
                 "--export " << s.export_path

@@ -19,18 +19,7 @@
 namespace bd {
 namespace {
 
-std::uint64_t parse_histories(const std::string& text) {
-  std::size_t used = 0;
-  double h = 0;
-  try {
-    h = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  BD_VALIDATE(used == text.size() && std::isfinite(h) && h >= 1 && h < 1.8e19 && std::floor(h) == h,
-              "--histories: '" << text << "' is not a positive whole number of decays (e.g. 2e7)");
-  return static_cast<std::uint64_t>(h);
-}
+std::uint64_t parse_histories(const std::string& text) { return parse_decay_count(text, "--histories"); }
 
 }  // namespace
 
@@ -46,30 +35,57 @@ void check_mc_settings(const McSettings& s) {
   require_device(parse_device(s.device));
 }
 
-EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
-                      const std::function<void(const TransportProgress&)>& progress) {
-  const auto t_start = std::chrono::steady_clock::now();
+TransportOptions mc_transport_options(const DoseCase& dc, const McSettings& s) {
   TransportOptions opt;
   opt.histories = parse_histories(s.histories);
   opt.target_rel_uncertainty = s.target_uncertainty;
-  const std::vector<std::uint8_t>* region = nullptr;
-  if (!s.uncertainty_mask.empty()) {
-    region = dc.rois.find(s.uncertainty_mask);
-    BD_VALIDATE(region != nullptr, "--uncertainty-mask " << s.uncertainty_mask << ": no ROI of that name (ROIs: "
-                                                         << dc.rois.list() << "; give --mask "
-                                                         << s.uncertainty_mask << "=file)");
-    opt.uncertainty_mask = *region;
-  }
+  if (!s.uncertainty_mask.empty()) opt.uncertainty_mask = *mc_stop_region(dc.rois, s.uncertainty_mask);
   opt.batches = s.batches;
   opt.seed = s.seed;
   opt.device = parse_device(s.device);
   opt.threads = s.threads;
-  opt.progress = progress;
-  const DoseResult result = run_voxel_transport(dc.phantom, dc.source, opt);
+  return opt;
+}
 
+const std::vector<std::uint8_t>* mc_stop_region(const RoiSet& rois, const std::string& name) {
+  if (name.empty()) return nullptr;
+  const std::vector<std::uint8_t>* region = rois.find(name);
+  BD_VALIDATE(region != nullptr, "--uncertainty-mask " << name << ": no ROI of that name (ROIs: " << rois.list()
+                                                       << "; give --mask " << name << "=file)");
+  return region;
+}
+
+EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
+                      const std::function<void(const TransportProgress&)>& progress, const RunControl& run) {
+  const auto t_start = std::chrono::steady_clock::now();
+  TransportOptions opt = mc_transport_options(dc, s);
+  opt.progress = progress;
+  opt.run = run;
+  const DoseResult result = run_voxel_transport(dc.phantom, dc.source, opt);
+  McReport report;
+  report.target_uncertainty = s.target_uncertainty;
+  report.stop_region = mc_stop_region(dc.rois, s.uncertainty_mask);
+  report.stop_region_name = dc.rois.name_of(s.uncertainty_mask);
+  report.device = s.device;
+  report.threads = s.threads;
+  report.engine_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  return mc_engine_run(mc_case_dose_file(dc, result), result, report);
+}
+
+DoseFile mc_case_dose_file(const DoseCase& dc, const DoseResult& result) {
+  DoseFile f = case_dose_file(dc);
+  // The TG-268 record of the case and the parameters the transport used; the sections of what
+  // it did are set by mc_engine_run.
+  f.provenance = mc_run_provenance(case_run_description(dc), load_nuclide(dc.source.nuclide), case_materials(dc),
+                                   result.params, result.table_options, RunTransportDescription{},
+                                   validation_case_summaries());
+  return f;
+}
+
+EngineRun mc_engine_run(DoseFile skeleton, const DoseResult& result, const McReport& s) {
   EngineRun run;
   DoseFile& df = run.file;
-  df = case_dose_file(dc);
+  df = std::move(skeleton);
   df.dose_gy.assign(result.dose_gy.begin(), result.dose_gy.end());
   df.dose_rel_uncertainty.assign(result.rel_uncertainty.begin(), result.rel_uncertainty.end());
   if (!result.nuclide.empty()) df.nuclide = result.nuclide;
@@ -90,6 +106,7 @@ EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
   df.extra["decays_per_bq_s"] = result.decays_per_bq;
   df.extra["transport_wall_time_s"] = result.wall_time_s;
   df.extra["target_rel_uncertainty"] = s.target_uncertainty;
+  const std::vector<std::uint8_t>* region = s.stop_region;
 
   // Mean relative uncertainty over the stopping region (as the engine defines it).
   double mean_unc = NAN;
@@ -107,25 +124,23 @@ EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
     if (n) mean_unc = sum / double(n);
   }
   df.extra["mean_rel_uncertainty_stop_region"] = mean_unc;
-  df.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  df.wall_time_s = s.engine_wall_s;
 
-  // TG-268 record: the parameters the transport used (DoseResult), the case's inputs.
+  // TG-268 record: what the transport did, into the case's record (mc_case_dose_file).
   RunTransportDescription td;
   td.histories = result.histories;
   td.batches = result.batches;
   td.seed = result.seed;
-  td.device = opt.device;
+  td.device = parse_device(df.device);
   td.threads = s.threads;
-  td.wall_time_s = df.wall_time_s;
+  td.wall_time_s = s.engine_wall_s;
   td.transport_wall_time_s = result.wall_time_s;
   td.target_rel_uncertainty = s.target_uncertainty;
   td.mean_rel_uncertainty = mean_unc;
-  td.uncertainty_region = region ? "mask '" + dc.rois.name_of(s.uncertainty_mask) + "'"
+  td.uncertainty_region = region ? "mask '" + s.stop_region_name + "'"
                                  : std::string("voxels above 50 % of the maximum dose");
   td.energy_balance_relative_residual = eb.relative_residual();
-  df.provenance = mc_run_provenance(case_run_description(dc), load_nuclide(dc.source.nuclide),
-                                    case_materials(dc), result.params, result.table_options, td,
-                                    validation_case_summaries());
+  set_mc_transport_provenance(df.provenance, td);
 
   run.lines.push_back("run       " + std::to_string(result.histories) + " decays, seed " + std::to_string(result.seed) +
                       ", " + df.device + ", transport " + format_g(result.wall_time_s, 3) + " s (" +
@@ -134,7 +149,7 @@ EngineRun run_mc_case(const DoseCase& dc, const McSettings& s,
                       " J, escaped " + format_g(df.energy_escaped_J) + " J (balance residual " +
                       format_g(eb.relative_residual(), 2) + ")");
   std::string unc = "uncertainty mean " + format_g(100.0 * mean_unc, 3) + " % over " +
-                    (region ? "mask '" + dc.rois.name_of(s.uncertainty_mask) + "'"
+                    (region ? "mask '" + s.stop_region_name + "'"
                             : std::string("voxels above 50 % of the maximum dose"));
   if (s.target_uncertainty > 0)
     unc += " (target " + format_g(100.0 * s.target_uncertainty, 3) + " %" +

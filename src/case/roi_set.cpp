@@ -188,11 +188,20 @@ void RoiSet::add(const std::string& name, std::vector<std::uint8_t> mask, const 
   origin[name] = from;
 }
 
+std::vector<std::pair<std::string, std::string>> roi_input_files(const RoiInputs& in) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& m : in.masks) {
+    const MaskSpec s = parse_mask_spec(m);
+    files.emplace_back("--mask " + s.name, s.file);
+  }
+  for (const auto& f : in.segmentations) files.emplace_back("--segmentation", f);
+  for (const auto& f : in.rtstructs) files.emplace_back("--rtstruct", f);
+  return files;
+}
+
 std::vector<std::string> roi_input_paths(const RoiInputs& in) {
   std::vector<std::string> paths;
-  for (const auto& m : in.masks) paths.push_back(parse_mask_spec(m).file);
-  paths.insert(paths.end(), in.segmentations.begin(), in.segmentations.end());
-  paths.insert(paths.end(), in.rtstructs.begin(), in.rtstructs.end());
+  for (const auto& [option, path] : roi_input_files(in)) paths.push_back(path);
   return paths;
 }
 

@@ -20,6 +20,7 @@ void add_all_commands(CLI::App& app) {
   add_spheres_command(app);
   add_export_command(app);
   add_report_command(app);
+  add_merge_command(app);
   // After every command: --config for all of them, and the number check on every numeric
   // option that does not carry a narrower one.
   install_config_files(app);

@@ -30,10 +30,14 @@ void add_dpk_command(CLI::App& app) {
   cmd->add_option("--rmax-mm", args->rmax_mm, "Outer radius of the last shell [mm]")
       ->check(real_check(ValueRange::positive()))->capture_default_str();
   cmd->callback([args]() {
-    const KernelRunOptions opt = kernel_run_options(*args, "dpk");
+    KernelRunOptions opt = kernel_run_options(*args, "dpk");
+    ScaleOut scale(args->scale, kernel_run_identity(*args, "dpk", {{"shell_mm", args->shell_mm}, {"rmax_mm", args->rmax_mm}}));
+    opt.run = scale.control();
     const EmissionSpec em = emission_of(*args);
     const DpkResult r = run_dpk(em, args->material, args->shell_mm, args->rmax_mm, opt, args->density);
+    if (!ranks().root()) return;
     write_text_file_atomic(args->out, format_dpk_csv(r, args->seed, args->device));
+    scale.finished();
     std::printf("dpk: %llu histories in %.2f s (%.3g /s), deposited fraction %.4f, X90 %.3f mm -> %s\n",
                 static_cast<unsigned long long>(r.histories), r.wall_time_s, r.histories / r.wall_time_s,
                 r.deposited_fraction, r.x90_mm, args->out.c_str());

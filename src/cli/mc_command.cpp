@@ -16,7 +16,11 @@
 #include "betadose/case_engines.hh"
 #include "betadose/case_options.hh"
 #include "betadose/option_checks.hh"
+#include "betadose/case_output.hh"
+#include "betadose/case_scale_out.hh"
 #include "betadose/cli_commands.hh"
+#include "betadose/errors.hh"
+#include "betadose/parallel.hh"
 #include "case_run.hh"
 
 namespace bd::cli {
@@ -25,7 +29,9 @@ namespace {
 struct McArgs {
   CaseSpec spec;
   McSettings mc;
+  ScaleOutSettings scale;
   bool progress = false;
+  bool out_given = false;  // --out, --export or --export-rtdose given (refused with --partial)
 };
 
 class ProgressLine {
@@ -59,14 +65,42 @@ class ProgressLine {
 
 void run_mc(const McArgs& a) {
   check_mc_settings(a.mc);
+  check_scale_out_settings(a.scale, a.mc.target_uncertainty, parse_decay_count(a.mc.histories, "--histories"));
+  const bool scaled = !a.scale.partial.empty() || !a.scale.checkpoint.empty() || !a.scale.resume.empty();
+  ScaleOut scale(a.scale, scaled ? make_run_identity("mc", case_inputs(a.spec), mc_identity_options(a.spec, a.mc))
+                                 : RunIdentity{});
   CaseNeeds needs;
   needs.bytes_per_dose_voxel = kMcBytesPerVoxel;
-  ProgressLine progress(!a.spec.quiet && (a.progress || ::isatty(STDERR_FILENO)));
-  run_case_command(a.spec, needs, [&](const DoseCase& dc) {
-    EngineRun run = run_mc_case(dc, a.mc, [&progress](const TransportProgress& p) { progress(p); });
+  const bool root = ranks().root();
+  ProgressLine progress(root && !a.spec.quiet && (a.progress || ::isatty(STDERR_FILENO)));
+  auto report = [&](const TransportProgress& p) { progress(p); };
+  auto print = [&](const std::string& line) {
+    if (root && !a.spec.quiet) std::cout << line << "\n";
+  };
+  if (scale.resuming()) print("resume    " + a.scale.resume + ": " + std::to_string(scale.resumed_batches()) + " batches done");
+
+  if (scale.partial()) {
+    // A part: its batch tallies go to --partial; the dose file comes from betadose merge.
+    BD_VALIDATE(!a.out_given, "--partial writes a part, not a dose file: give --out/--export to betadose merge (and export the "
+                              "RT Dose from the merged file with betadose export)");
+    check_outputs(scale_out_outputs(a.scale), case_input_paths(a.spec));
+    const DoseCase dc = load_case(a.spec, needs, print);
+    TransportOptions opt = mc_transport_options(dc, a.mc);
+    opt.progress = report;
+    opt.run = scale.control();
+    const DoseResult result = run_voxel_transport(dc.phantom, dc.source, opt);
     progress.finish();
-    return run;
-  });
+    if (root) print(scale.write_mc_part(dc, result, a.mc));
+    return;
+  }
+  run_case_command(
+      a.spec, needs,
+      [&](const DoseCase& dc) {
+        EngineRun run = run_mc_case(dc, a.mc, report, scale.control());
+        progress.finish();
+        return run;
+      },
+      scale_out_outputs(a.scale), [&] { scale.finished(); });
 }
 
 }  // namespace
@@ -88,7 +122,11 @@ void add_mc_command(CLI::App& app) {
   cmd->add_option("--device", s.device, "cpu | cuda")->capture_default_str()->group(r);
   cmd->add_option("--threads", s.threads, "CPU threads (0 = all)")->capture_default_str()->group(r);
   cmd->add_flag("--progress", a->progress, "Show the progress line even when stderr is not a terminal")->group(r);
-  cmd->callback([a]() { run_mc(*a); });
+  add_scale_out_options(*cmd, a->scale, true);
+  cmd->callback([cmd, a]() {
+    a->out_given = cmd->count("--out") > 0 || cmd->count("--export") > 0 || cmd->count("--export-rtdose") > 0;
+    run_mc(*a);
+  });
 }
 
 }  // namespace bd::cli

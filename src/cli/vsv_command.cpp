@@ -30,9 +30,12 @@ void add_vsv_command(CLI::App& app) {
   cmd->add_option("--half-width", args->half_width, "Largest offset reported (voxels)")
         ->transform(whole_check(0, 100))->capture_default_str();
   cmd->callback([args]() {
-    const KernelRunOptions opt = kernel_run_options(*args, "vsv");
+    KernelRunOptions opt = kernel_run_options(*args, "vsv");
+    ScaleOut scale(args->scale, kernel_run_identity(*args, "vsv", {{"voxel_mm", args->voxel_mm}, {"half_width", double(args->half_width)}}));
+    opt.run = scale.control();
     const EmissionSpec em = emission_of(*args);
     const VsvResult r = run_vsv(em, args->material, args->voxel_mm, args->half_width, opt, args->density);
+    if (!ranks().root()) return;
     std::ostringstream out;
     out << "# betadose vsv: " << describe_emission(em)
         << " in " << r.material << " at " << r.density_g_cm3 << " g/cm3, voxel " << r.voxel_mm << " mm, "
@@ -47,6 +50,7 @@ void add_vsv_command(CLI::App& app) {
       out << e.i << ',' << e.j << ',' << e.k << ',' << e.s_mGy_per_MBq_s << ',' << e.energy_fraction << ','
           << e.rel_uncertainty << '\n';
     write_text_file_atomic(args->out, out.str());
+    scale.finished();
     std::printf("vsv: %llu histories in %.2f s (%.3g /s), S(0,0,0) = %.4g mGy/(MBq s) -> %s\n",
                 static_cast<unsigned long long>(r.histories), r.wall_time_s, r.histories / r.wall_time_s,
                 r.entries.empty() ? 0.0 : r.entries[0].s_mGy_per_MBq_s, args->out.c_str());

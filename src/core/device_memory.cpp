@@ -9,6 +9,7 @@
 #include "betadose/device.hh"
 #include "betadose/device_array.hh"
 #include "betadose/errors.hh"
+#include "betadose/parallel.hh"
 
 #if defined(BETADOSE_HAVE_CUDA)
 #include <cuda_runtime_api.h>
@@ -68,8 +69,17 @@ void require_device(Device device) {
     throw InputError(
         "--device cuda: this betadose was built without the CUDA backend (rebuild with nvcc "
         "available or -DBETADOSE_CUDA=ON), or use --device cpu");
-  if (cuda_device_count() == 0)
+  const int n = cuda_device_count();
+  if (n == 0)
     throw InputError("--device cuda: no CUDA GPU is visible on this machine; use --device cpu");
+#if defined(BETADOSE_HAVE_CUDA)
+  // One rank per GPU (issue 15): the local rank on this node picks the device, before any
+  // CUDA context exists. With one visible GPU per rank (Slurm --gpus-per-task=1) that is 0.
+  const int gpu = ranks().local_rank() % n;
+  if (cudaSetDevice(gpu) != cudaSuccess)
+    throw InputError("--device cuda: cannot use GPU " + std::to_string(gpu) + " (local rank " +
+                     std::to_string(ranks().local_rank()) + " of this node)");
+#endif
 }
 
 namespace detail {

@@ -5,6 +5,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -14,6 +15,7 @@
 #include "betadose/electron_tables.hh"
 #include "betadose/materials.hh"
 #include "betadose/nuclide.hh"
+#include "betadose/parallel.hh"
 #include "betadose/physics_models.hh"
 #include "kernels/rng.hh"
 #include "kernels/transport_params.hh"
@@ -117,7 +119,8 @@ ProvenanceSection machine_provenance(Device device, int threads) {
       .add("cpu_cores_online", double(std::thread::hardware_concurrency()))
       .add("openmp_threads", double(threads > 0 ? threads : omp_get_max_threads()))
       .add("gpus", cuda_device_summary())
-      .add("device", to_string(device));
+      .add("device", to_string(device))
+      .add("mpi_ranks", double(ranks().size()));
   return s;
 }
 
@@ -224,48 +227,77 @@ void add_case(ProvenanceRecord& r, const RunCaseDescription& c, const Nuclide& n
 
 }  // namespace
 
+namespace {
+
+// The sections of an mc record that depend on what the transport did (set_mc_transport_provenance).
+std::vector<ProvenanceSection> transport_sections(const RunTransportDescription& t) {
+  std::vector<ProvenanceSection> out;
+  ProvenanceSection timing{"timing", "Timing", {}};
+  timing.add("engine_wall_time_s", t.wall_time_s)
+      .add("transport_wall_time_s", t.transport_wall_time_s)
+      .add("decays_per_s", t.transport_wall_time_s > 0 ? double(t.histories) / t.transport_wall_time_s : 0.0);
+  out.push_back(std::move(timing));
+  out.push_back(machine_provenance(t.device, t.threads));
+  ProvenanceSection scored{"scored_quantities", "Scored quantities", {}};
+  scored.add("quantity", "absorbed dose to medium in medium per voxel [Gy], integrated to complete "
+                         "decay; relative standard uncertainty per voxel (1 sigma)")
+      .add("normalisation", "D_v = E_v N / m_v with E_v the mean energy deposited in voxel v per "
+                            "decay, N = A tau the decays to complete decay (tau = T1/2 / ln 2), "
+                            "m_v = density x voxel volume")
+      .add("energy_balance_relative_residual", t.energy_balance_relative_residual);
+  out.push_back(std::move(scored));
+  ProvenanceSection stats{"statistics", "# histories/statistical uncertainty", {}};
+  stats.add("histories", double(t.histories))
+      .add("batches", double(t.batches))
+      .add("target_rel_uncertainty", t.target_rel_uncertainty)
+      .add("mean_rel_uncertainty", t.mean_rel_uncertainty)
+      .add("uncertainty_region", t.uncertainty_region);
+  out.push_back(std::move(stats));
+  ProvenanceSection methods{"statistical_methods", "Statistical methods", {}};
+  methods.add("uncertainty_method", "batch method: per-voxel variance of the batch means, s^2 = "
+                                    "(sum x_b^2/N_b - N m^2)/(B - 1), var(m) = s^2/N (type A, 1 sigma)")
+      .add("stopping_rule", t.target_rel_uncertainty > 0
+                                ? "batches until the mean relative uncertainty over the region is "
+                                  "below the target (at least 5 batches)"
+                                : "fixed number of histories");
+  out.push_back(std::move(methods));
+  out.push_back(random_numbers_provenance(t.seed));
+  return out;
+}
+
+}  // namespace
+
 ProvenanceRecord mc_run_provenance(const RunCaseDescription& c, const Nuclide& nuclide,
                                    const std::vector<Material>& materials, const TransportParams& params,
                                    const ElectronTableOptions& tables,
                                    const RunTransportDescription& t,
                                    const std::vector<std::string>& validation_cases) {
+  // Order: code, validation, timing, machine, case, physics, transport parameters, variance
+  // reduction, scored quantities, statistics, statistical methods, random numbers, post-processing.
+  std::vector<ProvenanceSection> run = transport_sections(t);
   ProvenanceRecord r;
   r.sections.push_back(code_provenance());
   r.sections.push_back(validation_provenance(validation_cases));
-  ProvenanceSection& timing = r.section("timing", "Timing");
-  timing.add("engine_wall_time_s", t.wall_time_s)
-      .add("transport_wall_time_s", t.transport_wall_time_s)
-      .add("decays_per_s", t.transport_wall_time_s > 0 ? double(t.histories) / t.transport_wall_time_s : 0.0);
-  r.sections.push_back(machine_provenance(t.device, t.threads));
+  r.sections.push_back(run[0]);
+  r.sections.push_back(run[1]);
   add_case(r, c, nuclide, materials);
   r.sections.push_back(physics_provenance());
   r.sections.push_back(transport_parameters_provenance(params, tables));
   r.sections.push_back(variance_reduction_provenance(params));
-  r.section("scored_quantities", "Scored quantities")
-      .add("quantity", "absorbed dose to medium in medium per voxel [Gy], integrated to complete "
-                       "decay; relative standard uncertainty per voxel (1 sigma)")
-      .add("normalisation", "D_v = E_v N / m_v with E_v the mean energy deposited in voxel v per "
-                            "decay, N = A tau the decays to complete decay (tau = T1/2 / ln 2), "
-                            "m_v = density x voxel volume")
-      .add("energy_balance_relative_residual", t.energy_balance_relative_residual);
-  r.section("statistics", "# histories/statistical uncertainty")
-      .add("histories", double(t.histories))
-      .add("batches", double(t.batches))
-      .add("target_rel_uncertainty", t.target_rel_uncertainty)
-      .add("mean_rel_uncertainty", t.mean_rel_uncertainty)
-      .add("uncertainty_region", t.uncertainty_region);
-  r.section("statistical_methods", "Statistical methods")
-      .add("uncertainty_method", "batch method: per-voxel variance of the batch means, s^2 = "
-                                 "(sum x_b^2/N_b - N m^2)/(B - 1), var(m) = s^2/N (type A, 1 sigma)")
-      .add("stopping_rule", t.target_rel_uncertainty > 0
-                                ? "batches until the mean relative uncertainty over the region is "
-                                  "below the target (at least 5 batches)"
-                                : "fixed number of histories");
-  r.sections.push_back(random_numbers_provenance(t.seed));
+  for (std::size_t i = 2; i < run.size(); ++i) r.sections.push_back(run[i]);
   r.section("post_processing", "Postprocessing")
       .add("dose_grid", "scoring grid = transport grid (the activity or CT grid, or --voxel-mm)")
       .add("smoothing", "none");
   return r;
+}
+
+void set_mc_transport_provenance(ProvenanceRecord& record, const RunTransportDescription& t) {
+  for (ProvenanceSection& s : transport_sections(t)) {
+    auto it = std::find_if(record.sections.begin(), record.sections.end(),
+                           [&](const ProvenanceSection& x) { return x.name == s.name; });
+    if (it != record.sections.end()) *it = std::move(s);
+    else record.sections.push_back(std::move(s));
+  }
 }
 
 ProvenanceRecord kernel_method_provenance(const RunCaseDescription& c, const Nuclide& nuclide,

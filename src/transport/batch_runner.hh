@@ -1,46 +1,31 @@
 // Batch driver shared by the voxel, DPK and VSV runs (private to src/transport).
-// Per batch: zero the integer tally, launch histories [i0, i1) on the CPU or the GPU, convert
-// the tally to MeV (double), optionally fold bins (symmetry), add x_b and x_b²/N_b into
-// sum / sum2 (OpenMC Tally::accumulate style: never square single deposits). With N = Σ N_b
-// and m = Σ x_b / N the per-decay variance estimate is
-//   s² = (Σ x_b²/N_b − N m²) / (B − 1),   var(m) = s² / N,
-// which for equal batches is the usual batch-means estimator.
+// Per batch: zero the integer tally, launch this rank's piece of the batch's decays on the CPU
+// or the GPU, add the pieces of all ranks (integers, on rank 0), and accumulate the batch
+// statistics there (RunTotals::add_batch, include/betadose/run_control.hh, which also explains
+// why the result is bitwise the same for any number of ranks, parts or resumes).
 #pragma once
 
 #include <array>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "betadose/device_array.hh"
 #include "betadose/errors.hh"
+#include "betadose/interrupt.hh"
+#include "betadose/parallel.hh"
+#include "betadose/run_control.hh"
 #include "betadose/transport.hh"
 #include "kernels/tallies.hh"
 #include "kernels/transport_launch.hh"
 
 namespace bd::detail {
 
-struct BatchTotals {
-  std::vector<double> sum_MeV;      // per output bin, Σ x_b
-  std::vector<double> sum2_MeV2;    // per output bin, Σ x_b² / N_b
-  std::array<double, kBalanceSize> balance{};  // energies [MeV], counts
-  std::uint64_t histories = 0;
-  int batches = 0;
-  double wall_s = 0;
-
-  double mean_per_decay(std::size_t i) const { return histories ? sum_MeV[i] / histories : 0.0; }
-  // Relative standard uncertainty of mean_per_decay(i) (0 when no energy; -1 with < 2 batches).
-  double rel_uncertainty(std::size_t i) const {
-    if (batches < 2) return -1.0;
-    const double n = static_cast<double>(histories);
-    const double m = sum_MeV[i] / n;
-    if (m <= 0) return 0.0;
-    const double s2 = std::max(0.0, (sum2_MeV2[i] - n * m * m) / (batches - 1));
-    return std::sqrt(s2 / n) / m;
-  }
-};
+using BatchTotals = RunTotals;
 
 struct BatchControl {
   std::uint64_t histories = 0;
@@ -52,11 +37,10 @@ struct BatchControl {
   Device device = Device::cpu;
   int threads = 0;
   std::function<void(const TransportProgress&)> progress;
+  std::uint64_t seed = 0;        // recorded in checkpoints
+  RunControl run;                // ranges, partial tallies, checkpoint, resume
+  std::string case_fingerprint;  // the engine's digest of its inputs (when run.make_digest)
 };
-
-// Largest batch: keeps every 64-bit tally counter below 2^64 units even if all decays put
-// their whole energy (<= 3 MeV) in one bin: 1e9 * 3 MeV = 3e18 units < 1.8e19.
-inline constexpr std::uint64_t kMaxBatchHistories = 1000000000ull;
 
 // Batches before a target uncertainty may stop a run: the batch variance estimate from fewer
 // batches is too noisy to trust (relative spread ~ 1/sqrt(2(B-1)) = 35 % at B = 5).
@@ -88,23 +72,98 @@ inline double mean_rel_uncertainty(const BatchTotals& t, const std::vector<std::
   return n ? sum / n : -1;
 }
 
+// The fingerprint of an engine's inputs: `feed(digest)` adds them (only when a digest
+// factory is set, i.e. when checkpoints, parts or ranks need it).
+template <class Feed>
+std::string case_fingerprint(const RunControl& run, const Feed& feed) {
+  if (!run.make_digest) return {};
+  std::unique_ptr<Digest> d = run.make_digest();
+  feed(*d);
+  return d->hex();
+}
+
+// Rank 0's checks of the state a run resumes from (the CLI has compared the options already;
+// this is the engine's own guard).
+inline void check_resume_state(const RunState& s, const BatchLayout& layout, const BatchControl& c) {
+  BD_VALIDATE(c.case_fingerprint.empty() || s.case_fingerprint == c.case_fingerprint,
+              "--resume: the checkpoint belongs to another case (its inputs, geometry or physics differ; "
+              "case fingerprint " << s.case_fingerprint.substr(0, 16) << "... vs this run's "
+                                  << c.case_fingerprint.substr(0, 16) << "...)");
+  BD_VALIDATE(s.histories == layout.histories && s.per_batch == layout.per_batch &&
+                  s.batches_requested == c.batches && s.seed == c.seed &&
+                  s.target_rel_uncertainty == c.target_rel_uncertainty && s.device == to_string(c.device),
+              "--resume: the checkpoint was made with other run options (histories " << s.histories << ", batches "
+                  << s.batches_requested << ", seed " << s.seed << ", device " << s.device << ", target "
+                  << s.target_rel_uncertainty << "; this run: " << layout.histories << ", " << c.batches << ", "
+                  << c.seed << ", " << to_string(c.device) << ", " << c.target_rel_uncertainty << ")");
+  const RunTotals& t = s.totals;
+  BD_VALIDATE(s.next_batch >= 0 && s.next_batch <= layout.count && t.batches == s.next_batch &&
+                  t.histories == (s.next_batch == layout.count ? layout.histories : layout.begin(s.next_batch)) &&
+                  t.sum_MeV.size() == t.sum2_MeV2.size(),
+              "--resume: inconsistent checkpoint (" << t.batches << " batches and " << t.histories
+                                                    << " decays done, next batch " << s.next_batch << ")");
+}
+
 // `make(tally, balance)` returns the history functor with those spans (device memory when
 // control.device is cuda, with the rest of its views already on the device). `fold(raw, out)`
-// maps the raw tally [MeV] of one batch to the output bins (out is zeroed before).
+// maps the raw tally [MeV] of one batch to the output bins (out is zeroed before). On ranks
+// other than 0 the returned totals are empty (rank 0 holds the run's statistics).
 template <class History, class Make>
-BatchTotals run_batches(const Make& make, std::size_t tally_bins, std::size_t out_bins,
-                        const std::function<void(const std::vector<double>&, std::vector<double>&)>& fold,
+BatchTotals run_batches(const Make& make, std::size_t tally_bins, std::size_t out_bins, const TallyFold& fold,
                         const BatchControl& control) {
   BD_VALIDATE(control.histories > 0, "--histories must be positive");
   BD_VALIDATE(control.batches >= 2, "batches " << control.batches << " must be >= 2 (uncertainties)");
   BD_VALIDATE(control.target_rel_uncertainty >= 0 && control.target_rel_uncertainty < 1,
               "target uncertainty " << control.target_rel_uncertainty << " must be in [0, 1)");
-  const bool gpu = control.device == Device::cuda;
-  const std::uint64_t per_batch_raw =
-      (control.histories + static_cast<std::uint64_t>(control.batches) - 1) / control.batches;
-  const std::uint64_t per_batch = std::min(std::max<std::uint64_t>(per_batch_raw, 1), kMaxBatchHistories);
+  const BatchLayout layout = BatchLayout::make(control.histories, control.batches);
+  const RunControl& run = control.run;
+  const bool partial = static_cast<bool>(run.on_batch);
+  const DecayRange range = run.range.whole() ? DecayRange{0, layout.histories} : run.range;
+  BD_VALIDATE(range.begin < range.end && range.end <= layout.histories,
+              "--decay-range " << range.begin << ":" << range.end << " must lie within the run's "
+                               << layout.histories << " decays (0:" << layout.histories << ")");
+  BD_VALIDATE(partial || run.range.whole(), "--decay-range needs --partial (a part is merged with betadose merge)");
+  BD_VALIDATE(!partial || control.target_rel_uncertainty == 0,
+              "--target-uncertainty cannot be used for a part (--partial): the stop is decided on the merged "
+              "result; give the parts fixed --histories");
+  BD_VALIDATE(!partial || (!run.resume && !run.checkpoint),
+              "--checkpoint/--resume cannot be used for a part (--partial): rerun a failed part, or split the "
+              "run into more, shorter parts");
+  const Ranks& comm = ranks();
+  const bool root = comm.root();
 
-  std::vector<unsigned long long> tally(tally_bins), balance(kBalanceSize);
+  // Every rank must run the same case (a node could read another file of the same name).
+  if (comm.parallel() && !control.case_fingerprint.empty()) {
+    std::string root_fp = control.case_fingerprint;
+    comm.broadcast(root_fp);
+    int differs = root_fp != control.case_fingerprint;
+    comm.max_all(&differs, 1);
+    BD_VALIDATE(!differs, "MPI ranks loaded different inputs (their case fingerprints differ): every rank must "
+                          "read the same files");
+  }
+
+  BatchTotals t;
+  t.reset(out_bins);  // zeros on ranks other than 0
+  std::uint64_t first = static_cast<std::uint64_t>(layout.batch_of(range.begin));
+  std::uint64_t stop_at_resume = 0;
+  if (root && run.resume) {
+    check_resume_state(*run.resume, layout, control);
+    t = run.resume->totals;
+    BD_VALIDATE(t.sum_MeV.size() == out_bins, "--resume: the checkpoint has " << t.sum_MeV.size()
+                                                                              << " bins, this run " << out_bins);
+    first = static_cast<std::uint64_t>(run.resume->next_batch);
+    // The uninterrupted run stopped here if its target was reached.
+    const double u = mean_rel_uncertainty(t, control.uncertainty_mask, control.dose_per_energy);
+    stop_at_resume = control.target_rel_uncertainty > 0 && t.batches >= kMinBatchesForTarget && u >= 0 &&
+                     u <= control.target_rel_uncertainty;
+  }
+  std::uint64_t start_state[2] = {first, stop_at_resume};
+  comm.broadcast(start_state, 2);
+  first = start_state[0];
+
+  const bool gpu = control.device == Device::cuda;
+  std::vector<unsigned long long> tally(tally_bins);
+  std::array<unsigned long long, kBalanceSize> balance{};
   DeviceBuffer<unsigned long long> d_tally, d_balance;
   History f;
   if (gpu) {
@@ -116,57 +175,93 @@ BatchTotals run_batches(const Make& make, std::size_t tally_bins, std::size_t ou
              Span<unsigned long long>(balance.data(), balance.size()));
   }
 
-  BatchTotals t;
-  t.sum_MeV.assign(out_bins, 0.0);
-  t.sum2_MeV2.assign(out_bins, 0.0);
-  std::vector<double> raw(tally_bins), out(fold ? out_bins : 0);
+  // With a checkpoint writer the first SIGINT/SIGTERM only raises a flag (interrupt.hh).
+  std::optional<CooperativeInterrupt> cooperative;
+  if (run.checkpoint) cooperative.emplace();
   const auto start = std::chrono::steady_clock::now();
-  std::uint64_t done = 0;
-  while (done < control.histories) {
-    const std::uint64_t n = std::min(per_batch, control.histories - done);
+  auto last_checkpoint = start;
+  const double wall_before = t.wall_s;
+  std::uint64_t part_done = 0;
+  auto state_after = [&](int next) {
+    RunState s;
+    s.case_fingerprint = control.case_fingerprint;
+    s.histories = layout.histories;
+    s.batches_requested = control.batches;
+    s.per_batch = layout.per_batch;
+    s.seed = control.seed;
+    s.device = to_string(control.device);
+    s.target_rel_uncertainty = control.target_rel_uncertainty;
+    s.next_batch = next;
+    s.totals = t;
+    return s;
+  };
+  for (int b = static_cast<int>(first); !start_state[1] && b < layout.count && layout.begin(b) < range.end; ++b) {
+    const std::uint64_t lo = std::max(layout.begin(b), range.begin), hi = std::min(layout.end(b), range.end);
+    // This rank's contiguous piece of the batch.
+    const auto piece = [&](int r) {
+      return lo + static_cast<std::uint64_t>(static_cast<unsigned __int128>(hi - lo) * static_cast<unsigned>(r) /
+                                             static_cast<unsigned>(comm.size()));
+    };
+    const std::uint64_t my_lo = piece(comm.rank()), my_hi = piece(comm.rank() + 1);
     if (gpu) {
       d_tally.zero();
       d_balance.zero();
-      launch_histories(f, done, done + n, control.device, control.threads);
+      if (my_hi > my_lo) launch_histories(f, my_lo, my_hi, control.device, control.threads);
       tally = d_tally.download();
-      balance = d_balance.download();
+      const auto bal = d_balance.download();
+      std::copy(bal.begin(), bal.end(), balance.begin());
     } else {
       std::fill(tally.begin(), tally.end(), 0ull);
-      std::fill(balance.begin(), balance.end(), 0ull);
-      launch_histories(f, done, done + n, control.device, control.threads);
+      balance.fill(0ull);
+      if (my_hi > my_lo) launch_histories(f, my_lo, my_hi, control.device, control.threads);
     }
-    for (std::size_t i = 0; i < tally_bins; ++i) raw[i] = static_cast<double>(tally[i]) * kTallyQuantum_MeV;
-    if (fold) {
-      std::fill(out.begin(), out.end(), 0.0);
-      fold(raw, out);
+    comm.sum_to_root(tally.data(), tally.size());
+    comm.sum_to_root(balance.data(), balance.size());
+
+    int flags[2] = {pending_interrupt_signal(), 0};  // signal (any rank), stop (rank 0)
+    if (root) {
+      double mean_unc = -1;
+      if (partial) {
+        run.on_batch(BatchTally{b, lo, hi, tally, balance});
+        part_done += hi - lo;
+      } else {
+        t.add_batch(tally, balance, hi - lo, fold);
+        mean_unc = mean_rel_uncertainty(t, control.uncertainty_mask, control.dose_per_energy);
+      }
+      t.wall_s = wall_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (control.progress) {
+        TransportProgress p;
+        p.histories_done = partial ? part_done : t.histories;
+        p.histories_planned = control.target_rel_uncertainty > 0 ? 0 : (partial ? range.end - range.begin
+                                                                                 : control.histories);
+        p.elapsed_s = t.wall_s - wall_before;
+        p.mean_rel_uncertainty = mean_unc;
+        control.progress(p);
+      }
+      if (control.target_rel_uncertainty > 0 && t.batches >= kMinBatchesForTarget && mean_unc >= 0 &&
+          mean_unc <= control.target_rel_uncertainty)
+        flags[1] = 1;
     }
-    const std::vector<double>& x = fold ? out : raw;
-    const double inv_n = 1.0 / static_cast<double>(n);
-    for (std::size_t i = 0; i < out_bins; ++i) {
-      if (x[i] == 0.0) continue;
-      t.sum_MeV[i] += x[i];
-      t.sum2_MeV2[i] += x[i] * x[i] * inv_n;
+    comm.max_all(flags, 2);
+    // Also after the last batch when due: a run whose output then fails (disk full) resumes
+    // from a complete state and only writes.
+    if (root && run.checkpoint) {
+      const auto now = std::chrono::steady_clock::now();
+      const bool due = std::chrono::duration<double>(now - last_checkpoint).count() >= run.checkpoint_every_s;
+      if (flags[0] || due) {
+        run.checkpoint(state_after(b + 1));
+        last_checkpoint = std::chrono::steady_clock::now();
+      }
     }
-    for (int k = 0; k < kBalanceSize; ++k) {
-      const bool energy = k <= kRangeRejected;
-      t.balance[k] += static_cast<double>(balance[k]) * (energy ? kTallyQuantum_MeV : 1.0);
+    if (flags[0]) {
+      comm.barrier();  // rank 0's checkpoint is complete before any rank leaves
+      const char* name = flags[0] == SIGINT ? "SIGINT" : "SIGTERM";
+      throw Interrupted(flags[0], detail::concat("interrupted (", name, ") after batch ", b + 1, " of ", layout.count,
+                                                 ": checkpoint written to ", run.checkpoint_name,
+                                                 "; continue with the same command and --resume ",
+                                                 run.checkpoint_name));
     }
-    done += n;
-    t.histories = done;
-    ++t.batches;
-    t.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double mean_unc = mean_rel_uncertainty(t, control.uncertainty_mask, control.dose_per_energy);
-    if (control.progress) {
-      TransportProgress p;
-      p.histories_done = done;
-      p.histories_planned = control.target_rel_uncertainty > 0 ? 0 : control.histories;
-      p.elapsed_s = t.wall_s;
-      p.mean_rel_uncertainty = mean_unc;
-      control.progress(p);
-    }
-    if (control.target_rel_uncertainty > 0 && t.batches >= kMinBatchesForTarget && mean_unc >= 0 &&
-        mean_unc <= control.target_rel_uncertainty)
-      break;
+    if (flags[1]) break;
   }
   return t;
 }

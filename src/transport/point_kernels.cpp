@@ -14,6 +14,7 @@
 #include "betadose/transport_physics.hh"
 #include "src/transport/batch_runner.hh"
 #include "src/transport/emission.hh"
+#include "src/transport/run_fingerprint.hh"
 
 namespace bd {
 namespace {
@@ -53,6 +54,8 @@ detail::BatchControl control_from(const KernelRunOptions& o) {
   c.device = o.device;
   c.threads = o.threads;
   c.progress = o.progress;
+  c.seed = o.seed;
+  c.run = o.run;
   return c;
 }
 
@@ -127,7 +130,16 @@ DpkResult run_dpk(const EmissionSpec& emission, const std::string& material_name
     f.seed = options.seed;
     return f;
   };
-  const auto t = detail::run_batches<PointDecayHistory>(make, nshells, nshells, nullptr, control_from(options));
+  detail::BatchControl control = control_from(options);
+  control.case_fingerprint = detail::case_fingerprint(options.run, [&](Digest& d) {
+    detail::feed_text(d, "dpk");
+    detail::feed_value(d, rho);
+    detail::feed_value(d, shell_cm);
+    detail::feed_value(d, static_cast<std::uint64_t>(nshells));
+    detail::feed_value(d, rmax_mm);
+    detail::feed_physics(d, physics, majorant.host_view(), em);
+  });
+  const auto t = detail::run_batches<PointDecayHistory>(make, nshells, nshells, nullptr, control);
 
   DpkResult r;
   const double scale = em.betas_per_decay;
@@ -255,7 +267,16 @@ VsvResult run_vsv(const EmissionSpec& emission, const std::string& material_name
     for (std::size_t v = 0; v < raw.size(); ++v)
       if (map[v] >= 0) out[static_cast<std::size_t>(map[v])] += raw[v];
   };
-  const auto t = detail::run_batches<VoxelDecayHistory>(make, nvox, keys.size(), fold, control_from(options));
+  detail::BatchControl control = control_from(options);
+  control.case_fingerprint = detail::case_fingerprint(options.run, [&](Digest& d) {
+    detail::feed_text(d, "vsv");
+    detail::feed_value(d, rho);
+    detail::feed_value(d, voxel_mm);
+    detail::feed_value(d, n);
+    detail::feed_value(d, H);
+    detail::feed_physics(d, physics, majorant.host_view(), em);
+  });
+  const auto t = detail::run_batches<VoxelDecayHistory>(make, nvox, keys.size(), fold, control);
 
   VsvResult r;
   r.voxel_mm = voxel_mm;

@@ -13,6 +13,7 @@
 #include "betadose/transport_physics.hh"
 #include "src/transport/batch_runner.hh"
 #include "src/transport/emission.hh"
+#include "src/transport/run_fingerprint.hh"
 
 namespace bd {
 namespace {
@@ -36,10 +37,12 @@ void validate_phantom(const Phantom& phantom) {
 }
 
 // Shared by the voxel-activity and point-list entry points: `set_position(f, gpu)` fills the
-// history's position sampler (its arrays already mirrored when gpu).
-template <class History, class SetPosition>
+// history's position sampler (its arrays already mirrored when gpu); `feed_source(digest)`
+// adds the source to the case fingerprint.
+template <class History, class SetPosition, class FeedSource>
 DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, double total_bq,
-                          const TransportOptions& options, const SetPosition& set_position) {
+                          const TransportOptions& options, const SetPosition& set_position,
+                          const FeedSource& feed_source) {
   const Grid& g = phantom.grid;
   const std::size_t nvox = g.voxel_count();
   BD_VALIDATE(options.batches >= 2, "batches " << options.batches << " must be >= 2");
@@ -124,47 +127,80 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
   control.device = options.device;
   control.threads = options.threads;
   control.progress = options.progress;
+  control.seed = options.seed;
+  control.run = options.run;
+  control.case_fingerprint = detail::case_fingerprint(options.run, [&](Digest& d) {
+    detail::feed_text(d, "voxel phantom");
+    for (int a = 0; a < 3; ++a) {
+      detail::feed_value(d, static_cast<std::uint64_t>(g.size[a]));
+      detail::feed_value(d, g.spacing_mm[a]);
+    }
+    detail::feed_array(d, phantom.material_id);
+    detail::feed_array(d, phantom.density_g_cm3);
+    detail::feed_physics(d, physics, majorant.host_view(), em);
+    feed_source(d);
+  });
   const auto t = detail::run_batches<History>(make, nvox, nvox, nullptr, control);
 
+  VoxelRunScale scale;
+  scale.total_activity_bq = total_bq;
+  scale.decays_per_bq = em.tau_s;
+  scale.betas_per_decay = em.betas_per_decay;
+  scale.seed = options.seed;
+  scale.device = to_string(options.device);
+  scale.nuclide = em.label;
+  DoseResult r = finish_voxel_run(t, g, phantom.density_g_cm3, scale);
+  r.case_fingerprint = control.case_fingerprint;
+  r.params = physics.params;
+  r.table_options = tables;
+  return r;
+}
+
+}  // namespace
+
+DoseResult finish_voxel_run(const RunTotals& t, const Grid& g, const std::vector<float>& density_g_cm3,
+                            const VoxelRunScale& scale) {
   DoseResult r;
   r.grid = g;
   r.histories = t.histories;
-  r.seed = options.seed;
-  r.total_activity_bq = total_bq;
-  r.decays_per_bq = em.tau_s;
+  r.seed = scale.seed;
+  r.total_activity_bq = scale.total_activity_bq;
+  r.decays_per_bq = scale.decays_per_bq;
   r.wall_time_s = t.wall_s;
-  r.device = to_string(options.device);
-  r.nuclide = em.label;
-  r.params = physics.params;
-  r.table_options = tables;
+  r.device = scale.device;
+  r.nuclide = scale.nuclide;
+  r.scale = scale;
   r.batches = t.batches;
-  const double scale = em.betas_per_decay;
-  const double decays = total_bq * em.tau_s;
+  if (t.histories == 0) return r;
+  const std::size_t nvox = g.voxel_count();
+  BD_VALIDATE(t.sum_MeV.size() == nvox && density_g_cm3.size() == nvox,
+              "run totals of " << t.sum_MeV.size() << " voxels and " << density_g_cm3.size()
+                               << " densities for the grid " << g.describe());
+  const double betas = scale.betas_per_decay;
+  const double decays = scale.total_activity_bq * scale.decays_per_bq;
   const double vol_cm3 = g.voxel_volume_mm3() * 1e-3;
   r.dose_gy.resize(nvox);
   r.rel_uncertainty.resize(nvox);
   r.energy_per_decay_MeV.resize(nvox);
   for (std::size_t v = 0; v < nvox; ++v) {
-    const double e = t.mean_per_decay(v) * scale;
+    const double e = t.mean_per_decay(v) * betas;
     r.energy_per_decay_MeV[v] = e;
-    const double mass_kg = phantom.density_g_cm3[v] * vol_cm3 * 1e-3;
+    const double mass_kg = density_g_cm3[v] * vol_cm3 * 1e-3;
     r.dose_gy[v] = e * kJoulePerMeV * decays / mass_kg;
     r.rel_uncertainty[v] = std::max(0.0, t.rel_uncertainty(v));
   }
   const double n = static_cast<double>(t.histories);
   EnergyBalance& b = r.balance_per_decay;
-  b.emitted_MeV = t.balance[kEmitted] / n * scale;
-  b.deposited_MeV = (t.balance[kDepositedScored] + t.balance[kDepositedUnscored]) / n * scale;
-  b.escaped_electron_MeV = t.balance[kEscapedElectron] / n * scale;
-  b.escaped_photon_MeV = t.balance[kEscapedPhoton] / n * scale;
-  b.below_cutoff_MeV = t.balance[kBelowCutoff] / n * scale;
+  b.emitted_MeV = t.balance[kEmitted] / n * betas;
+  b.deposited_MeV = (t.balance[kDepositedScored] + t.balance[kDepositedUnscored]) / n * betas;
+  b.escaped_electron_MeV = t.balance[kEscapedElectron] / n * betas;
+  b.escaped_photon_MeV = t.balance[kEscapedPhoton] / n * betas;
+  b.below_cutoff_MeV = t.balance[kBelowCutoff] / n * betas;
   r.electron_steps_per_decay = t.balance[kCountElectronSteps] / n;
   r.photon_steps_per_decay = t.balance[kCountPhotonSteps] / n;
   r.tally_flushes_per_decay = t.balance[kCountTallyFlushes] / n;
   return r;
 }
-
-}  // namespace
 
 DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source,
                                const TransportOptions& options) {
@@ -210,8 +246,12 @@ DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source
     f.position.dy_cm = static_cast<float>(g.spacing_mm[1] * 0.1);
     f.position.dz_cm = static_cast<float>(g.spacing_mm[2] * 0.1);
   };
+  auto feed_source = [&](Digest& d) {
+    detail::feed_text(d, "voxel source " + source.nuclide);
+    detail::feed_array(d, source.activity_bq);
+  };
   return run_in_phantom<VoxelDecayHistory>(phantom, source.nuclide, source.total_activity_bq(), options,
-                                           set_position);
+                                           set_position, feed_source);
 }
 
 DoseResult run_point_transport(const Phantom& phantom, const PointSource& source,
@@ -251,7 +291,13 @@ DoseResult run_point_transport(const Phantom& phantom, const PointSource& source
     f.position.table.alias = gpu ? alias_idx.device_view() : alias_idx.host_view();
     f.position.position_cm = gpu ? points.device_view() : points.host_view();
   };
-  return run_in_phantom<VoxelPointDecayHistory>(phantom, source.nuclide, total, options, set_position);
+  auto feed_source = [&](Digest& d) {
+    detail::feed_text(d, "point source " + source.nuclide);
+    detail::feed_array(d, pos.data(), pos.size());
+    detail::feed_array(d, source.activity_bq);
+  };
+  return run_in_phantom<VoxelPointDecayHistory>(phantom, source.nuclide, total, options, set_position,
+                                                feed_source);
 }
 
 }  // namespace bd

@@ -171,4 +171,10 @@ inline CliResult run_program_argv(const std::vector<std::string>& argv) {
   return p.wait();
 }
 
+// Runs a shell command line (the scale-out tests' mpirun lines), stdout and stderr together.
+inline CliResult run_shell(const std::string& command_line) {
+  CliProcess p({"/bin/sh", "-c", command_line});
+  return p.wait();
+}
+
 }  // namespace bd::test

@@ -16,6 +16,7 @@
 #include "betadose/image_io.hh"
 #include "cli_runner.hh"
 #include "raw_images.hh"
+#include "tiny_mc_case.hh"
 
 namespace fs = std::filesystem;
 
@@ -34,35 +35,10 @@ class McCli : public ::testing::Test {
            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir);
     fs::create_directories(dir);
-    bd::Grid g;
-    g.size = {{16, 16, 16}};
-    g.spacing_mm = {{3, 3, 3}};
-    g.origin_mm = {{-22.5, -22.5, -22.5}};
-    bd::Volume<float> hu(g, -1000.0f);
-    bd::Volume<std::uint8_t> liv(g, 0);
-    for (std::size_t k = 2; k < 14; ++k)
-      for (std::size_t j = 2; j < 14; ++j)
-        for (std::size_t i = 2; i < 14; ++i) {
-          hu(i, j, k) = 40.0f;
-          if (i >= 4 && i < 12 && j >= 4 && j < 12 && k >= 4 && k < 12) {
-            hu(i, j, k) = 60.0f;
-            liv(i, j, k) = 1;
-          }
-        }
-    ct = path("ct.nii.gz");
-    liver = path("liver.nii.gz");
-    bd::write_image(ct, hu);
-    bd::write_image(liver, liv);
-    bd::Grid ga;
-    ga.size = {{9, 9, 9}};
-    ga.spacing_mm = {{6, 6, 6}};
-    ga.origin_mm = {{-25, -24, -23}};
-    bd::Volume<float> counts(ga, 0.0f);
-    for (std::size_t k = 3; k < 6; ++k)
-      for (std::size_t j = 3; j < 6; ++j)
-        for (std::size_t i = 3; i < 6; ++i) counts(i, j, k) = 100.0f + 10.0f * static_cast<float>(i);
-    act = path("spect.mha");
-    bd::write_image(act, counts);
+    const auto c = bd::test::write_tiny_mc_case(dir);
+    ct = c.ct;
+    liver = c.liver;
+    act = c.activity;
     out = path("dose.h5");
   }
   void TearDown() override { fs::remove_all(dir); }
