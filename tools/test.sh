@@ -20,6 +20,7 @@ if [[ "${BETADOSE_SKIP_SANITIZERS:-0}" != 1 ]]; then
   # are left to the plain build; BETADOSE_TEST_SANITIZER tells the tests they run slowly.
   (cd "$asan" &&
     BETADOSE_TEST_SANITIZER=1 \
+    BETADOSE_VIEWER_JS="$here/build/viewer/node_modules/@niivue/niivue/dist/niivue.umd.js" \
     ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:exitcode=86:strict_string_checks=1" \
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=86" \
     LSAN_OPTIONS="suppressions=$here/tests/sanitizer/lsan.supp:exitcode=86" \
