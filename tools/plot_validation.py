@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Plots for `betadose validate` from the CSV files the cases write into the output folder.
 
-Usage: plot_validation.py OUT_DIR   (Debian python3 with matplotlib; draws what data exist)
+Usage: plot_validation.py CSV_DIR [PNG_DIR]   (Debian python3 with matplotlib; draws what data exist)
+
+PNG_DIR (default CSV_DIR): where the plots go; betadose passes a staging folder of its output
+layer, so no plot appears before the run's outputs are complete.
 
 Recognised files (each CSV is dispatched on its columns, not only on its name, so a case that
 adds a table does not break the others' plots):
@@ -9,7 +12,7 @@ adds a table does not break the others' plots):
                          tumour_kernel_over_model,normal_mc_over_model,normal_sigma,...
   kernel_<name>.csv      curves: x,betadose,reference[,sigma,reference_name,x_label,y_label,log_y]
   kernel_study.csv       method,roi,mean_gy,mc_mean_gy,mc_se_gy,ratio_to_mc,...
-Any other CSV is listed as skipped. Each PNG is written to a temporary file in OUT_DIR and
+Any other CSV is listed as skipped. Each PNG is written to a temporary file in PNG_DIR and
 renamed over the target (no half-written image). Exit 1 if a recognised file could not be drawn.
 """
 import csv
@@ -100,14 +103,14 @@ def plot_methods(rows, png_path, title):
     save(fig, png_path)
 
 
-def draw(out, name):
+def draw(csv_dir, png_dir, name):
     """Draws the plot of one CSV; returns the PNG path, or None when the file is not a known kind."""
-    path = os.path.join(out, name)
+    path = os.path.join(csv_dir, name)
     rows = read_rows(path)
     if not rows:
         return None
     columns = set(rows[0].keys())
-    png = os.path.join(out, name[:-4] + ".png")
+    png = os.path.join(png_dir, name[:-4] + ".png")
     if PARTITION_COLUMNS <= columns:
         plot_partition(rows, png)
     elif CURVE_COLUMNS <= columns:
@@ -120,16 +123,17 @@ def draw(out, name):
 
 
 def main():
-    if len(sys.argv) != 2 or not os.path.isdir(sys.argv[1]):
-        print("usage: plot_validation.py OUT_DIR", file=sys.stderr)
+    if len(sys.argv) not in (2, 3) or not all(os.path.isdir(d) for d in sys.argv[1:]):
+        print("usage: plot_validation.py CSV_DIR [PNG_DIR]", file=sys.stderr)
         return 2
-    out = sys.argv[1]
+    csv_dir = sys.argv[1]
+    png_dir = sys.argv[2] if len(sys.argv) == 3 else csv_dir
     failed = 0
-    for name in sorted(os.listdir(out)):
+    for name in sorted(os.listdir(csv_dir)):
         if not name.endswith(".csv"):
             continue
         try:
-            png = draw(out, name)
+            png = draw(csv_dir, png_dir, name)
         except (KeyError, ValueError, OSError) as e:
             print(f"{name}: not drawn ({type(e).__name__}: {e})", file=sys.stderr)
             failed += 1

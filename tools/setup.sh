@@ -12,6 +12,7 @@ packages=(build-essential cmake pkg-config
           libfftw3-dev libxrl-dev libdcmtk-dev libpng-dev zlib1g-dev libnifti2-dev
           libssl-dev libopenmpi-dev openmpi-bin
           nlohmann-json3-dev
+          clang libclang-rt-dev libomp-dev ccache
           python3 python3-numpy python3-h5py python3-matplotlib python3-pil
           python3-pydicom dicom3tools chromium
           linux-perf)  # perf stat/record: profiling betadose_bench (validation/BENCHMARKS.md)

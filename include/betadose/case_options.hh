@@ -24,10 +24,6 @@ void add_case_options(CLI::App& cmd, CaseSpec& spec, CaseOptionSet set);
 // --mask, --segmentation, --rtstruct (also for analyze and compare, which take a dose file).
 void add_roi_options(CLI::App& cmd, RoiInputs& rois);
 
-// `cmd --config case.toml`: keys are option names without "--", at the top level or in a
-// section named after the command ([mc], [kernel], ...); the command line wins. (The root
-// form `betadose --config case.toml mc` is CLI11's own and reads the [mc] section.)
-void add_config_option(CLI::App& cmd, std::string& path);
-void apply_config_file(CLI::App& cmd, const std::string& path);
+// TOML configs (`--config`) are declared for every command by main (config_file.hh).
 
 }  // namespace bd

@@ -8,6 +8,11 @@ class App;
 
 namespace bd::cli {
 
+// The whole program's app (src/cli/app.cpp): every command below, then --config for all of
+// them (config_file.hh) and the number check on every numeric option (option_checks.hh).
+// main() parses with it; tests and fuzz harnesses build the same app.
+void add_all_commands(CLI::App& app);
+
 void add_info_command(CLI::App& app);
 void add_dpk_command(CLI::App& app);
 void add_vsv_command(CLI::App& app);

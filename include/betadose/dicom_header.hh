@@ -15,4 +15,12 @@ namespace bd {
 // file cannot be read as DICOM.
 PetHeader read_pet_header(const std::vector<std::string>& files);
 
+// Checks a series (or one file) before its pixels are read (issue 11; ITK/GDCM read a cut
+// file or a series with a missing slice without a word): every file parses as DICOM to its
+// end, its Pixel Data (7FE0,0010) holds Rows x Columns x BitsAllocated/8 x SamplesPerPixel x
+// NumberOfFrames bytes (native transfer syntaxes), Image Orientation (Patient) is the same
+// on every slice and the Image Positions step evenly along the slice normal (a missing,
+// duplicated or out-of-order slice is refused). InputError naming the file and the tag.
+void check_dicom_series(const std::vector<std::string>& files, const std::string& what);
+
 }  // namespace bd

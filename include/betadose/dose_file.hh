@@ -12,6 +12,7 @@
 // Written atomically: to "<path>.tmp-<pid>" first, then renamed over <path>.
 #pragma once
 
+#include <cctype>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -54,6 +55,19 @@ struct DoseFile {
   ProvenanceRecord provenance;  // the TG-268 record, group /provenance (empty: none stored)
 };
 
+// True for the names a dose file may have: *.h5 or *.hdf5 (any case).
+inline bool has_dose_file_extension(const std::string& path) {
+  auto ends = [&](const char* suffix) {
+    const std::string sfx(suffix);
+    if (path.size() <= sfx.size()) return false;
+    for (std::size_t i = 0; i < sfx.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(path[path.size() - sfx.size() + i])) != sfx[i]) return false;
+    return true;
+  };
+  return ends(".h5") || ends(".hdf5");
+}
+
+// Refuses (CheckFailed, exit 1) NaN/Inf in any map and writes atomically (output_file.hh).
 void write_dose_file(const std::string& path, const DoseFile& file);
 // Throws InputError naming the file and the problem when it is not a betadose dose file of a
 // supported version, or a dataset has the wrong shape.

@@ -18,6 +18,7 @@
 // output path, or an output that is the same file as an input, is refused before any work.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,22 @@ class StagedOutput {
 // Commits several outputs of one run back to back; a signal that arrives meanwhile is handled
 // only after the last rename, so the set is complete or (on an earlier failure) absent.
 void commit_all(const std::vector<StagedOutput*>& outputs);
+
+// The outputs of one run, staged one by one and committed together at the end:
+//   OutputSet outputs;
+//   write_dvh_csv(outputs.stage(o.dvh_csv, "--dvh-csv"), dvh);   // writes into the staging dir
+//   write_dose_file(outputs.stage(o.bed_out, "--bed-out"), bed);
+//   outputs.commit();                                            // all or nothing
+class OutputSet {
+ public:
+  // Reserves a staged file for `target`; returns the path the writer writes to.
+  const std::string& stage(const std::string& target, const std::string& what);
+  void commit();
+  bool empty() const { return outputs_.empty(); }
+
+ private:
+  std::vector<std::unique_ptr<StagedOutput>> outputs_;
+};
 
 // Writes `bytes` to `path` through a StagedOutput, checking every write, the close and fsync.
 void write_file_atomic(const std::string& path, std::string_view bytes,

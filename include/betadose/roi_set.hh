@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "betadose/grid.hh"
@@ -51,6 +52,11 @@ struct RoiSet {
   // Adds an ROI; InputError naming both origins when the name is taken.
   void add(const std::string& name, std::vector<std::uint8_t> mask, const std::string& from);
 };
+
+// The files `inputs` read (mask images, segmentations, structure sets), for check_outputs.
+// (option, file) of every ROI input, e.g. ("--mask liver", "liver.nii.gz").
+std::vector<std::pair<std::string, std::string>> roi_input_files(const RoiInputs& inputs);
+std::vector<std::string> roi_input_paths(const RoiInputs& inputs);
 
 // Syntax of the inputs (NAME=FILE[:LABEL], names), checked before anything is read.
 void check_roi_inputs(const RoiInputs& inputs);

@@ -8,6 +8,7 @@
 namespace bd {
 
 // Throws InputError naming `path` when the directory is missing or not writable.
-void write_text_file_atomic(const std::string& path, const std::string& text);
+void write_text_file_atomic(const std::string& path, const std::string& text,
+                            const std::string& what = "output");
 
 }  // namespace bd

@@ -1,17 +1,16 @@
 #include "betadose/absorbed_fraction.hh"
 
-#include <fstream>
 #include <algorithm>
 #include <numeric>
 #include <sstream>
 
+#include "betadose/input_file.hh"
 #include "betadose/errors.hh"
 
 namespace bd {
 
 RadialKernel read_graves_dpk(const std::string& path, double r_max_mm) {
-  std::ifstream in(path);
-  BD_VALIDATE(in, path << ": cannot open the dose point kernel file");
+  std::istringstream in(read_text_input(path, "dose point kernel file"));
   RadialKernel k;
   k.source = path;
   std::string line;

@@ -7,6 +7,8 @@
 #include <cstdlib>
 
 #include "betadose/errors.hh"
+#include "betadose/memory_check.hh"
+#include "betadose/text_parse.hh"
 
 namespace bd {
 
@@ -131,7 +133,12 @@ GammaResult gamma_index(const Grid& grid, const std::vector<float>& reference,
                          : 0.0;
   const double h_min = std::min({grid.spacing_mm[0], grid.spacing_mm[1], grid.spacing_mm[2]});
   const double step = h_min / options.samples_per_voxel;
-  const int m = static_cast<int>(std::floor(radius / step + 1e-9));
+  const double m_real = std::floor(radius / step + 1e-9);
+  // The lattice holds ~(4/3)pi m^3 offsets (a vector of (2m+1)^3 while it is built).
+  require_memory(std::pow(2 * m_real + 1, 3) * double(sizeof(Offset)),
+                 "gamma search radius " + format_g(radius) + " mm at a " + format_g(step) + " mm sampling step",
+                 "a smaller --search-radius-mm (default 2 x DTA)");
+  const int m = static_cast<int>(m_real);
   for (int a = -m; a <= m; ++a)
     for (int b = -m; b <= m; ++b)
       for (int c = -m; c <= m; ++c) {

@@ -8,9 +8,11 @@
 #include <limits>
 #include <numeric>
 #include <ostream>
+#include <sstream>
 #include <stdexcept>
 
 #include "betadose/errors.hh"
+#include "betadose/text_file.hh"
 
 namespace bd {
 
@@ -232,11 +234,9 @@ void write_dvh_csv(std::ostream& os, const CumulativeDvh& dvh) {
 }
 
 void write_dvh_csv(const std::string& path, const CumulativeDvh& dvh) {
-  std::ofstream os(path);
-  BD_VALIDATE(os.good(), path << ": cannot open the DVH CSV for writing");
+  std::ostringstream os;
   write_dvh_csv(os, dvh);
-  os.flush();
-  BD_VALIDATE(os.good(), path << ": writing the DVH CSV failed");
+  write_text_file_atomic(path, os.str());
 }
 
 }  // namespace bd

@@ -2,10 +2,10 @@
 #include "betadose/planning.hh"
 
 #include <cmath>
-#include <fstream>
 #include <iomanip>
 #include <sstream>
 
+#include "betadose/input_file.hh"
 #include "betadose/errors.hh"
 
 namespace bd {
@@ -313,8 +313,7 @@ std::vector<std::string> split_csv_line(const std::string& line, const std::stri
 }  // namespace
 
 std::vector<EanmRecommendation> read_eanm_recommendations(const std::string& path) {
-  std::ifstream is(path);
-  BD_VALIDATE(is.good(), path << ": cannot open the EANM 2022 recommendations table");
+  std::istringstream is(read_text_input(path, "EANM 2022 recommendations table"));
   std::string line;
   std::vector<std::string> header;
   std::vector<EanmRecommendation> rows;

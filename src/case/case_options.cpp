@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "betadose/errors.hh"
+#include "betadose/option_checks.hh"
 
 namespace bd {
 
@@ -41,9 +42,11 @@ void add_case_options(CLI::App& cmd, CaseSpec& s, CaseOptionSet set) {
         ->capture_default_str()->group(a);
     cmd.add_option("--total-activity-gbq", s.total_activity_gbq,
                    "Administered activity [GBq]: relative maps are normalised to it (required for "
-                   "them); a quantitative image is rescaled (factor printed)")->group(a);
+                   "them); a quantitative image is rescaled (factor printed)")
+        ->check(cli::real_check(ValueRange::non_negative()))->group(a);
     cmd.add_option("--activity-mask", s.activity_mask, "Keep activity only inside this ROI (a name or a mask file)")->group(a);
-    cmd.add_option("--lung-shunt", s.lung_shunt, "Lung shunt fraction F in [0,1): F of the total goes to --lung-mask")->group(a);
+    cmd.add_option("--lung-shunt", s.lung_shunt, "Lung shunt fraction F in [0,1): F of the total goes to --lung-mask")
+        ->check(cli::real_check(ValueRange::half_open(0, 1)))->group(a);
     cmd.add_option("--lung-mask", s.lung_mask, "Lung ROI (a name or a mask file)")->group(a);
     cmd.add_option("--lung-shunt-mode", s.lung_shunt_mode,
                    "uniform (spread over the lung) | map (scale the map's lung part)")->capture_default_str()->group(a);
@@ -51,6 +54,9 @@ void add_case_options(CLI::App& cmd, CaseSpec& s, CaseOptionSet set) {
                    "Activity outside the CT/labels: error | air (keep it, in air) | drop (remove it before "
                    "normalisation)")->capture_default_str()->group(a);
     cmd.add_option("--nuclide", s.nuclide, "Nuclide (materials/nuclides)")->capture_default_str()->group(a);
+    cmd.add_flag("--allow-implausible", s.allow_implausible,
+                 "Accept a total activity above 100 GBq or a voxel concentration above 1 GBq/ml (otherwise "
+                 "refused as a unit or typing error)")->group(a);
   }
   add_roi_options(cmd, s.rois);
   auto* r = "Dose grid";
@@ -69,43 +75,8 @@ void add_case_options(CLI::App& cmd, CaseSpec& s, CaseOptionSet set) {
                  "DICOM RT Dose (+ its RT Plan <name>.rtplan.dcm); patient, study and frame of reference "
                  "from --ct when it is a DICOM directory")->group(o);
   cmd.add_option("--v-thresholds-gy", s.v_thresholds_gy, "V_x thresholds [Gy] of the ROI summary")
-      ->delimiter(',')->capture_default_str()->group(o);
+      ->delimiter(',')->check(cli::real_check(ValueRange::positive()))->capture_default_str()->group(o);
   cmd.add_flag("--quiet", s.quiet, "Print errors only")->group(o);
-}
-
-void add_config_option(CLI::App& cmd, std::string& path) {
-  cmd.add_option("--config", path,
-                 "Read options from a TOML file: keys are the option names without --, e.g. "
-                 "ct = \"ct.nii.gz\", mask = [\"liver=liver.nii.gz\"] (top level or [" + cmd.get_name() + "])");
-}
-
-// CLI11 reads config files only for the root command, so `betadose mc --config case.toml`
-// is applied here: every key names an option of the command; options given on the command
-// line win over the file.
-void apply_config_file(CLI::App& cmd, const std::string& path) {
-  std::vector<CLI::ConfigItem> items;
-  try {
-    items = CLI::ConfigTOML().from_file(path);
-  } catch (const CLI::ParseError& e) {
-    throw InputError(path + ": cannot read the TOML config (" + e.what() + ")");
-  }
-  const std::string section = cmd.get_name();
-  for (const auto& item : items) {
-    const bool top = item.parents.empty() || (item.parents.size() == 1 && item.parents[0] == section);
-    BD_VALIDATE(top, path << ": section [" << item.parents[0] << "] is not known (keys go at the top level or in ["
-                          << section << "])");
-    if (item.name == "config" || item.name == "++") continue;
-    CLI::Option* opt = cmd.get_option_no_throw("--" + item.name);
-    BD_VALIDATE(opt != nullptr, path << ": unknown option '" << item.name << "' (see betadose " << section
-                                     << " --help; names are given without --)");
-    if (opt->count() > 0) continue;  // the command line wins
-    try {
-      opt->add_result(item.inputs);
-      opt->run_callback();
-    } catch (const CLI::ParseError& e) {
-      throw InputError(path + ": option '" + item.name + "': " + e.what());
-    }
-  }
 }
 
 }  // namespace bd

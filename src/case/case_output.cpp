@@ -13,37 +13,17 @@
 #include "betadose/text_parse.hh"
 #include "betadose/image_io.hh"
 #include "betadose/output_file.hh"
+#include "betadose/roi_set.hh"
 #include "betadose/rtdose.hh"
 #include "betadose/validation.hh"
 
 namespace bd {
-namespace {
-
-bool ends_with_ci(std::string s, const std::string& suffix) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// The file part of --mask NAME=FILE[:LABEL].
-std::string mask_file(const std::string& spec) {
-  std::string f = spec.substr(spec.find('=') + 1);
-  const auto colon = f.rfind(':');
-  if (colon != std::string::npos && colon + 1 < f.size() &&
-      f.find_first_not_of("-0123456789", colon + 1) == std::string::npos)
-    f = f.substr(0, colon);
-  return f;
-}
-
-}  // namespace
 
 std::vector<std::pair<std::string, std::string>> case_inputs(const CaseSpec& s) {
   std::vector<std::pair<std::string, std::string>> in{
       {"--ct", s.ct},          {"--labels", s.labels},           {"--material-table", s.material_table},
       {"--activity", s.activity}, {"--hu-density", s.hu_density_csv}, {"--hu-materials", s.hu_materials_csv}};
-  for (const auto& m : s.rois.masks)
-    if (m.find('=') != std::string::npos) in.emplace_back("--mask " + m.substr(0, m.find('=')), mask_file(m));
-  for (const auto& f : s.rois.segmentations) in.emplace_back("--segmentation", f);
-  for (const auto& f : s.rois.rtstructs) in.emplace_back("--rtstruct", f);
+  for (auto& f : roi_input_files(s.rois)) in.push_back(std::move(f));
   in.emplace_back("--activity-mask", s.activity_mask);
   in.emplace_back("--lung-mask", s.lung_mask);
   in.erase(std::remove_if(in.begin(), in.end(), [](const auto& p) { return p.second.empty(); }), in.end());
@@ -57,7 +37,7 @@ std::vector<std::string> case_input_paths(const CaseSpec& s) {
 }
 
 void check_case_outputs(const CaseSpec& s, const std::vector<OutputTarget>& more) {
-  BD_VALIDATE(ends_with_ci(s.out, ".h5") || ends_with_ci(s.out, ".hdf5"),
+  BD_VALIDATE(has_dose_file_extension(s.out),
               "--out " << s.out << ": the dose file must end in .h5 or .hdf5");
   std::vector<OutputTarget> outputs{{"--out", s.out}};
   outputs.insert(outputs.end(), more.begin(), more.end());

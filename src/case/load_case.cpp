@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <iomanip>
 #include <memory>
 #include <sstream>
@@ -14,32 +13,14 @@
 #include "betadose/hu_calibration.hh"
 #include "betadose/image_io.hh"
 #include "betadose/materials.hh"
+#include "betadose/memory_check.hh"
 #include "betadose/nuclide.hh"
 #include "betadose/phantom_builder.hh"
 #include "betadose/resample.hh"
+#include "betadose/value_checks.hh"
 
 namespace bd {
 namespace {
-
-std::string human_bytes(double b) {
-  const char* unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (b >= 1024 && u < 4) {
-    b /= 1024;
-    ++u;
-  }
-  return format_g(b, 3) + " " + unit[u];
-}
-
-// MemAvailable from /proc/meminfo [bytes]; 0 when unknown.
-double available_memory_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key, unit;
-  double kb = 0;
-  while (in >> key >> kb >> unit)
-    if (key == "MemAvailable:") return kb * 1024.0;
-  return 0;
-}
 
 std::string image_line(const char* role, const std::string& path, const ImageMetadata& m, const Grid& g) {
   std::string s = std::string(role) + path + ": " + m.format;
@@ -160,6 +141,37 @@ std::string box_text(const Vec3& lo, const Vec3& hi) {
   return os.str();
 }
 
+// A source no SPECT/PET could have measured and no treatment administers (value_checks.hh):
+// the total, and the hottest dose voxel's concentration.
+void check_activity_plausible(const VoxelSource& src, const std::string& activity_path) {
+  double total = 0, hottest = 0;
+  std::size_t at = 0;
+  for (std::size_t v = 0; v < src.activity_bq.size(); ++v) {
+    total += src.activity_bq[v];
+    if (src.activity_bq[v] > hottest) {
+      hottest = src.activity_bq[v];
+      at = v;
+    }
+  }
+  BD_VALIDATE(std::isfinite(total) && total <= kMaxPlausibleTotalActivityBq,
+              activity_path << ": the source holds " << format_g(total * 1e-9) << " GBq, above "
+                            << format_g(kMaxPlausibleTotalActivityBq * 1e-9)
+                            << " GBq, more than any 90Y treatment administers (check --activity-units, the image's "
+                               "units and --total-activity-gbq); --allow-implausible accepts it");
+  const Grid& g = src.grid;
+  const double per_ml = hottest / g.voxel_volume_ml();
+  if (per_ml <= kMaxPlausibleConcentrationBqPerMl) return;
+  const std::size_t nx = g.size[0], ny = g.size[1];
+  const std::size_t i = at % nx, j = (at / nx) % ny, k = at / (nx * ny);
+  const Vec3 p = g.index_to_physical({{double(i), double(j), double(k)}});
+  throw InputError(activity_path + ": dose voxel (" + std::to_string(i) + ", " + std::to_string(j) + ", " +
+                   std::to_string(k) + ") at (" + format_g(p[0]) + ", " + format_g(p[1]) + ", " + format_g(p[2]) +
+                   ") mm holds " + format_g(per_ml * 1e-6) + " MBq/ml, above the " +
+                   format_g(kMaxPlausibleConcentrationBqPerMl * 1e-6) +
+                   " MBq/ml no SPECT/PET measures and no treatment reaches (check --activity-units and the image's "
+                   "units); --allow-implausible accepts it");
+}
+
 }  // namespace
 
 OutsideGeometry parse_outside_geometry(const std::string& text) {
@@ -226,6 +238,11 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   const OutsideGeometry policy = parse_outside_geometry(s.outside_geometry);
   BD_VALIDATE(std::isfinite(s.total_activity_gbq) && s.total_activity_gbq >= 0,
               "--total-activity-gbq must be positive, got " << s.total_activity_gbq);
+  BD_VALIDATE(s.allow_implausible || s.total_activity_gbq * 1e9 <= kMaxPlausibleTotalActivityBq,
+              "--total-activity-gbq " << s.total_activity_gbq << " is above "
+                                      << kMaxPlausibleTotalActivityBq * 1e-9
+                                      << " GBq, more than any 90Y treatment administers (a unit or typing error?); "
+                                         "--allow-implausible accepts it");
   BD_VALIDATE(std::isfinite(s.lung_shunt) && s.lung_shunt >= 0 && s.lung_shunt < 1,
               "--lung-shunt: fraction must be in [0, 1), got " << s.lung_shunt);
   BD_VALIDATE(s.lung_mask.empty() || s.lung_shunt > 0,
@@ -281,19 +298,19 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
                              have_roi_grid ? &roi_grid : nullptr, geom_option);
   validate_grid(dc.grid, "dose grid");
   dc.note("dose_grid", dc.grid.describe(), source_of("--voxel-mm", s.voxel_mm, CaseSpec{}.voxel_mm) + " " + s.voxel_mm);
-  if (needs.bytes_per_dose_voxel > 0) {
-    const double nvox = static_cast<double>(dc.grid.voxel_count());
+  {
+    // Every command keeps at least the activity, density and ROI masks per dose voxel.
+    const double per_voxel = std::max(needs.bytes_per_dose_voxel, 5.0 + 16.0);
+    const double nvox = static_cast<double>(dc.grid.size[0]) * double(dc.grid.size[1]) * double(dc.grid.size[2]);
     const double masks = double(s.rois.masks.size() + 4 * (s.rois.segmentations.size() + s.rois.rtstructs.size()));
-    const double need = 1.25 * (needs.bytes_per_dose_voxel + masks) * nvox;
-    const double avail = available_memory_bytes();
+    const double need = 1.25 * (per_voxel + masks) * nvox;
     // The voxel index space of the engine and the HDF5 writer is limited to 2^31 voxels.
     BD_VALIDATE(nvox < 2.0e9, "--voxel-mm " << s.voxel_mm << ": dose grid " << dc.grid.describe() << " has "
                                             << format_g(nvox, 3) << " voxels (at most 2e9) and would need about "
                                             << human_bytes(need) << " of memory; use a larger voxel size");
-    BD_VALIDATE(avail <= 0 || need < avail,
-                "--voxel-mm " << s.voxel_mm << ": dose grid " << dc.grid.describe() << " (" << format_g(nvox, 3)
-                              << " voxels) needs about " << human_bytes(need) << " of memory, but only "
-                              << human_bytes(avail) << " is available (MemAvailable); use a larger voxel size");
+    require_memory(need, "--voxel-mm " + s.voxel_mm + ": dose grid " + dc.grid.describe() + " (" + format_g(nvox, 3) +
+                             " voxels)",
+                   "a larger voxel size");
   }
   log("dose grid " + describe_geometry(dc.grid) + " (--voxel-mm " + s.voxel_mm + ")");
   const Grid& grid = dc.grid;
@@ -428,6 +445,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     spec.lung_mask = resolve_mask(dc.rois, s.lung_mask, "--lung-mask", grid, &spec.lung_mask_name);
   dc.source = build_voxel_source(dc.activity_on_grid, spec, &dc.source_report);
   dc.source.grid = grid;
+  if (!s.allow_implausible) check_activity_plausible(dc.source, s.activity);
   const SourceReport& rep = dc.source_report;
   const double map_kept = rep.map_total - rep.removed_outside_mask;
   if (dc.calibration.quantitative && total_bq > 0 && map_kept > 0) {

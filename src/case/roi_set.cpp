@@ -12,6 +12,7 @@
 
 #include "betadose/contour_raster.hh"
 #include "betadose/errors.hh"
+#include "betadose/value_checks.hh"
 #include "betadose/text_parse.hh"
 #include "betadose/image_io.hh"
 #include "betadose/resample.hh"
@@ -44,7 +45,7 @@ MaskSpec parse_mask_spec(const std::string& spec) {
                           tail != "-";
     if (integral) {
       m.has_label = true;
-      m.label = std::stol(tail);
+      m.label = static_cast<long>(parse_whole(tail, "--mask '" + spec + "': label", -2147483647, 2147483647));
       m.file = m.file.substr(0, colon);
       BD_VALIDATE(m.label != 0, "--mask '" << spec << "': label 0 is the background; give the label of the ROI");
     }
@@ -185,6 +186,23 @@ void RoiSet::add(const std::string& name, std::vector<std::uint8_t> mask, const 
                                                    << " (rename one: --mask NEWNAME=FILE, or in the segmentation)");
   masks[name] = std::move(mask);
   origin[name] = from;
+}
+
+std::vector<std::pair<std::string, std::string>> roi_input_files(const RoiInputs& in) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& m : in.masks) {
+    const MaskSpec s = parse_mask_spec(m);
+    files.emplace_back("--mask " + s.name, s.file);
+  }
+  for (const auto& f : in.segmentations) files.emplace_back("--segmentation", f);
+  for (const auto& f : in.rtstructs) files.emplace_back("--rtstruct", f);
+  return files;
+}
+
+std::vector<std::string> roi_input_paths(const RoiInputs& in) {
+  std::vector<std::string> paths;
+  for (const auto& [option, path] : roi_input_files(in)) paths.push_back(path);
+  return paths;
 }
 
 void check_roi_inputs(const RoiInputs& in) {

@@ -10,6 +10,7 @@
 
 #include "betadose/dose_analysis.hh"
 #include "betadose/errors.hh"
+#include "betadose/option_checks.hh"
 #include "betadose/text_parse.hh"
 
 namespace bd::cli {
@@ -24,14 +25,19 @@ struct AnalysisArgs {
 inline void add_analysis_options(CLI::App* cmd, AnalysisArgs& a) {
   cmd->add_option("--weighting", a.weighting,
                   "volume (clinical DVH, default) | mass (needs /density_g_cm3; MIRD mean dose)");
-  cmd->add_option("--d-percent", a.options.d_percent, "D_x to report, x in % (default 2 50 70 90 98)");
-  cmd->add_option("--v-gy", a.options.v_gy, "V_x to report, x in Gy (default 70 100)");
+  cmd->add_option("--d-percent", a.options.d_percent, "D_x to report, x in % (default 2 50 70 90 98)")
+      ->check(real_check(ValueRange::closed(0, 100)));
+  cmd->add_option("--v-gy", a.options.v_gy, "V_x to report, x in Gy (default 70 100)")
+      ->check(real_check(ValueRange::non_negative()));
   cmd->add_option("--alpha-beta", a.options.lq.alpha_beta_gy,
-                  "alpha/beta [Gy] (default 10, tumour; normal liver 2.5: Strigari 2010)");
+                  "alpha/beta [Gy] (default 10, tumour; normal liver 2.5: Strigari 2010)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--repair-half-time-h", a.options.lq.repair_half_time_h,
-                  "Sublethal-damage repair half-time [h] (default 1.5, tumour; liver 2.5)");
+                  "Sublethal-damage repair half-time [h] (default 1.5, tumour; liver 2.5)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--half-life-h", a.half_life_h,
-                  "Physical half-life [h] (default: the dose file's nuclide, 90Y 64.1 h)");
+                  "Physical half-life [h] (default: the dose file's nuclide, 90Y 64.1 h)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--roi-lq", a.roi_lq,
                   "Per-ROI BED parameters NAME=ALPHA_BETA_GY,REPAIR_HALF_TIME_H (e.g. liver=2.5,2.5)")
       ->allow_extra_args(false);

@@ -19,6 +19,8 @@
 #include "betadose/number_format.hh"
 #include "betadose/image_io.hh"
 #include "betadose/nuclide.hh"
+#include "betadose/option_checks.hh"
+#include "betadose/output_file.hh"
 #include "betadose/radiobiology.hh"
 #include "betadose/resample.hh"
 #include "src/cli/analysis_args.hh"
@@ -80,7 +82,20 @@ void write_map(const std::string& path, const DoseFile& src, std::vector<float> 
 
 std::string fmt(double x, int decimals) { return fixed_or_dash(x, decimals); }
 
+// Before reading: the outputs are writable, dose files where dose files go, and none of them
+// is an input (check_outputs: path, symlink, hard link).
+void check_analyze_outputs(const AnalyzeOptions& o) {
+  for (const auto& [option, path] : {std::pair<const char*, const std::string&>{"--bed-out", o.bed_out},
+                                     {"--eqd2-out", o.eqd2_out}})
+    BD_VALIDATE(path.empty() || has_dose_file_extension(path),
+                option << " " << path << ": a dose file must end in .h5 or .hdf5");
+  std::vector<std::string> inputs = roi_input_paths(o.rois);
+  inputs.push_back(o.dose_path);
+  check_outputs({{"--dvh-csv", o.dvh_csv}, {"--bed-out", o.bed_out}, {"--eqd2-out", o.eqd2_out}}, inputs);
+}
+
 void run_analyze(const AnalyzeOptions& o) {
+  check_analyze_outputs(o);
   const DoseAnalysisOptions opts = analysis_options(o.analysis);
   const DoseFile file = read_dose_file(o.dose_path);
 
@@ -100,9 +115,15 @@ void run_analyze(const AnalyzeOptions& o) {
   DoseAnalysis a = analyze_dose(file, roi_set.masks, resolved);
   a.notes.insert(a.notes.begin(), notes.begin(), notes.end());
 
-  if (!o.dvh_csv.empty()) write_dvh_csv(o.dvh_csv, cumulative_dvh(a.distributions, o.dvh_bin_gy, a.weighting));
-  if (!o.bed_out.empty()) write_map(o.bed_out, file, bed_map_gy(file.dose_gy, a.lq), a.lq, "bed");
-  if (!o.eqd2_out.empty()) write_map(o.eqd2_out, file, eqd2_map_gy(file.dose_gy, a.lq), a.lq, "eqd2");
+  // Every output staged, then committed together: all of them or none.
+  OutputSet outputs;
+  if (!o.dvh_csv.empty())
+    write_dvh_csv(outputs.stage(o.dvh_csv, "--dvh-csv"), cumulative_dvh(a.distributions, o.dvh_bin_gy, a.weighting));
+  if (!o.bed_out.empty())
+    write_map(outputs.stage(o.bed_out, "--bed-out"), file, bed_map_gy(file.dose_gy, a.lq), a.lq, "bed");
+  if (!o.eqd2_out.empty())
+    write_map(outputs.stage(o.eqd2_out, "--eqd2-out"), file, eqd2_map_gy(file.dose_gy, a.lq), a.lq, "eqd2");
+  outputs.commit();
 
   if (o.json) {
     std::cout << dose_analysis_json(a, o.dose_path).str() << "\n";
@@ -148,7 +169,8 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_option("dose", opt->dose_path, "Dose file (HDF5, betadose format)")->required();
   add_roi_options(*cmd, opt->rois);  // extra ROIs onto the dose grid; the file's /roi masks too
   add_analysis_options(cmd, opt->analysis);
-  cmd->add_option("--dvh-bin-gy", opt->dvh_bin_gy, "DVH dose step [Gy] (default 1)");
+  cmd->add_option("--dvh-bin-gy", opt->dvh_bin_gy, "DVH dose step [Gy] (default 1)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--dvh-csv", opt->dvh_csv, "Write the cumulative DVH of every ROI (CSV)");
   cmd->add_option("--bed-out", opt->bed_out, "Write the BED map as a dose file (HDF5, method=bed)");
   cmd->add_option("--eqd2-out", opt->eqd2_out, "Write the EQD2 map as a dose file (method=eqd2)");

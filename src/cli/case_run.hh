@@ -25,7 +25,8 @@ inline void run_case_command(const CaseSpec& spec, const CaseNeeds& needs,
   const auto t_start = std::chrono::steady_clock::now();
   const bool root = ranks().root();
   auto print = [&](const std::string& line) {
-    if (!spec.quiet && root) std::cout << line << "\n";
+    // Flushed: a long run piped into a log shows its inputs before the transport starts.
+    if (!spec.quiet && root) std::cout << line << std::endl;
   };
   check_case_outputs(spec, more_outputs);
   const DoseCase dc = load_case(spec, needs, print);

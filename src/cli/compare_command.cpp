@@ -4,8 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
+#include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -20,6 +19,7 @@
 #include "betadose/dose_file.hh"
 #include "betadose/dose_metrics.hh"
 #include "betadose/errors.hh"
+#include "betadose/option_checks.hh"
 #include "betadose/output_file.hh"
 #include "betadose/subprocess.hh"
 #include "betadose/image_io.hh"
@@ -46,7 +46,23 @@ struct CompareOptions {
 };
 
 
+bool is_png(const std::string& path) {
+  return path.size() > 4 && (path.compare(path.size() - 4, 4, ".png") == 0 || path.compare(path.size() - 4, 4, ".PNG") == 0);
+}
+
+// Before reading: every output writable, of its kind, and none of them an input.
+void check_compare_outputs(const CompareOptions& o) {
+  BD_VALIDATE(o.out.empty() || has_dose_file_extension(o.out),
+              "--out " << o.out << ": the comparison file must end in .h5 or .hdf5");
+  BD_VALIDATE(o.dvh_png.empty() || is_png(o.dvh_png), "--dvh-png " << o.dvh_png << ": the plot must end in .png");
+  std::vector<std::string> inputs = roi_input_paths(o.rois);
+  inputs.push_back(o.a);
+  inputs.push_back(o.b);
+  check_outputs({{"--out", o.out}, {"--dvh-csv", o.dvh_csv}, {"--dvh-png", o.dvh_png}}, inputs);
+}
+
 void run_compare(const CompareOptions& o) {
+  check_compare_outputs(o);
   GammaOptions g;
   parse_gamma_criterion(o.gamma, g);
   g.local = o.local;
@@ -117,24 +133,23 @@ void run_compare(const CompareOptions& o) {
     dists.emplace_back(name + "_A", make_roi_distribution(grid, da, mask, {}, DoseWeighting::volume, name));
     dists.emplace_back(name + "_B", make_roi_distribution(grid, db, mask, {}, DoseWeighting::volume, name));
   }
+  // All outputs staged, then committed together (nothing under a final name before the end).
+  OutputSet outputs;
   if (!o.dvh_csv.empty() || !o.dvh_png.empty()) {
     BD_VALIDATE(!dists.empty(), "--dvh-csv/--dvh-png need ROIs (masks in the dose files or --mask)");
     const auto dvh = cumulative_dvh(dists, o.dvh_bin_gy, DoseWeighting::volume);
-    if (!o.dvh_csv.empty()) write_dvh_csv(o.dvh_csv, dvh);
+    if (!o.dvh_csv.empty()) write_dvh_csv(outputs.stage(o.dvh_csv, "--dvh-csv"), dvh);
     if (!o.dvh_png.empty()) {
-      // The plot script reads a CSV staged beside the PNG; neither exists under its final
-      // name until the plot succeeded.
-      StagedOutput png(o.dvh_png, "--dvh-png");
-      const std::string csv = png.path() + ".dvh.csv";
+      // The plot script reads a CSV staged beside the PNG (removed before the commit).
+      const std::string png = outputs.stage(o.dvh_png, "--dvh-png");
+      const std::string csv = png + ".dvh.csv";
       write_dvh_csv(csv, dvh);
-      const auto r = run_program({"/usr/bin/python3", tools_script("plot_dvh_compare.py"), csv,
-                                  png.path(), o.a, o.b});
+      const auto r = run_program({"/usr/bin/python3", tools_script("plot_dvh_compare.py"), csv, png, o.a, o.b});
       std::remove(csv.c_str());
       if (r.exit_code != 0)
         throw InputError("--dvh-png " + o.dvh_png + ": the plot script failed (exit " +
                          std::to_string(r.exit_code) + "; needs /usr/bin/python3 with matplotlib): " +
                          r.output);
-      png.commit();
     }
   }
   if (!o.out.empty()) {
@@ -152,8 +167,9 @@ void run_compare(const CompareOptions& o) {
     cf.numbers["gamma_mean"] = gam.mean_gamma;
     cf.numbers["threshold_fraction"] = g.threshold;
     cf.numbers["mean_relative_difference"] = diff.mean_relative_difference;
-    write_comparison_file(o.out, cf);
+    write_comparison_file(outputs.stage(o.out, "--out"), cf);
   }
+  outputs.commit();
 
   if (o.json) {
     JsonObject j;
@@ -226,13 +242,16 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("--gamma", opt->gamma, "Gamma criterion DD%/DTAmm (default 3%/3mm)");
   cmd->add_flag("--local", opt->local, "Local gamma (DD relative to the voxel's dose)");
   cmd->add_option("--threshold", opt->threshold, "Low-dose threshold, % of max A (default 10%)");
-  cmd->add_option("--search-radius-mm", opt->search_radius_mm, "Gamma search radius (default 2 DTA)");
+  cmd->add_option("--search-radius-mm", opt->search_radius_mm, "Gamma search radius [mm] (default 2 DTA)")
+      ->check(real_check(ValueRange::non_negative()));
   add_roi_options(*cmd, opt->rois);  // in addition to the files' ROIs
   cmd->add_option("--out", opt->out, "Write difference and gamma maps (HDF5)");
   cmd->add_flag("--json", opt->json, "Print one JSON object on stdout");
   cmd->add_flag("--strict-grid", opt->strict_grid, "Refuse differing grids instead of resampling B");
-  cmd->add_option("--v-gy", opt->v_gy, "V_x to report, x in Gy (default 100)");
-  cmd->add_option("--dvh-bin-gy", opt->dvh_bin_gy, "DVH dose step [Gy] (default 1)");
+  cmd->add_option("--v-gy", opt->v_gy, "V_x to report, x in Gy (default 100)")
+      ->check(real_check(ValueRange::non_negative()));
+  cmd->add_option("--dvh-bin-gy", opt->dvh_bin_gy, "DVH dose step [Gy] (default 1)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--dvh-csv", opt->dvh_csv, "Write DVHs of A and B per ROI (CSV)");
   cmd->add_option("--dvh-png", opt->dvh_png, "Plot DVH overlays (PNG, via tools/plot_dvh_compare.py)");
   cmd->callback([opt]() { run_compare(*opt); });

@@ -25,8 +25,10 @@ void add_dpk_command(CLI::App& app) {
   args->material = "water";
   auto* cmd = app.add_subcommand("dpk", "Monte Carlo dose point kernel (spherical shells) in a homogeneous material");
   add_kernel_run_options(cmd, *args);
-  cmd->add_option("--shell-mm", args->shell_mm, "Shell width [mm]")->capture_default_str();
-  cmd->add_option("--rmax-mm", args->rmax_mm, "Outer radius of the last shell [mm]")->capture_default_str();
+  cmd->add_option("--shell-mm", args->shell_mm, "Shell width [mm]")
+      ->check(real_check(ValueRange::positive()))->capture_default_str();
+  cmd->add_option("--rmax-mm", args->rmax_mm, "Outer radius of the last shell [mm]")
+      ->check(real_check(ValueRange::positive()))->capture_default_str();
   cmd->callback([args]() {
     KernelRunOptions opt = kernel_run_options(*args, "dpk");
     ScaleOut scale(args->scale, kernel_run_identity(*args, "dpk", {{"shell_mm", args->shell_mm}, {"rmax_mm", args->rmax_mm}}));

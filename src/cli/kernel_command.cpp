@@ -16,7 +16,6 @@ namespace {
 struct KernelArgs {
   CaseSpec spec;
   KernelSettings kernel;
-  std::string config;
 };
 
 void run_kernel(const KernelArgs& a) {
@@ -32,11 +31,10 @@ void add_kernel_command(CLI::App& app) {
   auto a = std::make_shared<KernelArgs>();
   auto* cmd = app.add_subcommand(
       "kernel", "Dose by local deposition (ldm), DPK or VSV convolution; the inputs and outputs of `mc`");
-  add_config_option(*cmd, a->config);
   add_case_options(*cmd, a->spec, CaseOptionSet::dose);
   auto* g = "Kernel method";
   auto& k = a->kernel;
-  // Not ->required(): CLI11 would check it before --config is applied; check_kernel_settings does.
+  // Checked by check_kernel_settings (the message lists the methods).
   cmd->add_option("--method", k.method, "ldm | dpk | vsv (required)")->group(g);
   cmd->add_option("--dpk-file", k.dpk_file,
                   "Point kernel CSV (`betadose dpk` or Graves 2019 format; default: 90Y water, Graves 2019)")->group(g);
@@ -51,10 +49,7 @@ void add_kernel_command(CLI::App& app) {
   cmd->add_option("--density-correction", k.density_correction,
                   "none | density (scale by rho_kernel/rho_voxel) | material (soft/bone kernels per voxel + "
                   "density scaling)")->capture_default_str()->group(g);
-  cmd->callback([cmd, a]() {
-    if (!a->config.empty()) apply_config_file(*cmd, a->config);
-    run_kernel(*a);
-  });
+  cmd->callback([a]() { run_kernel(*a); });
 }
 
 }  // namespace bd::cli

@@ -13,6 +13,8 @@
 #include "betadose/case_scale_out.hh"
 #include "betadose/device.hh"
 #include "betadose/errors.hh"
+#include "betadose/option_checks.hh"
+#include "betadose/output_file.hh"
 #include "betadose/parallel.hh"
 #include "betadose/point_kernels.hh"
 #include "src/cli/progress_line.hh"
@@ -33,11 +35,13 @@ struct KernelRunArgs {
 inline void add_kernel_run_options(CLI::App* cmd, KernelRunArgs& a) {
   auto* nuc = cmd->add_option("--nuclide", a.nuclide, "Emitting nuclide (beta spectrum)")->capture_default_str();
   auto* mono = cmd->add_option("--electron-mev", a.electron_mev,
-                               "Monoenergetic electrons of this energy [MeV] instead of a nuclide");
+                               "Monoenergetic electrons of this energy [MeV] instead of a nuclide")
+                   ->check(real_check(ValueRange::positive()));
   nuc->excludes(mono);
   mono->excludes(nuc);
   cmd->add_option("--material", a.material, "Material (canonical name)")->capture_default_str();
-  cmd->add_option("--density", a.density, "Density [g/cm3] (default: the material's nominal density)");
+  cmd->add_option("--density", a.density, "Density [g/cm3] (default: the material's nominal density)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--histories", a.histories, "Decays (or electrons) to simulate")->capture_default_str();
   cmd->add_option("--batches", a.batches, "Statistical batches (>= 2)")->capture_default_str();
   cmd->add_option("--seed", a.seed, "Random seed")->capture_default_str();
@@ -63,9 +67,6 @@ inline KernelRunOptions kernel_run_options(const KernelRunArgs& a, const char* l
   BD_VALIDATE(a.density >= 0, "--density " << a.density << " must be positive");
   BD_VALIDATE(a.electron_mev >= 0, "--electron-mev " << a.electron_mev << " must be positive");
   // Fail before a long run, not after it, when the output cannot be written.
-  const auto dir = std::filesystem::absolute(a.out).parent_path();
-  BD_VALIDATE(std::filesystem::is_directory(dir),
-              "--out " << a.out << ": directory " << dir.string() << " does not exist");
   check_scale_out_settings(a.scale, 0);
   auto outputs = scale_out_outputs(a.scale);
   outputs.push_back({"--out", a.out});

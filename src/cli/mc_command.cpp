@@ -15,6 +15,7 @@
 
 #include "betadose/case_engines.hh"
 #include "betadose/case_options.hh"
+#include "betadose/option_checks.hh"
 #include "betadose/case_output.hh"
 #include "betadose/case_scale_out.hh"
 #include "betadose/cli_commands.hh"
@@ -31,7 +32,6 @@ struct McArgs {
   ScaleOutSettings scale;
   bool progress = false;
   bool out_given = false;  // --out, --export or --export-rtdose given (refused with --partial)
-  std::string config;
 };
 
 class ProgressLine {
@@ -108,7 +108,6 @@ void run_mc(const McArgs& a) {
 void add_mc_command(CLI::App& app) {
   auto a = std::make_shared<McArgs>();
   auto* cmd = app.add_subcommand("mc", "Monte Carlo dose from a CT (or labels, or a uniform medium) and an activity map");
-  add_config_option(*cmd, a->config);
   add_case_options(*cmd, a->spec, CaseOptionSet::dose);
   auto* r = "Monte Carlo";
   auto& s = a->mc;
@@ -116,7 +115,7 @@ void add_mc_command(CLI::App& app) {
       ->capture_default_str()->group(r);
   cmd->add_option("--target-uncertainty", s.target_uncertainty,
                   "Stop when the mean relative uncertainty (voxels > 50 % of max, or --uncertainty-mask) "
-                  "is below U (e.g. 0.02)")->group(r);
+                  "is below U (e.g. 0.02)")->check(real_check(ValueRange::half_open(0, 1)))->group(r);
   cmd->add_option("--uncertainty-mask", s.uncertainty_mask, "ROI deciding the stop")->group(r);
   cmd->add_option("--batches", s.batches, "Statistical batches")->capture_default_str()->group(r);
   cmd->add_option("--seed", s.seed, "Random seed")->capture_default_str()->group(r);
@@ -128,7 +127,6 @@ void add_mc_command(CLI::App& app) {
   cmd->add_flag("--progress", a->progress, "Show the progress line even when stderr is not a terminal")->group(r);
   add_scale_out_options(*cmd, a->scale, true);
   cmd->callback([cmd, a]() {
-    if (!a->config.empty()) apply_config_file(*cmd, a->config);
     a->out_given = cmd->count("--out") > 0 || cmd->count("--export") > 0 || cmd->count("--export-rtdose") > 0;
     run_mc(*a);
   });

@@ -18,6 +18,7 @@
 #include "betadose/json_writer.hh"
 #include "betadose/nuclide.hh"
 #include "betadose/number_format.hh"
+#include "betadose/option_checks.hh"
 #include "betadose/planning.hh"
 
 namespace bd::cli {
@@ -230,29 +231,42 @@ void add_plan_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "plan", "90Y activity prescription (empiric, BSA, MIRD, partition) with lung-dose check");
   cmd->add_option("--method", opt->method, "empiric | bsa | mird | partition")->required();
-  cmd->add_option("--height-m", opt->in.height_m, "Patient height [m] (bsa)");
-  cmd->add_option("--weight-kg", opt->in.weight_kg, "Patient weight [kg] (bsa)");
-  cmd->add_option("--tumour-volume-ml", opt->in.tumour_volume_ml, "Tumour volume [ml]");
+  cmd->add_option("--height-m", opt->in.height_m, "Patient height [m] (bsa)")
+      ->check(real_check(ValueRange::positive()));
+  cmd->add_option("--weight-kg", opt->in.weight_kg, "Patient weight [kg] (bsa)")
+      ->check(real_check(ValueRange::positive()));
+  cmd->add_option("--tumour-volume-ml", opt->in.tumour_volume_ml, "Tumour volume [ml]")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--normal-liver-volume-ml", opt->in.normal_liver_volume_ml,
-                  "Normal (non-tumoural) liver volume [ml]");
-  cmd->add_option("--tumour-mass-kg", opt->in.tumour_mass_kg, "Tumour mass [kg]");
-  cmd->add_option("--normal-liver-mass-kg", opt->in.normal_liver_mass_kg, "Normal-liver mass [kg]");
+                  "Normal (non-tumoural) liver volume [ml]")
+      ->check(real_check(ValueRange::positive()));
+  cmd->add_option("--tumour-mass-kg", opt->in.tumour_mass_kg, "Tumour mass [kg]")
+      ->check(real_check(ValueRange::positive()));
+  cmd->add_option("--normal-liver-mass-kg", opt->in.normal_liver_mass_kg, "Normal-liver mass [kg]")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--liver-mass-kg", opt->in.liver_mass_kg,
-                  "Perfused liver mass, tumour included [kg] (mird)");
+                  "Perfused liver mass, tumour included [kg] (mird)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--target-dose-gy", opt->in.target_dose_gy,
-                  "Mean dose to the target [Gy] (mird: liver mass; partition: --target)");
+                  "Mean dose to the target [Gy] (mird: liver mass; partition: --target)")
+      ->check(real_check(ValueRange::positive()));
   auto* target = cmd->add_option("--target", opt->target,
                                  "Partition target: normal-liver (default) | tumour | liver");
   cmd->add_option("--tn-ratio", opt->in.tn_ratio,
-                  "Tumour-to-normal-liver activity concentration ratio (partition)");
+                  "Tumour-to-normal-liver activity concentration ratio (partition)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--lung-shunt", opt->in.lung_shunt,
-                  "Lung shunt fraction in [0, 1) from 99mTc-MAA (required; 0 for none)");
+                  "Lung shunt fraction in [0, 1) from 99mTc-MAA (required; 0 for none)")
+      ->check(real_check(ValueRange::half_open(0, 1)));
   auto* lung_mass = cmd->add_option("--lung-mass-kg", opt->in.lung_mass_kg,
-                                    "Lung mass [kg] (default 1, or from --mask lung with --ct)");
+                                    "Lung mass [kg] (default 1, or from --mask lung with --ct)")
+      ->check(real_check(ValueRange::positive()));
   cmd->add_option("--previous-lung-dose-gy", opt->in.previous_lung_dose_gy,
-                  "Lung dose of earlier treatments [Gy] for the 50 Gy cumulative limit");
+                  "Lung dose of earlier treatments [Gy] for the 50 Gy cumulative limit")
+      ->check(real_check(ValueRange::non_negative()));
   cmd->add_option("--liver-density-g-ml", opt->in.liver_density_g_ml,
-                  "Density turning volumes into masses when no mass is given (default 1.06, ICRU 44)");
+                  "Density turning volumes into masses when no mass is given (default 1.06, ICRU 44)")
+      ->check(real_check(ValueRange::positive()));
   // Image inputs: the case options (ROIs give volumes; --activity the T/N; --ct masses).
   add_case_options(*cmd, opt->images, CaseOptionSet::planning);
   cmd->add_option("--spect", opt->images.activity, "Same as --activity (SPECT/PET: T/N from activity per ml)")

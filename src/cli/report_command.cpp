@@ -9,6 +9,7 @@
 #include "betadose/dose_file.hh"
 #include "betadose/errors.hh"
 #include "betadose/image_io.hh"
+#include "betadose/option_checks.hh"
 #include "betadose/output_file.hh"
 #include "betadose/report.hh"
 #include "betadose/resample.hh"
@@ -98,8 +99,10 @@ void add_report_command(CLI::App& app) {
                   "ROLE=ROI for the EANM/plan comparisons (roles tumour, normal-liver, perfused, lung; "
                   "default by ROI name)")->allow_extra_args(false);
   add_analysis_options(cmd, opt->analysis);
-  cmd->add_option("--isodose-gy", opt->isodose_gy, "Isodose levels [Gy] (default: from the dose range)");
-  cmd->add_option("--dvh-bin-gy", opt->dvh_bin_gy, "DVH dose step [Gy] (default max/200)");
+  cmd->add_option("--isodose-gy", opt->isodose_gy, "Isodose levels [Gy] (default: from the dose range)")
+      ->check(real_check(ValueRange::positive()));
+  cmd->add_option("--dvh-bin-gy", opt->dvh_bin_gy, "DVH dose step [Gy] (default max/200)")
+      ->check(real_check(ValueRange::non_negative()));
   cmd->add_option("--viewer-js", opt->viewer_js, "NiiVue UMD bundle to embed (default: from tools/setup.sh)");
   cmd->add_flag("--no-viewer", opt->no_viewer, "Leave the 3-D viewer out (smaller page)");
   cmd->callback([opt]() { run_report(*opt); });

@@ -54,7 +54,6 @@ struct SpheresArgs {
   std::string roi;
   CaseSpec in;
   bool export_given = false, thresholds_given = false, nuclide_given = false;
-  std::string config;
 };
 
 std::string default_kernel_cache() {
@@ -311,9 +310,8 @@ void add_spheres_command(CLI::App& app) {
       ->group("Patient mode");
   add_case_options(*cmd, a->in, CaseOptionSet::dose);
   cmd->get_option("--out")->required()->description("Result file (HDF5: micro-DVHs and metrics per realisation)");
-  add_config_option(*cmd, a->config);
+  // --config: declared for every command by add_all_commands (config_file.hh).
   cmd->callback([a, cmd]() {
-    if (!a->config.empty()) apply_config_file(*cmd, a->config);
     a->export_given = cmd->get_option("--export")->count() > 0;
     a->thresholds_given = cmd->get_option("--v-thresholds-gy")->count() > 0;
     a->nuclide_given = cmd->get_option("--nuclide")->count() > 0;

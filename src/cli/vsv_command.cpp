@@ -25,8 +25,10 @@ void add_vsv_command(CLI::App& app) {
   args->material = "soft-tissue";
   auto* cmd = app.add_subcommand("vsv", "Monte Carlo voxel S-values (source uniformly filling the central voxel)");
   add_kernel_run_options(cmd, *args);
-  cmd->add_option("--voxel-mm", args->voxel_mm, "Cubic voxel side [mm]")->capture_default_str();
-  cmd->add_option("--half-width", args->half_width, "Largest offset reported (voxels)")->capture_default_str();
+  cmd->add_option("--voxel-mm", args->voxel_mm, "Cubic voxel side [mm]")
+      ->check(real_check(ValueRange::positive()))->capture_default_str();
+  cmd->add_option("--half-width", args->half_width, "Largest offset reported (voxels)")
+        ->transform(whole_check(0, 100))->capture_default_str();
   cmd->callback([args]() {
     KernelRunOptions opt = kernel_run_options(*args, "vsv");
     ScaleOut scale(args->scale, kernel_run_identity(*args, "vsv", {{"voxel_mm", args->voxel_mm}, {"half_width", double(args->half_width)}}));

@@ -72,12 +72,18 @@ std::string Grid::describe() const {
 }
 
 void validate_grid(const Grid& g, const std::string& what) {
-  BD_VALIDATE(g.voxel_count() > 0, what << ": empty grid (" << g.describe() << ")");
+  const double voxels = double(g.size[0]) * double(g.size[1]) * double(g.size[2]);
+  BD_VALIDATE(voxels > 0, what << ": empty grid (" << g.describe() << ")");
+  // Far beyond any memory, and where size_t products of the sizes could wrap.
+  BD_VALIDATE(voxels < 1e15, what << ": " << g.describe() << " is " << voxels << " voxels, more than any machine holds");
   for (int a = 0; a < 3; ++a) {
     BD_VALIDATE(std::isfinite(g.spacing_mm[a]) && g.spacing_mm[a] > 0,
                 what << ": spacing must be positive and finite, got " << g.spacing_mm[a]
                      << " mm on axis " << a);
     BD_VALIDATE(std::isfinite(g.origin_mm[a]), what << ": origin is not finite on axis " << a);
+  }
+  for (int e = 0; e < 9; ++e) {
+    BD_VALIDATE(std::isfinite(g.direction[e]), what << ": direction matrix element " << e << " is not finite");
   }
   // Columns must be orthonormal (ITK direction cosines).
   for (int c1 = 0; c1 < 3; ++c1)

@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -86,7 +89,19 @@ void StagedOutput::discard() noexcept {
   staging_dir_.clear();
 }
 
+namespace {
+// Fault injection for the signal tests (tests/host/interrupt_cli_test.cpp): with
+// BETADOSE_TEST_PAUSE_BEFORE_COMMIT_MS set, every output waits that long, fully written but
+// staged, before it is committed, so a test can signal the program while a writer's file
+// exists only in its staging directory.
+void test_pause_before_commit() {
+  const char* ms = std::getenv("BETADOSE_TEST_PAUSE_BEFORE_COMMIT_MS");
+  if (ms && *ms) std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
+}
+}  // namespace
+
 void StagedOutput::commit() {
+  test_pause_before_commit();
   detail::CommitGuard guard;
   commit_locked();
 }
@@ -125,9 +140,21 @@ void StagedOutput::commit_locked() {
 }
 
 void commit_all(const std::vector<StagedOutput*>& outputs) {
+  test_pause_before_commit();
   detail::CommitGuard guard;
   for (StagedOutput* o : outputs)
     if (o) o->commit_locked();
+}
+
+const std::string& OutputSet::stage(const std::string& target, const std::string& what) {
+  outputs_.push_back(std::make_unique<StagedOutput>(target, what));
+  return outputs_.back()->path();
+}
+
+void OutputSet::commit() {
+  std::vector<StagedOutput*> all;
+  for (auto& o : outputs_) all.push_back(o.get());
+  commit_all(all);
 }
 
 void write_file_atomic(const std::string& path, std::string_view bytes, const std::string& what) {

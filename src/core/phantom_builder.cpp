@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "betadose/input_file.hh"
 #include "betadose/errors.hh"
 #include "betadose/text_parse.hh"
 #include "betadose/hu_calibration.hh"
@@ -87,8 +87,7 @@ std::vector<std::string> split_csv(const std::string& line) {
 
 std::vector<MaterialTableRow> read_material_table(const std::string& path,
                                                   const std::string& materials_dir) {
-  std::ifstream in(path);
-  BD_VALIDATE(in, path << ": cannot open the material table (no such file or not readable)");
+  std::istringstream in(read_text_input(path, "--material-table"));
   const auto materials = load_materials(materials_dir);
   std::vector<MaterialTableRow> rows;
   std::set<int> labels;

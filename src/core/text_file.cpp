@@ -4,8 +4,8 @@
 
 namespace bd {
 
-void write_text_file_atomic(const std::string& path, const std::string& text) {
-  write_file_atomic(path, text, "output");
+void write_text_file_atomic(const std::string& path, const std::string& text, const std::string& what) {
+  write_file_atomic(path, text, what);
 }
 
 }  // namespace bd

@@ -1,11 +1,11 @@
 #include "betadose/text_parse.hh"
 
 #include <cmath>
-#include <fstream>
 #include <iomanip>
 #include <sstream>
 
 #include "betadose/errors.hh"
+#include "betadose/input_file.hh"
 
 namespace bd {
 
@@ -29,8 +29,8 @@ double parse_number(const std::string& text, const std::string& where, const std
 }
 
 std::vector<DataLine> read_data_lines(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  BD_VALIDATE(in, path << ": cannot open " << what);
+  // A regular file of bounded size, read whole (input_file.hh: never a FIFO, no NUL bytes).
+  std::istringstream in(read_text_input(path, what));
   std::vector<DataLine> out;
   std::string line;
   int lineno = 0;

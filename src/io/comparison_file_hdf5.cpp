@@ -8,6 +8,7 @@
 #include "betadose/comparison_file.hh"
 #include "betadose/errors.hh"
 #include "betadose/output_file.hh"
+#include "betadose/value_checks.hh"
 #include "hdf5_handle.hh"
 
 namespace bd {
@@ -44,6 +45,7 @@ void write_comparison_file(const std::string& path, const ComparisonFile& f) {
   for (const auto& [name, data] : f.maps) {
     BD_VALIDATE(data.size() == n, path << ": map " << name << " has " << data.size()
                                        << " values for a grid of " << n << " voxels");
+    require_finite_output(data.data(), data.size(), &f.grid, path + ": /" + name);
   }
   StagedOutput out(path, "comparison file");
   const std::string& tmp = out.path();

@@ -8,9 +8,17 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/oflog/oflog.h>
 #include <dcmtk/dcmdata/dcitem.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
 
 #include "betadose/errors.hh"
+#include "betadose/input_file.hh"
+#include "betadose/memory_check.hh"
 #include "betadose/text_parse.hh"
+#include "betadose/value_checks.hh"
 
 namespace bd {
 namespace {
@@ -67,6 +75,101 @@ PetHeader read_pet_header(const std::vector<std::string>& files) {
     }
   }
   return h;
+}
+
+void check_dicom_series(const std::vector<std::string>& files, const std::string& what) {
+  BD_VALIDATE(!files.empty(), what << ": DICOM series without files");
+  OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // the InputError below says what is wrong
+  std::vector<double> positions;  // along the slice normal [mm]
+  std::array<double, 6> orientation{};
+  std::array<double, 3> normal{};
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    const std::string& file = files[k];
+    require_input_file(file, what + ":");
+    DcmFileFormat ff;
+    DcmDataset* ds = load(ff, file);
+    Uint16 rows = 0, cols = 0, bits = 0, samples = 1;
+    BD_VALIDATE(ds->findAndGetUint16(DCM_Rows, rows).good() && ds->findAndGetUint16(DCM_Columns, cols).good() &&
+                    rows > 0 && cols > 0,
+                file << ": Rows (0028,0010) / Columns (0028,0011) missing or zero");
+    BD_VALIDATE(ds->findAndGetUint16(DCM_BitsAllocated, bits).good() && bits > 0 && bits % 8 == 0 && bits <= 64,
+                file << ": Bits Allocated (0028,0100) missing or not a whole number of bytes");
+    ds->findAndGetUint16(DCM_SamplesPerPixel, samples);
+    Sint32 frames = 1;
+    OFString frames_text;
+    if (ds->findAndGetOFString(DCM_NumberOfFrames, frames_text).good() && !frames_text.empty())
+      frames = static_cast<Sint32>(parse_whole(trim(frames_text.c_str()), file + ": Number of Frames (0028,0008)", 1,
+                                               1 << 20));
+    // Compressed pixel data are decoded to this size (and converted to float) per file.
+    require_memory(double(rows) * cols * (bits / 8 + 4.0) * std::max<Uint16>(samples, 1) * frames * double(files.size()),
+                   file + ": " + std::to_string(rows) + " x " + std::to_string(cols) + " pixels x " +
+                       std::to_string(frames) + " frames x " + std::to_string(files.size()) + " files",
+                   "a smaller series");
+    DcmElement* pixels = nullptr;
+    BD_VALIDATE(ds->findAndGetElement(DCM_PixelData, pixels).good() && pixels != nullptr,
+                file << ": no Pixel Data (7FE0,0010)");
+    const E_TransferSyntax xfer = ds->getOriginalXfer();
+    const bool native = DcmXfer(xfer).isNotEncapsulated();
+    if (native) {
+      const double want = double(rows) * cols * (bits / 8) * std::max<Uint16>(samples, 1) * frames;
+      const double have = pixels->getLength();
+      BD_VALIDATE(have >= want, file << ": Pixel Data (7FE0,0010) holds " << have << " bytes, Rows x Columns x Bits "
+                                     << "Allocated/8 x Samples x Frames = " << want << " (truncated file?)");
+    }
+    // Geometry of the slice: only a series of slice files needs the spacing check (a single
+    // multi-frame NM file keeps its positions elsewhere).
+    if (files.size() == 1) return;
+    std::array<double, 3> ipp{};
+    std::array<double, 6> iop{};
+    for (int i = 0; i < 3; ++i) {
+      Float64 v = 0;
+      BD_VALIDATE(ds->findAndGetFloat64(DCM_ImagePositionPatient, v, static_cast<unsigned long>(i)).good() &&
+                      std::isfinite(v),
+                  file << ": Image Position (Patient) (0020,0032) missing or not finite");
+      ipp[std::size_t(i)] = v;
+    }
+    for (int i = 0; i < 6; ++i) {
+      Float64 v = 0;
+      BD_VALIDATE(ds->findAndGetFloat64(DCM_ImageOrientationPatient, v, static_cast<unsigned long>(i)).good() &&
+                      std::isfinite(v),
+                  file << ": Image Orientation (Patient) (0020,0037) missing or not finite");
+      iop[std::size_t(i)] = v;
+    }
+    if (k == 0) {
+      orientation = iop;
+      normal = {iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5], iop[0] * iop[4] - iop[1] * iop[3]};
+      const double n = std::sqrt(normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2]);
+      BD_VALIDATE(n > 0.5, file << ": Image Orientation (Patient) (0020,0037) rows and columns are parallel");
+      for (auto& c : normal) c /= n;
+    } else {
+      for (int i = 0; i < 6; ++i)
+        BD_VALIDATE(std::abs(iop[std::size_t(i)] - orientation[std::size_t(i)]) < 1e-4,
+                    file << ": Image Orientation (Patient) (0020,0037) differs from " << files.front()
+                         << "'s: one series must have one orientation");
+    }
+    positions.push_back(ipp[0] * normal[0] + ipp[1] * normal[1] + ipp[2] * normal[2]);
+  }
+  if (positions.size() < 3) {
+    BD_VALIDATE(positions.size() < 2 || std::abs(positions[1] - positions[0]) > 1e-3,
+                files[1] << ": has the Image Position (0020,0032) of " << files[0] << " (duplicate slice)");
+    return;
+  }
+  // Even steps between consecutive slices (in the order the series reader uses), compared
+  // with the median step so that the message points at the gap itself.
+  std::vector<double> steps;
+  for (std::size_t k = 1; k < positions.size(); ++k) steps.push_back(positions[k] - positions[k - 1]);
+  std::vector<double> sorted = steps;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const double step = sorted[sorted.size() / 2];
+  BD_VALIDATE(std::abs(step) > 1e-3, what << ": slices lie at the same position along the normal (duplicates)");
+  for (std::size_t k = 1; k < positions.size(); ++k) {
+    const double d = steps[k - 1];
+    BD_VALIDATE(std::abs(d - step) <= 1e-3 * std::abs(step) + 1e-3,
+                files[k] << ": lies " << format_g(d, 6) << " mm from the previous slice " << files[k - 1]
+                         << " along the slice normal, where the series steps " << format_g(step, 6)
+                         << " mm: a missing, duplicated or misplaced slice (Image Position (Patient) (0020,0032)); "
+                            "betadose needs evenly spaced slices");
+  }
 }
 
 }  // namespace bd

@@ -2,14 +2,20 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
+#include <sstream>
+#include <type_traits>
 #include <filesystem>
 #include <functional>
 #include <stdexcept>
 
 #include "betadose/dose_file.hh"
 #include "betadose/errors.hh"
+#include "betadose/input_file.hh"
+#include "betadose/memory_check.hh"
 #include "betadose/output_file.hh"
+#include "betadose/value_checks.hh"
 #include "hdf5_attributes.hh"
 
 namespace bd {
@@ -26,45 +32,79 @@ using h5::write_attr_strings;
 using h5::write_attr_u64;
 using h5::write_volume;
 
+// A numeric attribute of `expected` values (0: any count), every one finite.
 std::vector<double> read_attr_doubles(hid_t loc, const char* name, const std::string& path,
                                       std::size_t expected) {
   if (!has_attr(loc, name)) throw InputError(path + ": attribute '" + name + "' is missing");
   H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
+  H5Handle ftype(H5Aget_type(attr), H5Tclose);
   H5Handle space(H5Aget_space(attr), H5Sclose);
-  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+  const auto cls = ftype.id < 0 ? H5T_NO_CLASS : H5Tget_class(ftype);
+  if (attr.id < 0 || (cls != H5T_FLOAT && cls != H5T_INTEGER))
+    throw InputError(path + ": attribute '" + name + "' is not a number");
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  if (points < 1 || points > 1024)
+    throw InputError(path + ": attribute '" + name + "' has " + std::to_string(points) + " values");
+  const auto n = static_cast<std::size_t>(points);
   if (expected && n != expected)
     throw InputError(path + ": attribute '" + name + "' has " + std::to_string(n) +
                      " values, expected " + std::to_string(expected));
   std::vector<double> v(n);
-  check(H5Aread(attr, H5T_NATIVE_DOUBLE, v.data()), std::string("reading ") + name);
+  check(H5Aread(attr, H5T_NATIVE_DOUBLE, v.data()), path + ": reading attribute " + name);
+  for (double x : v)
+    if (!std::isfinite(x)) throw InputError(path + ": attribute '" + name + "' is not finite (" + std::to_string(x) + ")");
   return v;
 }
 
-std::vector<std::string> read_attr_strings(hid_t loc, const char* name) {
+std::uint64_t read_attr_u64(hid_t loc, const char* name, const std::string& path) {
+  H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
+  H5Handle ftype(H5Aget_type(attr), H5Tclose);
+  H5Handle space(H5Aget_space(attr), H5Sclose);
+  std::uint64_t v = 0;
+  if (attr.id < 0 || ftype.id < 0 || H5Tget_class(ftype) != H5T_INTEGER || H5Sget_simple_extent_npoints(space) != 1 ||
+      H5Aread(attr, H5T_NATIVE_UINT64, &v) < 0)
+    throw InputError(path + ": attribute '" + name + "' is not a whole number");
+  return v;
+}
+
+std::vector<std::string> read_attr_strings(hid_t loc, const char* name, const std::string& path) {
   std::vector<std::string> out;
   if (!has_attr(loc, name)) return out;
   H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
   H5Handle space(H5Aget_space(attr), H5Sclose);
-  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
-  std::vector<char*> ptrs(n, nullptr);
   H5Handle ftype(H5Aget_type(attr), H5Tclose);
+  // Variable-length strings only (what write_dose_file writes): a fixed-length string would
+  // not fit the pointer array below.
+  if (attr.id < 0 || ftype.id < 0 || H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) <= 0)
+    throw InputError(path + ": attribute '" + name + "' is not a list of variable-length strings");
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  if (points < 0 || points > 255)
+    throw InputError(path + ": attribute '" + name + "' has " + std::to_string(points) + " entries (at most 255)");
+  std::vector<char*> ptrs(static_cast<std::size_t>(points), nullptr);
   H5Handle mtype(H5Tcopy(ftype), H5Tclose);
-  check(H5Aread(attr, mtype, ptrs.data()), std::string("reading ") + name);
+  check(H5Aread(attr, mtype, ptrs.data()), path + ": reading attribute " + name);
   for (char* p : ptrs) out.emplace_back(p ? p : "");
-  H5Handle dspace(H5Aget_space(attr), H5Sclose);
-  H5Dvlen_reclaim(mtype, dspace, H5P_DEFAULT, ptrs.data());
+  H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, ptrs.data());
   return out;
 }
 
+// What the values of a map may be.
+enum class Values { any_finite, non_negative };
+
 template <class T>
 std::vector<T> read_volume(hid_t file, const std::string& name, hid_t mem_type, const Grid& g,
-                           const std::string& path, bool required) {
+                           const std::string& path, bool required, Values rule = Values::any_finite) {
   if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) {
     if (required) throw InputError(path + ": dataset '" + name + "' is missing");
     return {};
   }
   H5Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (ds.id < 0) throw InputError(path + ": '" + name + "' is not a dataset");
   H5Handle space(H5Dget_space(ds), H5Sclose);
+  H5Handle type(H5Dget_type(ds), H5Tclose);
+  const auto cls = type.id < 0 ? H5T_NO_CLASS : H5Tget_class(type);
+  if (cls != H5T_FLOAT && cls != H5T_INTEGER)
+    throw InputError(path + ": dataset '" + name + "' does not hold numbers");
   hsize_t dims[3] = {0, 0, 0};
   if (H5Sget_simple_extent_ndims(space) != 3)
     throw InputError(path + ": dataset '" + name + "' is not 3-D");
@@ -74,7 +114,23 @@ std::vector<T> read_volume(hid_t file, const std::string& name, hid_t mem_type, 
                      "][" + std::to_string(dims[1]) + "][" + std::to_string(dims[2]) +
                      "], expected [nz][ny][nx] = " + g.describe());
   std::vector<T> data(g.voxel_count());
-  check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "reading " + name);
+  check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), path + ": reading " + name);
+  if constexpr (std::is_floating_point_v<T>) {
+    std::size_t bad = 0, first = 0;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      const bool ok = std::isfinite(data[i]) && (rule == Values::any_finite || data[i] >= 0);
+      if (!ok && bad++ == 0) first = i;
+    }
+    if (bad) {
+      const std::size_t nx = g.size[0], ny = g.size[1];
+      std::ostringstream os;
+      os << path << ": dataset '" << name << "' has " << bad << " voxel(s) that are "
+         << (rule == Values::non_negative ? "negative or not finite (NaN/Inf)" : "not finite (NaN/Inf)")
+         << ", the first " << data[first] << " at voxel (" << first % nx << ", " << (first / nx) % ny << ", "
+         << first / (nx * ny) << ")";
+      throw InputError(os.str());
+    }
+  }
   return data;
 }
 
@@ -120,17 +176,22 @@ ProvenanceRecord read_provenance(hid_t file, const std::string& path) {
   struct Attrs {
     ProvenanceSection* section;
     const std::string* path;
+    std::string error;  // an InputError met inside HDF5's iteration (never thrown through C frames)
     static herr_t visit(hid_t loc, const char* name, const H5A_info_t*, void* data) {
       auto* self = static_cast<Attrs*>(data);
       if (std::string(name) == "tg268_item") return 0;
-      H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
-      H5Handle type(H5Aget_type(attr), H5Tclose);
-      if (H5Tget_class(type) == H5T_STRING) {
-        self->section->add(name, read_attr_string(loc, name, *self->path));
-      } else {
-        double v = 0;
-        if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) < 0) return -1;
-        self->section->add(name, v);
+      try {
+        H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
+        H5Handle type(H5Aget_type(attr), H5Tclose);
+        if (H5Tget_class(type) == H5T_STRING) {
+          self->section->add(name, read_attr_string(loc, name, *self->path));
+        } else {
+          const std::vector<double> v = read_attr_doubles(loc, name, *self->path, 1);
+          self->section->add(name, v[0]);
+        }
+      } catch (const InputError& e) {
+        self->error = e.what();
+        return -1;
       }
       return 0;
     }
@@ -140,13 +201,15 @@ ProvenanceRecord read_provenance(hid_t file, const std::string& path) {
     if (g.id < 0) continue;
     ProvenanceSection& s = record.section(
         name, has_attr(g, "tg268_item") ? read_attr_string(g, "tg268_item", path) : std::string());
-    Attrs attrs{&s, &path};
+    Attrs attrs{&s, &path, {}};
     hsize_t n = 0;
     if (H5Aiterate2(g, H5_INDEX_CRT_ORDER, H5_ITER_INC, &n, &Attrs::visit, &attrs) < 0) {
+      if (!attrs.error.empty()) throw InputError(attrs.error + " (in /provenance/" + name + ")");
       s.values.clear();
       n = 0;
-      check(H5Aiterate2(g, H5_INDEX_NAME, H5_ITER_INC, &n, &Attrs::visit, &attrs),
-            "reading /provenance/" + name + " of " + path);
+      const herr_t rc = H5Aiterate2(g, H5_INDEX_NAME, H5_ITER_INC, &n, &Attrs::visit, &attrs);
+      if (!attrs.error.empty()) throw InputError(attrs.error + " (in /provenance/" + name + ")");
+      check(rc, path + ": reading /provenance/" + name);
     }
   }
   return record;
@@ -156,8 +219,14 @@ ProvenanceRecord read_provenance(hid_t file, const std::string& path) {
 
 void write_dose_file(const std::string& path, const DoseFile& f) {
   const Grid& g = f.grid;
-  if (f.dose_gy.size() != g.voxel_count())
-    throw std::logic_error("write_dose_file: dose does not match the grid");
+  BD_VALIDATE(f.dose_gy.size() == g.voxel_count(),
+              path << ": dose has " << f.dose_gy.size() << " values for " << g.describe());
+  // No NaN/Inf may reach a dose file: checked before anything is created (exit 1).
+  require_finite_output(f.dose_gy.data(), f.dose_gy.size(), &g, path + ": /dose");
+  require_finite_output(f.dose_rel_uncertainty.data(), f.dose_rel_uncertainty.size(), &g,
+                        path + ": /dose_rel_uncertainty");
+  require_finite_output(f.activity_bq.data(), f.activity_bq.size(), &g, path + ": /activity_bq");
+  require_finite_output(f.density_g_cm3.data(), f.density_g_cm3.size(), &g, path + ": /density_g_cm3");
   StagedOutput out(path, "dose file");
   const std::string& tmp = out.path();
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -204,7 +273,7 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
 }
 
 DoseFile read_dose_file(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw InputError(path + ": file not found");
+  require_input_file(path);  // a FIFO would block H5Fis_hdf5
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": not an HDF5 file (expected a betadose dose file)");
   H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
@@ -213,16 +282,11 @@ DoseFile read_dose_file(const std::string& path) {
     throw InputError(path + ": not a betadose dose file (root attribute filetype is not '" +
                      std::string(kDoseFileType) + "')");
   DoseFile f;
-  {
-    H5Handle attr(H5Aopen(file, "version", H5P_DEFAULT), H5Aclose);
-    std::uint64_t version = 0;
-    if (attr.id < 0 || H5Aread(attr, H5T_NATIVE_UINT64, &version) < 0)
-      throw InputError(path + ": attribute 'version' is missing or unreadable");
-    if (version != static_cast<std::uint64_t>(kDoseFileVersion))
-      throw InputError(path + ": dose file version " + std::to_string(version) +
-                       " is not supported (this betadose reads version " +
-                       std::to_string(kDoseFileVersion) + ")");
-  }
+  if (!has_attr(file, "version")) throw InputError(path + ": attribute 'version' is missing");
+  const std::uint64_t version = read_attr_u64(file, "version", path);
+  if (version != static_cast<std::uint64_t>(kDoseFileVersion))
+    throw InputError(path + ": dose file version " + std::to_string(version) +
+                     " is not supported (this betadose reads version " + std::to_string(kDoseFileVersion) + ")");
   auto spacing = read_attr_doubles(file, "spacing_mm", path, 3);
   auto origin = read_attr_doubles(file, "origin_mm", path, 3);
   auto direction = read_attr_doubles(file, "direction", path, 9);
@@ -234,6 +298,7 @@ DoseFile read_dose_file(const std::string& path) {
   {
     if (H5Lexists(file, "dose", H5P_DEFAULT) <= 0) throw InputError(path + ": dataset 'dose' is missing");
     H5Handle ds(H5Dopen2(file, "dose", H5P_DEFAULT), H5Dclose);
+    if (ds.id < 0) throw InputError(path + ": 'dose' is not a dataset");
     H5Handle space(H5Dget_space(ds), H5Sclose);
     hsize_t dims[3] = {0, 0, 0};
     if (H5Sget_simple_extent_ndims(space) != 3) throw InputError(path + ": dataset 'dose' is not 3-D");
@@ -242,32 +307,45 @@ DoseFile read_dose_file(const std::string& path) {
                    static_cast<std::size_t>(dims[0])};
   }
   validate_grid(f.grid, path);
-  f.dose_gy = read_volume<float>(file, "dose", H5T_NATIVE_FLOAT, f.grid, path, true);
-  f.dose_rel_uncertainty = read_volume<float>(file, "dose_rel_uncertainty", H5T_NATIVE_FLOAT, f.grid, path, false);
-  f.activity_bq = read_volume<float>(file, "activity_bq", H5T_NATIVE_FLOAT, f.grid, path, false);
-  f.density_g_cm3 = read_volume<float>(file, "density_g_cm3", H5T_NATIVE_FLOAT, f.grid, path, false);
+  // Before any allocation: the maps (up to 4 float) and masks (1 byte each) must fit.
+  std::size_t masks = 0;
+  if (H5Lexists(file, "roi", H5P_DEFAULT) > 0) {
+    H5Handle grp(H5Gopen2(file, "roi", H5P_DEFAULT), H5Gclose);
+    if (grp.id < 0) throw InputError(path + ": '/roi' is not a group");
+    H5G_info_t info{};
+    if (H5Gget_info(grp, &info) < 0) throw InputError(path + ": cannot list '/roi'");
+    masks = static_cast<std::size_t>(info.nlinks);
+    if (masks > 1024) throw InputError(path + ": '/roi' holds " + std::to_string(masks) + " entries (at most 1024)");
+  }
+  const double voxels = double(f.grid.size[0]) * double(f.grid.size[1]) * double(f.grid.size[2]);
+  require_memory(voxels * (4.0 * 4 + 1.0 + double(masks)), path + ": " + f.grid.describe(),
+                 "a machine with more memory (the dose file's grid is this large)");
+  f.dose_gy = read_volume<float>(file, "dose", H5T_NATIVE_FLOAT, f.grid, path, true, Values::non_negative);
+  f.dose_rel_uncertainty =
+      read_volume<float>(file, "dose_rel_uncertainty", H5T_NATIVE_FLOAT, f.grid, path, false, Values::non_negative);
+  f.activity_bq = read_volume<float>(file, "activity_bq", H5T_NATIVE_FLOAT, f.grid, path, false, Values::non_negative);
+  f.density_g_cm3 = read_volume<float>(file, "density_g_cm3", H5T_NATIVE_FLOAT, f.grid, path, false, Values::non_negative);
   f.material_id = read_volume<std::uint8_t>(file, "material_id", H5T_NATIVE_UINT8, f.grid, path, false);
   if (!f.material_id.empty()) {
     H5Handle ds(H5Dopen2(file, "material_id", H5P_DEFAULT), H5Dclose);
-    f.material_names = read_attr_strings(ds, "material_names");
+    f.material_names = read_attr_strings(ds, "material_names", path);
   }
-  if (H5Lexists(file, "roi", H5P_DEFAULT) > 0) {
+  if (masks > 0) {
     H5Handle grp(H5Gopen2(file, "roi", H5P_DEFAULT), H5Gclose);
-    hsize_t n = 0;
-    H5Gget_num_objs(grp, &n);
-    for (hsize_t i = 0; i < n; ++i) {
-      char name[256];
-      H5Gget_objname_by_idx(grp, i, name, sizeof(name));
-      f.roi[name] = read_volume<std::uint8_t>(file, std::string("roi/") + name, H5T_NATIVE_UINT8, f.grid, path, true);
+    for (std::size_t i = 0; i < masks; ++i) {
+      const ssize_t len = H5Lget_name_by_idx(grp, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(i), nullptr, 0, H5P_DEFAULT);
+      if (len <= 0 || len > 4096) throw InputError(path + ": '/roi' entry " + std::to_string(i) + " has no usable name");
+      std::string name(static_cast<std::size_t>(len) + 1, '\0');
+      H5Lget_name_by_idx(grp, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(i), name.data(), name.size(), H5P_DEFAULT);
+      name.resize(static_cast<std::size_t>(len));
+      f.roi[name] = read_volume<std::uint8_t>(file, "roi/" + name, H5T_NATIVE_UINT8, f.grid, path, true);
     }
   }
   auto read_d = [&](const char* n, double& out) {
     if (has_attr(file, n)) out = read_attr_doubles(file, n, path, 1)[0];
   };
   auto read_u = [&](const char* n, std::uint64_t& out) {
-    if (!has_attr(file, n)) return;
-    H5Handle attr(H5Aopen(file, n, H5P_DEFAULT), H5Aclose);
-    H5Aread(attr, H5T_NATIVE_UINT64, &out);
+    if (has_attr(file, n)) out = read_attr_u64(file, n, path);
   };
   if (has_attr(file, "nuclide")) f.nuclide = read_attr_string(file, "nuclide", path);
   if (has_attr(file, "method")) f.method = read_attr_string(file, "method", path);
@@ -281,10 +359,12 @@ DoseFile read_dose_file(const std::string& path) {
   read_d("energy_deposited_J", f.energy_deposited_J);
   read_d("energy_escaped_J", f.energy_escaped_J);
   // Any other scalar floating-point root attribute is a numeric extra (units in its name), any
-  // other scalar string attribute a text extra.
+  // other scalar string attribute a text extra; both are checked as above (finite numbers,
+  // strings of bounded length).
   struct Iter {
     DoseFile* file;
     std::string path;
+    std::string error;
     static herr_t visit(hid_t loc, const char* name, const H5A_info_t*, void* data) {
       static const char* known[] = {"total_activity_bq", "wall_time_s", "energy_emitted_J",
                                     "energy_deposited_J", "energy_escaped_J", "filetype",
@@ -292,21 +372,25 @@ DoseFile read_dose_file(const std::string& path) {
       for (const char* k : known)
         if (std::string(name) == k) return 0;
       auto* it = static_cast<Iter*>(data);
-      H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
-      H5Handle type(H5Aget_type(attr), H5Tclose);
-      H5Handle space(H5Aget_space(attr), H5Sclose);
-      if (H5Sget_simple_extent_npoints(space) != 1) return 0;
-      if (H5Tget_class(type) == H5T_STRING) {
-        it->file->text[name] = read_attr_string(loc, name, it->path);
-        return 0;
+      try {
+        H5Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
+        H5Handle type(H5Aget_type(attr), H5Tclose);
+        H5Handle space(H5Aget_space(attr), H5Sclose);
+        if (H5Sget_simple_extent_npoints(space) != 1) return 0;
+        if (H5Tget_class(type) == H5T_STRING) {
+          it->file->text[name] = read_attr_string(loc, name, it->path);
+        } else if (H5Tget_class(type) == H5T_FLOAT) {
+          it->file->extra[name] = read_attr_doubles(loc, name, it->path, 1)[0];
+        }
+      } catch (const InputError& e) {
+        it->error = e.what();
+        return -1;  // stops the iteration; reported below (no exception through HDF5's C frames)
       }
-      if (H5Tget_class(type) != H5T_FLOAT) return 0;
-      double v = 0;
-      if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) it->file->extra[name] = v;
       return 0;
     }
-  } iter{&f, path};
+  } iter{&f, path, {}};
   H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, &Iter::visit, &iter);
+  if (!iter.error.empty()) throw InputError(iter.error);
   f.provenance = read_provenance(file, path);
   return f;
 }

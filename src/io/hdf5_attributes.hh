@@ -17,7 +17,7 @@ namespace bd::h5 {
 
 // An HDF5 call that failed: bad input on reading, a failed output (disk full) on writing.
 inline void check(herr_t status, const std::string& what) {
-  if (status < 0) throw InputError("HDF5: " + what + " failed");
+  if (status < 0) throw InputError(what + " failed (HDF5 error)");
 }
 
 inline void write_attr_doubles(hid_t loc, const char* name, const double* v, hsize_t n) {
@@ -57,7 +57,8 @@ void write_volume(hid_t loc, const std::string& name, const std::vector<T>& data
                   hid_t file_type, const Grid& g) {
   if (data.empty()) return;
   if (data.size() != g.voxel_count())
-    throw std::logic_error("HDF5 file: dataset " + name + " does not match the grid");
+    throw InputError("HDF5 file: dataset " + name + " has " + std::to_string(data.size()) + " values for " +
+                     g.describe());
   hsize_t dims[3] = {g.size[2], g.size[1], g.size[0]};
   Handle space(H5Screate_simple(3, dims, nullptr), H5Sclose);
   // Chunked + deflate: dose maps are mostly zeros outside the body.
@@ -74,23 +75,34 @@ void write_volume(hid_t loc, const std::string& name, const std::vector<T>& data
 
 inline bool has_attr(hid_t loc, const char* name) { return H5Aexists(loc, name) > 0; }
 
+// Longest string attribute read (provenance texts are a few kB) [bytes].
+inline constexpr std::size_t kMaxAttributeBytes = std::size_t(16) << 20;
+
+// A single string attribute (fixed or variable length, at most kMaxAttributeBytes).
 inline std::string read_attr_string(hid_t loc, const char* name, const std::string& path) {
   if (!has_attr(loc, name)) throw InputError(path + ": attribute '" + name + "' is missing");
   Handle attr(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
   Handle ftype(H5Aget_type(attr), H5Tclose);
-  if (H5Tget_class(ftype) != H5T_STRING)
+  Handle space(H5Aget_space(attr), H5Sclose);
+  if (attr.id < 0 || ftype.id < 0 || H5Tget_class(ftype) != H5T_STRING)
     throw InputError(path + ": attribute '" + name + "' is not a string");
+  if (H5Sget_simple_extent_npoints(space) != 1)
+    throw InputError(path + ": attribute '" + name + "' is not a single string");
   if (H5Tis_variable_str(ftype) > 0) {
     char* s = nullptr;
     Handle mtype(H5Tcopy(ftype), H5Tclose);
-    check(H5Aread(attr, mtype, &s), std::string("reading ") + name);
+    check(H5Aread(attr, mtype, &s), path + ": reading attribute " + name);
     std::string out = s ? s : "";
     H5free_memory(s);
     return out;
   }
-  std::string buf(H5Tget_size(ftype) + 1, '\0');
+  const std::size_t size = H5Tget_size(ftype);
+  if (size == 0 || size > kMaxAttributeBytes)
+    throw InputError(path + ": attribute '" + name + "' has an implausible length (" + std::to_string(size) +
+                     " bytes)");
+  std::string buf(size + 1, '\0');
   Handle mtype(H5Tcopy(ftype), H5Tclose);
-  check(H5Aread(attr, mtype, buf.data()), std::string("reading ") + name);
+  check(H5Aread(attr, mtype, buf.data()), path + ": reading attribute " + name);
   return std::string(buf.c_str());
 }
 

@@ -25,8 +25,13 @@
 #include <iomanip>
 #include <sstream>
 
+#include "betadose/dicom_header.hh"
 #include "betadose/errors.hh"
+#include "betadose/image_header.hh"
+#include "betadose/input_file.hh"
+#include "itk_warnings.hh"
 #include "betadose/output_file.hh"
+#include "betadose/value_checks.hh"
 
 namespace fs = std::filesystem;
 
@@ -177,15 +182,20 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) 
   }
   BD_VALIDATE(!files.empty(), dir << ": directory holds no readable DICOM series ("
                                   << kSupported << ")");
+  // Every file complete, slices evenly spaced (dicom_header.hh), before GDCM reads pixels.
+  check_dicom_series(files, dir);
   auto io = itk::GDCMImageIO::New();
   auto reader = itk::ImageSeriesReader<FloatImage>::New();
   reader->SetImageIO(io);
   reader->SetFileNames(files);
+  // ITK only warns about missing or unevenly spaced slices; here that refuses the series.
+  ItkWarningsAreErrors trap(dir);
   try {
     reader->Update();
   } catch (const itk::ExceptionObject& e) {
     throw InputError(dir + ": cannot read DICOM series " + uid + ": " + itk_reason(e));
   }
+  trap.check();
   BD_VALIDATE(io->GetNumberOfComponents() == 1,
               dir << ": DICOM series has " << io->GetNumberOfComponents()
                   << " components per pixel (colour?); a scalar image is required");
@@ -206,10 +216,14 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) 
 }  // namespace
 
 Volume<float> read_image(const std::string& path, ImageMetadata* meta) {
-  std::error_code ec;
-  BD_VALIDATE(fs::exists(path, ec), path << ": no such file or directory");
-  if (fs::is_directory(path, ec)) return read_dicom_directory(path, meta);
+  // A regular file, or a directory of regular files (never a FIFO: it would block).
+  if (require_input_file_or_directory(path) == InputPathKind::directory) return read_dicom_directory(path, meta);
   const Format f = format_of_name(path);
+  BD_VALIDATE(f != Format::unknown, path << ": unsupported image format (" << kSupported << ")");
+  // Sizes, spacing and data length checked before ITK sees the file (image_header.hh).
+  if (is_checked_image_name(path)) check_image_file(path);
+  if (f == Format::dicom_file) check_dicom_series({path}, path);
+  ItkWarningsAreErrors trap(path);
   auto io = open_file_image(path, f);
   auto reader = itk::ImageFileReader<FloatImage>::New();
   reader->SetImageIO(io);
@@ -219,6 +233,7 @@ Volume<float> read_image(const std::string& path, ImageMetadata* meta) {
   } catch (const itk::ExceptionObject& e) {
     throw InputError(path + ": cannot read the " + format_name(f) + " image data: " + itk_reason(e));
   }
+  trap.check();
   auto v = to_volume(reader->GetOutput(), path);
   if (meta) {
     *meta = ImageMetadata{};
@@ -236,10 +251,12 @@ Volume<float> read_image(const std::string& path, ImageMetadata* meta) {
 }
 
 Grid read_image_grid(const std::string& path) {
-  std::error_code ec;
-  BD_VALIDATE(fs::exists(path, ec), path << ": no such file or directory");
-  if (fs::is_directory(path, ec)) return read_image(path).grid;  // DICOM: geometry needs all slices
+  if (require_input_file_or_directory(path) == InputPathKind::directory)
+    return read_image(path).grid;  // DICOM: geometry needs all slices
   const Format f = format_of_name(path);
+  BD_VALIDATE(f != Format::unknown, path << ": unsupported image format (" << kSupported << ")");
+  if (is_checked_image_name(path)) check_image_file(path);
+  ItkWarningsAreErrors trap(path);
   auto io = open_file_image(path, f);
   // Let the reader compute the geometry exactly as a full read would (direction handling of
   // each format, dimension reduction), without reading pixels.
@@ -251,6 +268,7 @@ Grid read_image_grid(const std::string& path) {
   } catch (const itk::ExceptionObject& e) {
     throw InputError(path + ": cannot read the " + format_name(f) + " header: " + itk_reason(e));
   }
+  trap.check();
   Grid g = grid_of(reader->GetOutput());
   validate_grid(g, path);
   return g;
@@ -318,6 +336,7 @@ void write_image_impl(const std::string& path, const Volume<T>& vol) {
                       ".mhd/.mha or NRRD .nrrd)");
   BD_VALIDATE(vol.data.size() == vol.grid.voxel_count(),
               path << ": volume has " << vol.data.size() << " values for " << vol.grid.describe());
+  if constexpr (std::is_floating_point_v<T>) require_finite_output(vol.data.data(), vol.data.size(), &vol.grid, path);
   auto image = to_itk(vol);
   StagedOutput out(path, "image");
   auto writer = itk::ImageFileWriter<itk::Image<T, 3>>::New();

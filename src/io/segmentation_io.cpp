@@ -14,7 +14,10 @@
 #include <string>
 
 #include "betadose/errors.hh"
+#include "betadose/image_header.hh"
+#include "betadose/memory_check.hh"
 #include "betadose/text_parse.hh"
+#include "itk_warnings.hh"
 
 namespace bd {
 namespace {
@@ -40,8 +43,10 @@ bool parse_int(const std::string& text, int* out) {
 }  // namespace
 
 SegmentationFile read_segmentation(const std::string& path) {
-  std::error_code ec;
-  BD_VALIDATE(std::filesystem::is_regular_file(path, ec), path << ": no such file");
+  // Sizes, layers and data length before ITK (image_header.hh); ITK warnings are errors.
+  const ImageFileLayout layout = check_image_file(path, ImageComponents::any);
+  BD_VALIDATE(layout.format == "NRRD", path << ": a 3D Slicer segmentation is a .seg.nrrd file");
+  ItkWarningsAreErrors trap(path);
   auto io = itk::NrrdImageIO::New();
   BD_VALIDATE(io->CanReadFile(path.c_str()),
               path << ": cannot be read as NRRD (a 3D Slicer segmentation is a .seg.nrrd file)");
@@ -54,6 +59,7 @@ SegmentationFile read_segmentation(const std::string& path) {
   } catch (const itk::ExceptionObject& e) {
     throw InputError(path + ": cannot read the segmentation: " + first_line(e));
   }
+  trap.check();
   BD_VALIDATE(io->GetNumberOfDimensions() == 3,
               path << ": segmentation has " << io->GetNumberOfDimensions()
                    << " spatial dimensions (3 expected, plus an optional layer axis)");
@@ -87,6 +93,9 @@ SegmentationFile read_segmentation(const std::string& path) {
     ++count;
   BD_VALIDATE(count > 0, path << ": no Segment0_Name key, so it is not a 3D Slicer segmentation "
                                  "(for a label image use --mask NAME=FILE:LABEL)");
+  BD_VALIDATE(count <= 1024, path << ": " << count << " segments (at most 1024)");
+  require_memory(double(count) * double(f.grid.voxel_count()), path + ": " + std::to_string(count) + " segment masks",
+                 "fewer segments");
   const float* data = img->GetBufferPointer();
   const std::size_t nvox = f.grid.voxel_count();
   const int layers = f.layers;

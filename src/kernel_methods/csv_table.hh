@@ -4,12 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "betadose/errors.hh"
+#include "betadose/input_file.hh"
+#include "betadose/text_parse.hh"
 
 namespace bd::detail {
 
@@ -38,8 +39,7 @@ inline std::string trim_field(std::string s) {
 }
 
 inline CsvTable read_csv_table(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(concat(path, ": cannot open the kernel file (does it exist?)"));
+  std::istringstream in(read_text_input(path, "kernel file"));
   CsvTable t;
   t.path = path;
   std::string line;
@@ -62,20 +62,9 @@ inline CsvTable read_csv_table(const std::string& path) {
       throw InputError(concat(path, ": line ", line_no, " has ", fields.size(),
                               " fields (expected ", t.names.size(), " as in the header)"));
     }
-    for (std::size_t c = 0; c < fields.size(); ++c) {
-      std::size_t used = 0;
-      double v = 0;
-      try {
-        v = std::stod(fields[c], &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != fields[c].size() || fields[c].empty()) {
-        throw InputError(concat(path, ": line ", line_no, ", column '", t.names[c], "': '",
-                                fields[c], "' is not a number"));
-      }
-      t.columns[c].push_back(v);
-    }
+    for (std::size_t c = 0; c < fields.size(); ++c)  // finite numbers only (no nan/inf)
+      t.columns[c].push_back(parse_number(fields[c], concat(path, ": line ", line_no),
+                                          concat("column '", t.names[c], "'")));
   }
   if (t.names.empty() || t.columns.empty() || t.columns[0].empty()) {
     throw InputError(concat(path, ": no header and data rows found (expected a CSV table)"));

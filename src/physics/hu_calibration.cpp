@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "betadose/input_file.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
 #include "betadose/text_parse.hh"
@@ -25,8 +25,7 @@ struct CsvRow {
 
 // Rows of a CSV file without '#' comment lines and blank lines; the first row must be `header`.
 std::vector<CsvRow> read_csv(const std::string& path, const std::string& header) {
-  std::ifstream in(path);
-  BD_VALIDATE(in, path << ": cannot open CT calibration file");
+  std::istringstream in(read_text_input(path, "CT calibration file"));
   std::vector<CsvRow> rows;
   std::string line;
   int lineno = 0;

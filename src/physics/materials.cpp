@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
+#include "betadose/input_file.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/elements.hh"
 #include "betadose/errors.hh"

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "betadose/input_file.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
 #include "betadose/text_parse.hh"

@@ -33,7 +33,9 @@ std::string dvh_svg(const CumulativeDvh& dvh, const CumulativeDvh* second, const
   const double pw = W - left - right, ph = H - top - bottom;
   double xmax = dvh.dose_gy.empty() ? 1 : dvh.dose_gy.back();
   if (second && !second->dose_gy.empty()) xmax = std::max(xmax, second->dose_gy.back());
-  const auto [xend, xstep] = nice_axis(xmax);
+  // Not a structured binding: lambdas may capture those only from C++20 (clang refuses).
+  const auto axis = nice_axis(xmax);
+  const double xend = axis.first, xstep = axis.second;
   auto X = [&](double d) { return left + pw * d / xend; };
   auto Y = [&](double f) { return top + ph * (1 - f); };
   std::ostringstream s;

@@ -4,11 +4,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "betadose/errors.hh"
+#include "betadose/input_file.hh"
 #include "betadose/report.hh"
 
 namespace fs = std::filesystem;
@@ -41,16 +41,24 @@ ReportRoles resolve_report_roles(const std::vector<std::string>& names,
   return r;
 }
 
+namespace {
+PlanSummary plan_summary_from_json(const nlohmann::json& j, const std::string& path);
+}  // namespace
+
 PlanSummary read_plan_summary(const std::string& path) {
-  std::ifstream in(path);
-  BD_VALIDATE(in.good(), "--plan " << path << ": cannot read the file");
-  nlohmann::json j;
+  // A regular text file of bounded size (input_file.hh); any JSON type error is bad input.
+  const std::string text = read_text_input(path, "--plan");
   try {
-    in >> j;
+    return plan_summary_from_json(nlohmann::json::parse(text), path);
   } catch (const nlohmann::json::exception& e) {
-    throw InputError("--plan " + path + ": not JSON (" + e.what() + "); expected the output of "
-                     "`betadose plan --json`");
+    throw InputError("--plan " + path + ": not JSON or not the expected types (" + e.what() +
+                     "); expected the output of `betadose plan --json`");
   }
+}
+
+namespace {
+
+PlanSummary plan_summary_from_json(const nlohmann::json& j, const std::string& path) {
   BD_VALIDATE(j.is_object() && j.contains("method") && j.contains("activity_gbq"),
               "--plan " << path << ": not a `betadose plan --json` object (keys 'method' and "
                         << "'activity_gbq' missing)");
@@ -83,6 +91,8 @@ PlanSummary read_plan_summary(const std::string& path) {
   return p;
 }
 
+}  // namespace
+
 std::string default_viewer_js_path() {
   if (const char* env = std::getenv("BETADOSE_VIEWER_JS"); env && *env) return env;
   const std::string built = BETADOSE_VIEWER_JS_DEFAULT;
@@ -91,24 +101,22 @@ std::string default_viewer_js_path() {
 }
 
 void load_viewer_bundle(const std::string& path, std::string& js, std::string& version) {
-  std::ifstream in(path, std::ios::binary);
-  BD_VALIDATE(in.good(), "viewer bundle " << path << ": cannot read it (run tools/setup.sh, which "
-                                                     "fetches it with npm, or give --no-viewer)");
-  std::ostringstream os;
-  os << in.rdbuf();
-  js = os.str();
+  std::error_code ec0;
+  BD_VALIDATE(fs::exists(path, ec0), "viewer bundle " << path << ": not found (run tools/setup.sh, which "
+                                                          "fetches it with npm, or give --no-viewer)");
+  js = read_text_input(path, "viewer bundle");
   BD_VALIDATE(!js.empty(), "viewer bundle " << path << ": empty file");
   BD_VALIDATE(js.find("</script") == std::string::npos && js.find("</SCRIPT") == std::string::npos,
               "viewer bundle " << path << ": contains '</script', cannot be inlined into the page");
   version = "NiiVue (" + path + ")";
   const fs::path pkg = fs::path(path).parent_path().parent_path() / "package.json";
-  std::ifstream pin(pkg);
-  if (pin.good()) {
-    try {
-      nlohmann::json j;
-      pin >> j;
+  std::error_code ec;
+  if (fs::is_regular_file(pkg, ec)) {
+    try {  // the version is informative only: an unreadable package.json leaves the path
+      const nlohmann::json j = nlohmann::json::parse(read_text_input(pkg.string(), "viewer package.json"));
       version = j.value("name", std::string("niivue")) + " " + j.value("version", std::string("?"));
     } catch (const nlohmann::json::exception&) {
+    } catch (const InputError&) {
     }
   }
 }

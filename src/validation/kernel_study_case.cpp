@@ -15,6 +15,7 @@
 #include "betadose/compare.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
+#include "betadose/text_file.hh"
 #include "betadose/kernel_methods.hh"
 #include "betadose/kernel_study.hh"
 #include "betadose/nuclide.hh"

@@ -12,6 +12,7 @@
 #include "betadose/errors.hh"
 #include "betadose/statistics.hh"
 #include "betadose/subprocess.hh"
+#include "betadose/output_file.hh"
 #include "betadose/text_file.hh"
 #include "betadose/validation.hh"
 #include "validation_support.hh"
@@ -91,7 +92,12 @@ bool within_band(double d, double sigma, double lo, double hi, double dof) {
 std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const std::string& only) {
   namespace fs = std::filesystem;
   BD_VALIDATE(!ctx.out_dir.empty(), "--out: an output directory is required");
-  fs::create_directories(ctx.out_dir);
+  std::error_code ec;
+  BD_VALIDATE(!fs::exists(ctx.out_dir, ec) || fs::is_directory(ctx.out_dir, ec),
+              "--out " << ctx.out_dir << ": exists and is not a directory (validate writes a folder of reports)");
+  fs::create_directories(ctx.out_dir, ec);
+  BD_VALIDATE(fs::is_directory(ctx.out_dir, ec), "--out " << ctx.out_dir << ": cannot create the directory ("
+                                                          << ec.message() << ")");
   // The source revision as the run starts (edits made while it runs do not belong to it).
   const std::string commit = ctx.commit.empty() ? source_revision() : ctx.commit;
   const auto cases = validation_cases();
@@ -161,15 +167,19 @@ std::vector<ValidationResult> run_validation(const ValidationContext& ctx, const
   // Plots are drawn from the CSV files the cases wrote (tools/plot_validation.py).
   const fs::path script = fs::path(BETADOSE_SOURCE_TREE) / "tools" / "plot_validation.py";
   if (fs::exists(script) && fs::exists("/usr/bin/python3")) {
-    const auto plot = run_program({"/usr/bin/python3", script.string(), ctx.out_dir});
-    write_text_file_atomic((fs::path(ctx.out_dir) / "plots.log").string(), plot.output);
+    // The PNGs are drawn into the staging folder of plots.log and committed with it.
+    StagedOutput plots((fs::path(ctx.out_dir) / "plots.log").string(), "validation plots");
+    const std::string png_dir = fs::path(plots.path()).parent_path().string();
+    const auto plot = run_program({"/usr/bin/python3", script.string(), ctx.out_dir, png_dir});
+    write_text_file_atomic(plots.path(), plot.output);
+    std::vector<std::string> pngs;
+    for (const auto& entry : fs::directory_iterator(png_dir))
+      if (entry.path().extension() == ".png") pngs.push_back(entry.path().filename().string());
+    plots.commit();
+    std::sort(pngs.begin(), pngs.end());
     if (plot.exit_code == 0) {
-      std::vector<fs::path> pngs;
-      for (const auto& entry : fs::directory_iterator(ctx.out_dir))
-        if (entry.path().extension() == ".png") pngs.push_back(entry.path());
-      std::sort(pngs.begin(), pngs.end());
       if (!pngs.empty()) md << "\n## Plots\n\n";
-      for (const auto& png : pngs) md << "![" << png.stem().string() << "](" << png.filename().string() << ")\n\n";
+      for (const auto& png : pngs) md << "![" << fs::path(png).stem().string() << "](" << png << ")\n\n";
     } else {
       md << "\n(Plots not drawn: see plots.log; needs Debian python3-matplotlib.)\n";
     }

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "betadose/errors.hh"
+#include "betadose/input_file.hh"
 #include "betadose/text_file.hh"
 
 namespace bd::validation {

@@ -38,9 +38,10 @@ class ActivityUnits : public ::testing::Test {
   // Writes a series into DIR/name and returns DIR/name.
   std::string series(const std::string& name, const std::string& args) const {
     const std::string d = path(name);
-    const std::string cmd = "/usr/bin/python3 " + bd::test::source_path("tests/python/make_pet_series.py") + " " + d +
-                            " " + args;
-    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    std::vector<std::string> argv{"/usr/bin/python3", bd::test::source_path("tests/python/make_pet_series.py"), d};
+    for (const auto& a : bd::test::split_args(args)) argv.push_back(a);
+    const auto r = bd::test::run_program_argv(argv);
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.output;
     return d;
   }
   bd::test::CliResult run(const std::string& activity, const std::string& extra = "") const {

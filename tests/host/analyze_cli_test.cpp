@@ -152,7 +152,7 @@ TEST(AnalyzeCli, BadInputExitsWithTwo) {
       {"analyze " + fx.dose_path + " --roi-lq spleen=3,1.5", "spleen"},
       {"analyze " + fx.dose_path + " --roi-lq liver=x,1.5", "must be a number, got 'x'"},
       {"analyze " + fx.dose_path + " --dvh-bin-gy 0 --dvh-csv " + (fx.dir / "d.csv").string(),
-       "bin width"},
+       "--dvh-bin-gy"},
   };
   for (const auto& c : cases) {
     const auto r = bd::test::run_cli(c.args);

@@ -184,9 +184,9 @@ TEST_F(CasePipeline, FlippedZSpectThroughThePipelineAndThePlot) {
   // Monte Carlo on the flipped grid, then the picture.
   const std::string mc = path("mc_flipped.h5"), png = path("mc_flipped.png");
   ASSERT_EQ(bd::test::run_cli("mc --activity " + flipped + common + " --histories 2000 --threads 2 --out " + mc).exit_code, 0);
-  const std::string cmd = "/usr/bin/python3 " + bd::test::source_path("tools/plot_dose.py") + " " + mc + " --out " +
-                          png + " > " + path("plot.log") + " 2>&1";
-  EXPECT_EQ(std::system(cmd.c_str()), 0) << std::ifstream(path("plot.log")).rdbuf();
+  const auto plot = bd::test::run_program_argv(
+      {"/usr/bin/python3", bd::test::source_path("tools/plot_dose.py"), mc, "--out", png});
+  EXPECT_EQ(plot.exit_code, 0) << plot.output;
   EXPECT_GT(fs::file_size(png), 1000u);
 }
 

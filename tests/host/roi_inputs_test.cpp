@@ -34,8 +34,10 @@ class RoiInputs : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir); }
   std::string path(const std::string& name) const { return (dir / name).string(); }
   void python(const std::string& script, const std::string& args) const {
-    const std::string cmd = "/usr/bin/python3 " + bd::test::source_path("tests/python/" + script) + " " + args;
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    std::vector<std::string> argv{"/usr/bin/python3", bd::test::source_path("tests/python/" + script)};
+    for (const auto& a : bd::test::split_args(args)) argv.push_back(a);
+    const auto r = bd::test::run_program_argv(argv);
+    ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.output;
   }
 };
 

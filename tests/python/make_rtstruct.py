@@ -7,7 +7,7 @@
         6 planes z = -15.75 ... -5.75 (two contours per plane: outer, and the hole inside it);
   ROI 3 "Marker":     one POINT contour (encloses no volume).
 
-usage: make_rtstruct.py OUT.dcm
+usage: make_rtstruct.py OUT.dcm [POINTS_PER_CIRCLE]   (default 720; the fuzz seed uses 6)
 """
 import math
 import sys
@@ -40,6 +40,7 @@ def contour(points, kind="CLOSED_PLANAR"):
 
 def main():
     out = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 720
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = RT_STRUCT
     meta.MediaStorageSOPInstanceUID = generate_uid()
@@ -66,12 +67,12 @@ def main():
     for m in range(-20, 40):
         z = 0.25 + 2 * m
         if abs(z - cz) < r:
-            sphere.append(contour(circle(math.sqrt(r * r - (z - cz) ** 2), cx, cy, z)))
+            sphere.append(contour(circle(math.sqrt(r * r - (z - cz) ** 2), cx, cy, z, n)))
     ro, ri, (rx, ry), planes = RING
     ring = []
     for z in planes:
-        ring.append(contour(circle(ro, rx, ry, z)))
-        ring.append(contour(circle(ri, rx, ry, z, reverse=True)))
+        ring.append(contour(circle(ro, rx, ry, z, n)))
+        ring.append(contour(circle(ri, rx, ry, z, n, reverse=True)))
     marker = [contour([10.0, 10.0, 10.0], "POINT")]
     for number, (name, cs) in enumerate([("Sphere GTV", sphere), ("Ring wall", ring), ("Marker", marker)], 1):
         item = Dataset()

@@ -1,0 +1,40 @@
+// Header checks of NIfTI, MetaImage and NRRD files before ITK reads them (issue 11; the
+// implementation, src/io/image_header.cpp, parses the headers itself and uses zlib, not ITK).
+// ITK accepts a short MetaImage .raw or a truncated NIfTI and leaves the missing voxels
+// uninitialised, turns a zero or NaN NIfTI pixdim into 1 mm, and aborts inside vnl on a NaN
+// spacing; these checks refuse all of that with an InputError naming the file and the field:
+//   - the file (and a detached data file: MetaImage ElementDataFile, NRRD data file) is a
+//     regular file;
+//   - the data hold exactly the bytes the header declares (after decompression for .nii.gz,
+//     MetaImage CompressedData and NRRD gzip; NRRD text encodings by their value count);
+//   - sizes are positive and 3-D (a 4th axis of size 1, or a NRRD list axis for a .seg.nrrd);
+//   - spacing is finite and positive, origin and direction finite (orthonormality is checked
+//     on the geometry ITK derives, validate_grid), data type and NIfTI scaling valid;
+//   - the voxels fit in memory (require_memory) before anything is allocated.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace bd {
+
+struct ImageFileLayout {
+  std::string format;                          // "NIfTI", "MetaImage", "NRRD"
+  std::array<std::uint64_t, 3> size{{0, 0, 0}};  // voxels per spatial axis
+  std::uint64_t components = 1;                // values per voxel (a .seg.nrrd's layers)
+  std::uint64_t bytes_per_component = 0;       // as stored
+  std::uint64_t data_bytes = 0;                // declared, uncompressed
+  std::string data_file;                       // the file holding the voxels
+};
+
+enum class ImageComponents { scalar, any };
+
+// Checks `path` (format by its name: .nii, .nii.gz, .mha, .mhd, .nrrd, .nhdr) as described
+// above; `components` says whether several values per voxel are allowed.
+ImageFileLayout check_image_file(const std::string& path, ImageComponents components = ImageComponents::scalar);
+
+// True for the names check_image_file knows (other names are DICOM or unsupported).
+bool is_checked_image_name(const std::string& path);
+
+}  // namespace bd

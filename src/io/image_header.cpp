@@ -1,0 +1,625 @@
+// Header checks of NIfTI, MetaImage and NRRD files (include/betadose/image_header.hh).
+// Field layouts: NIfTI-1 (nifti1.h, NIfTI DFWG 2004) and NIfTI-2 (nifti2.h, 2011); MetaImage
+// (MetaIO, Kitware); NRRD file format 0.5 (teem). Only what decides the data size and the
+// geometry is parsed; everything else is left to ITK.
+#include "betadose/image_header.hh"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "betadose/errors.hh"
+#include "betadose/input_file.hh"
+#include "betadose/memory_check.hh"
+#include "betadose/text_parse.hh"
+#include "betadose/value_checks.hh"
+
+namespace fs = std::filesystem;
+
+namespace bd {
+namespace {
+
+constexpr std::size_t kMaxHeaderBytes = std::size_t(1) << 20;  // text headers (MetaImage, NRRD)
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string dir_of(const std::string& path) {
+  const fs::path p = fs::path(path).parent_path();
+  return p.empty() ? std::string(".") : p.string();
+}
+
+// ---- byte sources ------------------------------------------------------------------------
+
+// Counts the bytes of a gzip (or zlib with `raw_zlib`) stream starting at `offset` of `path`,
+// stopping once more than `limit` bytes came out. InputError for a corrupt or cut stream.
+std::uint64_t inflated_size(const std::string& path, std::uint64_t offset, std::uint64_t limit, bool zlib_format,
+                            const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  BD_VALIDATE(in, path << ": cannot open the " << what);
+  in.seekg(static_cast<std::streamoff>(offset));
+  z_stream zs{};
+  // 15 + 32: zlib or gzip header detected automatically; gzip members may be concatenated.
+  BD_VALIDATE(inflateInit2(&zs, zlib_format ? 15 : 15 + 16) == Z_OK, path << ": zlib initialisation failed");
+  std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
+  std::vector<unsigned char> inbuf(1 << 16), outbuf(1 << 18);
+  std::uint64_t total = 0;
+  bool stream_end = false;
+  for (;;) {
+    if (zs.avail_in == 0) {
+      in.read(reinterpret_cast<char*>(inbuf.data()), static_cast<std::streamsize>(inbuf.size()));
+      zs.avail_in = static_cast<uInt>(in.gcount());
+      zs.next_in = inbuf.data();
+      if (zs.avail_in == 0) break;  // end of file
+    }
+    zs.avail_out = static_cast<uInt>(outbuf.size());
+    zs.next_out = outbuf.data();
+    const int rc = inflate(&zs, Z_NO_FLUSH);
+    total += outbuf.size() - zs.avail_out;
+    if (total > limit) return total;
+    if (rc == Z_STREAM_END) {
+      stream_end = true;
+      // A gzip file may hold several members back to back; a zlib stream is one.
+      if (zlib_format || (zs.avail_in == 0 && in.peek() == EOF)) break;
+      BD_VALIDATE(inflateReset(&zs) == Z_OK, path << ": corrupt " << what);
+      stream_end = false;
+      continue;
+    }
+    BD_VALIDATE(rc == Z_OK || rc == Z_BUF_ERROR, path << ": corrupt " << what << " (zlib: "
+                                                      << (zs.msg ? zs.msg : "error") << ")");
+  }
+  BD_VALIDATE(stream_end, path << ": the " << what << " is cut short (truncated file)");
+  return total;
+}
+
+// The first `n` bytes of the (possibly gzipped) file; fewer when it is shorter.
+std::string leading_bytes(const std::string& path, std::size_t n, bool gz) {
+  std::string out(n, '\0');
+  if (!gz) {
+    std::ifstream in(path, std::ios::binary);
+    in.read(out.data(), static_cast<std::streamsize>(n));
+    out.resize(static_cast<std::size_t>(in.gcount()));
+    return out;
+  }
+  gzFile f = gzopen(path.c_str(), "rb");
+  BD_VALIDATE(f != nullptr, path << ": cannot open");
+  const int got = gzread(f, out.data(), static_cast<unsigned>(n));
+  gzclose(f);
+  out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  return out;
+}
+
+std::int64_t parse_whole_field(const std::string& text, const std::string& path, const std::string& field) {
+  return parse_whole(trim(text), path + ": " + field, -(std::int64_t(1) << 53), std::int64_t(1) << 53);
+}
+
+// "a.mhd (data file a.raw)" when the voxels live in another file.
+std::string with_data_file(const std::string& path, const std::string& data_file) {
+  return data_file == path ? path : path + " (data file " + data_file + ")";
+}
+
+void require_exact(std::uint64_t have, std::uint64_t want, const std::string& path, const std::string& field) {
+  BD_VALIDATE(have >= want, path << ": holds " << have << " bytes of voxel data, but the header (" << field
+                                 << ") declares " << want << " (truncated file?)");
+  BD_VALIDATE(have <= want, path << ": holds " << have << " bytes of voxel data, more than the " << want
+                                 << " the header (" << field << ") declares (wrong sizes or data type?)");
+}
+
+// Voxel count and bytes, with overflow and memory checks.
+void check_sizes(ImageFileLayout& L, const std::string& path, const std::string& field) {
+  double voxels = 1;
+  for (auto s : L.size) {
+    BD_VALIDATE(s >= 1, path << ": " << field << " has a zero size (" << L.size[0] << " x " << L.size[1] << " x "
+                             << L.size[2] << ")");
+    voxels *= double(s);
+  }
+  BD_VALIDATE(L.components >= 1 && L.components <= 4096, path << ": " << L.components << " values per voxel");
+  const double bytes = voxels * double(L.components) * double(L.bytes_per_component);
+  BD_VALIDATE(voxels < 2.0e9 && bytes < 1.0e15,
+              path << ": " << field << " declares " << L.size[0] << " x " << L.size[1] << " x " << L.size[2]
+                   << " voxels, more than betadose handles (at most 2e9 voxels)");
+  L.data_bytes = static_cast<std::uint64_t>(bytes);
+  // Reading keeps the stored values, their float conversion and our copy.
+  require_memory(voxels * double(L.components) * (double(L.bytes_per_component) + 8.0),
+                 path + ": reading " + format_g(voxels, 4) + " voxels", "a smaller image (crop or resample it)");
+}
+
+// ---- NIfTI ---------------------------------------------------------------------------------
+
+template <class T>
+T get(const std::string& h, std::size_t off, bool swap) {
+  T v;
+  unsigned char b[sizeof(T)];
+  std::memcpy(b, h.data() + off, sizeof(T));
+  if (swap) std::reverse(b, b + sizeof(T));
+  std::memcpy(&v, b, sizeof(T));
+  return v;
+}
+
+std::uint64_t nifti_type_bytes(int datatype, const std::string& path) {
+  switch (datatype) {
+    case 2: case 256: return 1;                 // uint8, int8
+    case 4: case 512: return 2;                 // int16, uint16
+    case 8: case 768: case 16: return 4;        // int32, uint32, float32
+    case 64: case 1024: case 1280: return 8;    // float64, int64, uint64
+    case 32: return 8;                          // complex64 (refused below)
+    case 128: return 3;                         // RGB24 (refused below)
+    default:
+      throw InputError(path + ": NIfTI datatype " + std::to_string(datatype) + " is not a supported voxel type");
+  }
+}
+
+ImageFileLayout check_nifti(const std::string& path) {
+  const bool gz = ends_with(lower(path), ".gz");
+  const std::string h = leading_bytes(path, 544, gz);
+  BD_VALIDATE(h.size() >= 348, path << ": " << h.size() << " bytes, shorter than a NIfTI header (348 bytes)");
+  const std::int32_t raw = get<std::int32_t>(h, 0, false);
+  const std::int32_t swapped = get<std::int32_t>(h, 0, true);
+  bool swap = false;
+  int version = 0;
+  if (raw == 348 || swapped == 348) version = 1, swap = raw != 348;
+  else if (raw == 540 || swapped == 540) version = 2, swap = raw != 540;
+  BD_VALIDATE(version, path << ": sizeof_hdr is " << raw << ", not 348 (NIfTI-1) or 540 (NIfTI-2): not a NIfTI file");
+  ImageFileLayout L;
+  L.format = "NIfTI";
+  L.data_file = path;
+  std::int64_t dim[8];
+  double pixdim[8], vox_offset, slope, inter, quat[3], qoff[3], srow[12];
+  int datatype, bitpix, qform_code, sform_code;
+  std::string magic;
+  if (version == 1) {
+    magic = h.substr(344, 4);
+    for (int i = 0; i < 8; ++i) dim[i] = get<std::int16_t>(h, 40 + 2 * i, swap);
+    datatype = get<std::int16_t>(h, 70, swap);
+    bitpix = get<std::int16_t>(h, 72, swap);
+    for (int i = 0; i < 8; ++i) pixdim[i] = get<float>(h, 76 + 4 * i, swap);
+    vox_offset = get<float>(h, 108, swap);
+    slope = get<float>(h, 112, swap);
+    inter = get<float>(h, 116, swap);
+    qform_code = get<std::int16_t>(h, 252, swap);
+    sform_code = get<std::int16_t>(h, 254, swap);
+    for (int i = 0; i < 3; ++i) quat[i] = get<float>(h, 256 + 4 * i, swap), qoff[i] = get<float>(h, 268 + 4 * i, swap);
+    for (int i = 0; i < 12; ++i) srow[i] = get<float>(h, 280 + 4 * i, swap);
+    BD_VALIDATE(magic == std::string("n+1\0", 4), path << ": NIfTI magic is not \"n+1\" (a .hdr/.img pair or not "
+                                                          "NIfTI-1; give a single-file .nii)");
+  } else {
+    BD_VALIDATE(h.size() >= 540, path << ": shorter than a NIfTI-2 header (540 bytes)");
+    magic = h.substr(4, 4);
+    datatype = get<std::int16_t>(h, 12, swap);
+    bitpix = get<std::int16_t>(h, 14, swap);
+    for (int i = 0; i < 8; ++i) dim[i] = get<std::int64_t>(h, 16 + 8 * i, swap);
+    for (int i = 0; i < 8; ++i) pixdim[i] = get<double>(h, 104 + 8 * i, swap);
+    vox_offset = double(get<std::int64_t>(h, 168, swap));
+    slope = get<double>(h, 176, swap);
+    inter = get<double>(h, 184, swap);
+    qform_code = get<std::int32_t>(h, 344, swap);
+    sform_code = get<std::int32_t>(h, 348, swap);
+    for (int i = 0; i < 3; ++i) quat[i] = get<double>(h, 352 + 8 * i, swap), qoff[i] = get<double>(h, 376 + 8 * i, swap);
+    for (int i = 0; i < 12; ++i) srow[i] = get<double>(h, 400 + 8 * i, swap);
+    BD_VALIDATE(magic == std::string("n+2\0", 4), path << ": NIfTI-2 magic is not \"n+2\" (single-file NIfTI-2 expected)");
+  }
+  BD_VALIDATE(dim[0] >= 1 && dim[0] <= 7, path << ": NIfTI dim[0] = " << dim[0] << " (1 to 7 expected)");
+  for (int i = 1; i <= dim[0]; ++i)
+    BD_VALIDATE(dim[i] >= 1, path << ": NIfTI dim[" << i << "] = " << dim[i] << " (sizes must be positive)");
+  for (int i = 4; i <= dim[0]; ++i)
+    BD_VALIDATE(dim[i] == 1, path << ": NIfTI dim[" << i << "] = " << dim[i] << ": the image is " << dim[0]
+                                  << "-D; a 3-D scalar image is required");
+  for (int a = 0; a < 3; ++a) L.size[a] = a + 1 <= dim[0] ? static_cast<std::uint64_t>(dim[a + 1]) : 1;
+  L.bytes_per_component = nifti_type_bytes(datatype, path);
+  BD_VALIDATE(datatype != 32 && datatype != 128, path << ": NIfTI datatype " << datatype
+                                                      << " (complex or RGB) is not a scalar image");
+  BD_VALIDATE(bitpix == int(8 * L.bytes_per_component),
+              path << ": NIfTI bitpix " << bitpix << " does not match datatype " << datatype << " ("
+                   << 8 * L.bytes_per_component << " bits)");
+  for (int a = 1; a <= 3; ++a)
+    BD_VALIDATE(std::isfinite(pixdim[a]) && pixdim[a] > 0,
+                path << ": NIfTI pixdim[" << a << "] (voxel spacing) is " << pixdim[a]
+                     << "; it must be a positive finite number of mm");
+  BD_VALIDATE(std::isfinite(slope) && std::isfinite(inter),
+              path << ": NIfTI scl_slope/scl_inter (" << slope << ", " << inter << ") are not finite");
+  const std::uint64_t header_end = version == 1 ? 352 : 544;
+  BD_VALIDATE(std::isfinite(vox_offset) && vox_offset >= double(header_end) && std::floor(vox_offset) == vox_offset &&
+                  vox_offset < 1e12,
+              path << ": NIfTI vox_offset " << vox_offset << " is not a whole number of bytes >= " << header_end);
+  if (qform_code > 0) {
+    BD_VALIDATE(std::isfinite(pixdim[0]), path << ": NIfTI pixdim[0] (qfac) is not finite");
+    double n2 = 0;
+    for (int i = 0; i < 3; ++i) {
+      BD_VALIDATE(std::isfinite(quat[i]) && std::isfinite(qoff[i]),
+                  path << ": NIfTI qform (quatern_b/c/d, qoffset_x/y/z) is not finite");
+      n2 += quat[i] * quat[i];
+    }
+    BD_VALIDATE(n2 <= 1.0 + 1e-5, path << ": NIfTI quaternion b^2 + c^2 + d^2 = " << n2 << " exceeds 1");
+  }
+  if (sform_code > 0) {
+    for (int i = 0; i < 12; ++i)
+      BD_VALIDATE(std::isfinite(srow[i]), path << ": NIfTI sform (srow_" << "xyz"[i / 4] << ") is not finite");
+    for (int c = 0; c < 3; ++c) {
+      const double n = std::hypot(srow[c], srow[4 + c], srow[8 + c]);
+      BD_VALIDATE(n > 0, path << ": NIfTI sform column " << c << " is zero (no voxel spacing)");
+    }
+  }
+  check_sizes(L, path, "NIfTI dim[1..3]");
+  const auto offset = static_cast<std::uint64_t>(vox_offset);
+  const std::uint64_t want = offset + L.data_bytes;
+  const std::uint64_t have =
+      gz ? inflated_size(path, 0, want, false, "gzip stream") : std::uint64_t(fs::file_size(path));
+  BD_VALIDATE(have >= offset, path << ": the file ends before vox_offset " << offset << " (truncated file)");
+  require_exact(have - offset, L.data_bytes, path, "NIfTI dim, datatype");
+  return L;
+}
+
+// ---- text headers (MetaImage, NRRD) --------------------------------------------------------
+
+std::vector<double> numbers_in(const std::string& text, const std::string& path, const std::string& field) {
+  std::vector<double> v;
+  std::string t = text;
+  for (char& c : t)
+    if (c == '(' || c == ')' || c == ',') c = ' ';
+  std::istringstream is(t);
+  for (std::string tok; is >> tok;) {
+    if (lower(tok) == "nan") {
+      v.push_back(std::nan(""));
+      continue;
+    }
+    v.push_back(parse_number(tok, path, field));  // finite numbers only
+  }
+  return v;
+}
+
+// ---- MetaImage -----------------------------------------------------------------------------
+
+std::uint64_t meta_type_bytes(const std::string& type, const std::string& path) {
+  static const std::map<std::string, std::uint64_t> bytes{
+      {"MET_CHAR", 1},  {"MET_UCHAR", 1}, {"MET_SHORT", 2},     {"MET_USHORT", 2},     {"MET_INT", 4},
+      {"MET_UINT", 4},  {"MET_LONG", 4},  {"MET_ULONG", 4},     {"MET_LONG_LONG", 8},  {"MET_ULONG_LONG", 8},
+      {"MET_FLOAT", 4}, {"MET_DOUBLE", 8}};
+  std::string t = type;
+  if (ends_with(t, "_ARRAY")) t = t.substr(0, t.size() - 6);
+  const auto it = bytes.find(t);
+  BD_VALIDATE(it != bytes.end(), path << ": MetaImage ElementType '" << type << "' is not a supported voxel type");
+  return it->second;
+}
+
+ImageFileLayout check_metaimage(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  BD_VALIDATE(in, path << ": cannot open");
+  std::map<std::string, std::string> kv;  // lower-case keys
+  std::string line;
+  std::uint64_t header_bytes = 0;
+  bool have_data_file = false;
+  while (std::getline(in, line)) {
+    header_bytes += line.size() + 1;
+    BD_VALIDATE(header_bytes <= kMaxHeaderBytes, path << ": no ElementDataFile within the first " << kMaxHeaderBytes
+                                                      << " bytes (not a MetaImage header)");
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) {
+      BD_VALIDATE(trim(line).empty(), path << ": MetaImage header line '" << line.substr(0, 80)
+                                           << "' is not 'Key = Value'");
+      continue;
+    }
+    const std::string key = lower(trim(line.substr(0, eq)));
+    kv[key] = trim(line.substr(eq + 1));
+    if (key == "elementdatafile") {
+      have_data_file = true;
+      break;
+    }
+  }
+  BD_VALIDATE(have_data_file, path << ": MetaImage header without ElementDataFile (the last header field)");
+  auto field = [&](const char* k) -> const std::string* {
+    const auto it = kv.find(k);
+    return it == kv.end() ? nullptr : &it->second;
+  };
+  ImageFileLayout L;
+  L.format = "MetaImage";
+  const std::string* ndims_text = field("ndims");
+  BD_VALIDATE(ndims_text, path << ": MetaImage NDims is missing");
+  const auto ndims = static_cast<int>(parse_whole_field(*ndims_text, path, "NDims"));
+  BD_VALIDATE(ndims >= 2 && ndims <= 4, path << ": MetaImage NDims = " << ndims << " (3 expected)");
+  const std::string* dims_text = field("dimsize");
+  BD_VALIDATE(dims_text, path << ": MetaImage DimSize is missing");
+  const auto dims = numbers_in(*dims_text, path, "DimSize");
+  BD_VALIDATE(int(dims.size()) == ndims, path << ": MetaImage DimSize has " << dims.size() << " values for NDims "
+                                              << ndims);
+  for (int a = 0; a < ndims; ++a)
+    BD_VALIDATE(dims[a] >= 1 && std::floor(dims[a]) == dims[a] && dims[a] < 1e12,
+                path << ": MetaImage DimSize[" << a << "] = " << dims[a] << " is not a positive whole number");
+  BD_VALIDATE(ndims < 4 || dims[3] == 1, path << ": MetaImage DimSize[3] = " << dims[3]
+                                              << ": the image is 4-D; a 3-D scalar image is required");
+  for (int a = 0; a < 3; ++a) L.size[a] = a < ndims ? static_cast<std::uint64_t>(dims[a]) : 1;
+  const std::string* type = field("elementtype");
+  BD_VALIDATE(type, path << ": MetaImage ElementType is missing");
+  L.bytes_per_component = meta_type_bytes(*type, path);
+  if (const std::string* ch = field("elementnumberofchannels"))
+    L.components = static_cast<std::uint64_t>(parse_whole_field(*ch, path, "ElementNumberOfChannels"));
+  for (const char* key : {"elementspacing", "elementsize"}) {
+    const std::string* sp = field(key);
+    if (!sp) continue;
+    const auto v = numbers_in(*sp, path, key);
+    BD_VALIDATE(int(v.size()) >= std::min(ndims, 3), path << ": MetaImage " << key << " has " << v.size() << " values");
+    for (int a = 0; a < std::min(ndims, 3); ++a)
+      BD_VALIDATE(std::isfinite(v[a]) && v[a] > 0, path << ": MetaImage " << key << "[" << a << "] = " << v[a]
+                                                         << "; the spacing must be a positive finite number of mm");
+  }
+  for (const char* key : {"offset", "position", "origin", "transformmatrix", "rotation", "orientation",
+                          "centerofrotation"}) {
+    const std::string* t = field(key);
+    if (!t) continue;
+    for (double v : numbers_in(*t, path, key))
+      BD_VALIDATE(std::isfinite(v), path << ": MetaImage " << key << " holds a value that is not finite");
+  }
+  if (const std::string* bin = field("binarydata"))
+    BD_VALIDATE(lower(*bin) == "true", path << ": MetaImage BinaryData = " << *bin
+                                            << " (ASCII voxel data) is not supported; write the image as binary");
+  check_sizes(L, path, "MetaImage DimSize, ElementType");
+  const bool compressed = field("compresseddata") && lower(*field("compresseddata")) == "true";
+  const std::string& data = *field("elementdatafile");
+  std::uint64_t data_offset = 0;
+  if (lower(data) == "local") {
+    L.data_file = path;
+    data_offset = header_bytes;
+  } else {
+    BD_VALIDATE(lower(data).rfind("list", 0) != 0 && data.find('%') == std::string::npos,
+                path << ": MetaImage ElementDataFile = " << data
+                     << " (a list or pattern of slice files) is not supported; write one data file");
+    L.data_file = fs::path(data).is_absolute() ? data : (fs::path(dir_of(path)) / data).string();
+    require_input_file(L.data_file, path + ": ElementDataFile");
+  }
+  const std::uint64_t file_bytes = fs::file_size(L.data_file);
+  if (const std::string* hs = field("headersize")) {
+    const auto v = parse_whole_field(*hs, path, "HeaderSize");
+    if (v == -1) data_offset = file_bytes >= L.data_bytes ? file_bytes - L.data_bytes : 0;
+    else data_offset += static_cast<std::uint64_t>(std::max<std::int64_t>(v, 0));
+  }
+  BD_VALIDATE(file_bytes >= data_offset, path << ": the data file ends inside the header (truncated file)");
+  if (compressed) {
+    std::uint64_t packed = file_bytes - data_offset;
+    if (const std::string* cs = field("compresseddatasize")) {
+      const auto declared = static_cast<std::uint64_t>(parse_whole_field(*cs, path, "CompressedDataSize"));
+      require_exact(packed, declared, path, "MetaImage CompressedDataSize");
+    }
+    require_exact(inflated_size(L.data_file, data_offset, L.data_bytes, true, "compressed voxel data"), L.data_bytes,
+                  with_data_file(path, L.data_file), "MetaImage DimSize, ElementType");
+  } else {
+    require_exact(file_bytes - data_offset, L.data_bytes, with_data_file(path, L.data_file),
+                  "MetaImage DimSize, ElementType");
+  }
+  return L;
+}
+
+// ---- NRRD ----------------------------------------------------------------------------------
+
+std::uint64_t nrrd_type_bytes(const std::string& type, const std::string& path) {
+  static const std::map<std::string, std::uint64_t> bytes{
+      {"signed char", 1}, {"int8", 1}, {"int8_t", 1}, {"uchar", 1}, {"unsigned char", 1}, {"uint8", 1},
+      {"uint8_t", 1}, {"short", 2}, {"short int", 2}, {"signed short", 2}, {"signed short int", 2}, {"int16", 2},
+      {"int16_t", 2}, {"ushort", 2}, {"unsigned short", 2}, {"unsigned short int", 2}, {"uint16", 2},
+      {"uint16_t", 2}, {"int", 4}, {"signed int", 4}, {"int32", 4}, {"int32_t", 4}, {"uint", 4},
+      {"unsigned int", 4}, {"uint32", 4}, {"uint32_t", 4}, {"longlong", 8}, {"long long", 8},
+      {"long long int", 8}, {"signed long long", 8}, {"signed long long int", 8}, {"int64", 8}, {"int64_t", 8},
+      {"ulonglong", 8}, {"unsigned long long", 8}, {"unsigned long long int", 8}, {"uint64", 8}, {"uint64_t", 8},
+      {"float", 4}, {"double", 8}};
+  const auto it = bytes.find(lower(type));
+  BD_VALIDATE(it != bytes.end(), path << ": NRRD type '" << type << "' is not a supported voxel type");
+  return it->second;
+}
+
+bool spatial_kind(const std::string& kind) {
+  const std::string k = lower(kind);
+  return k == "domain" || k == "space" || k == "time" || k == "none" || k == "???";
+}
+
+ImageFileLayout check_nrrd(const std::string& path, ImageComponents components) {
+  std::ifstream in(path, std::ios::binary);
+  BD_VALIDATE(in, path << ": cannot open");
+  std::string line;
+  std::getline(in, line);
+  BD_VALIDATE(line.rfind("NRRD000", 0) == 0, path << ": does not start with a NRRD magic line (NRRD000N)");
+  std::uint64_t header_bytes = line.size() + 1;
+  std::map<std::string, std::string> f;
+  bool blank = false;
+  while (std::getline(in, line)) {
+    header_bytes += line.size() + 1;
+    BD_VALIDATE(header_bytes <= kMaxHeaderBytes, path << ": NRRD header longer than " << kMaxHeaderBytes << " bytes");
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) {
+      blank = true;
+      break;
+    }
+    if (line[0] == '#') continue;
+    if (line.find(":=") != std::string::npos) continue;  // key/value metadata
+    const auto colon = line.find(": ");
+    BD_VALIDATE(colon != std::string::npos, path << ": NRRD header line '" << line.substr(0, 80)
+                                                 << "' is not 'field: value'");
+    f[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 2));
+  }
+  auto field = [&](std::initializer_list<const char*> names) -> const std::string* {
+    for (const char* n : names) {
+      const auto it = f.find(n);
+      if (it != f.end()) return &it->second;
+    }
+    return nullptr;
+  };
+  ImageFileLayout L;
+  L.format = "NRRD";
+  const std::string* dim_text = field({"dimension"});
+  BD_VALIDATE(dim_text, path << ": NRRD field 'dimension' is missing");
+  const auto dim = static_cast<int>(parse_whole_field(*dim_text, path, "dimension"));
+  BD_VALIDATE(dim >= 2 && dim <= 4, path << ": NRRD dimension " << dim << " (3, or 4 with a list axis, expected)");
+  const std::string* sizes_text = field({"sizes"});
+  BD_VALIDATE(sizes_text, path << ": NRRD field 'sizes' is missing");
+  const auto sizes = numbers_in(*sizes_text, path, "sizes");
+  BD_VALIDATE(int(sizes.size()) == dim, path << ": NRRD sizes has " << sizes.size() << " values for dimension " << dim);
+  for (int a = 0; a < dim; ++a)
+    BD_VALIDATE(sizes[a] >= 1 && std::floor(sizes[a]) == sizes[a] && sizes[a] < 1e12,
+                path << ": NRRD sizes[" << a << "] = " << sizes[a] << " is not a positive whole number");
+  std::vector<std::string> kinds;
+  if (const std::string* k = field({"kinds"})) {
+    std::istringstream is(*k);
+    for (std::string w; is >> w;) kinds.push_back(w);
+    BD_VALIDATE(int(kinds.size()) == dim, path << ": NRRD kinds has " << kinds.size() << " values for dimension " << dim);
+  }
+  std::vector<bool> spatial(dim, true);
+  for (int a = 0; a < dim && !kinds.empty(); ++a) spatial[a] = spatial_kind(kinds[a]);
+  if (const std::string* sd = field({"space directions"})) {
+    // One "(x,y,z)" or "none" per axis (spaces allowed inside the brackets).
+    std::vector<std::string> parts;
+    for (std::size_t i = 0; i < sd->size();) {
+      if (std::isspace(static_cast<unsigned char>((*sd)[i]))) {
+        ++i;
+        continue;
+      }
+      const std::size_t end = (*sd)[i] == '(' ? sd->find(')', i) : sd->find_first_of(" \t", i);
+      BD_VALIDATE((*sd)[i] != '(' || end != std::string::npos, path << ": NRRD space directions: unclosed '('");
+      const std::size_t stop = end == std::string::npos ? sd->size() : end + ((*sd)[i] == '(' ? 1 : 0);
+      parts.push_back(sd->substr(i, stop - i));
+      i = stop;
+    }
+    BD_VALIDATE(int(parts.size()) == dim, path << ": NRRD space directions has " << parts.size()
+                                               << " entries for dimension " << dim);
+    for (int a = 0; a < dim; ++a) {
+      if (lower(parts[a]) == "none") {
+        spatial[a] = false;
+        continue;
+      }
+      const auto v = numbers_in(parts[a], path, "space directions");
+      double n2 = 0;
+      for (double x : v) {
+        BD_VALIDATE(std::isfinite(x), path << ": NRRD space directions of axis " << a << " are not finite");
+        n2 += x * x;
+      }
+      BD_VALIDATE(n2 > 0, path << ": NRRD space directions of axis " << a << " is a zero vector (no spacing)");
+    }
+  }
+  if (const std::string* so = field({"space origin"}))
+    for (double v : numbers_in(*so, path, "space origin"))
+      BD_VALIDATE(std::isfinite(v), path << ": NRRD space origin is not finite");
+  if (const std::string* sp = field({"spacings"})) {
+    const auto v = numbers_in(*sp, path, "spacings");
+    BD_VALIDATE(int(v.size()) == dim, path << ": NRRD spacings has " << v.size() << " values for dimension " << dim);
+    for (int a = 0; a < dim; ++a)
+      BD_VALIDATE(!spatial[a] || (std::isfinite(v[a]) && v[a] > 0),
+                  path << ": NRRD spacings[" << a << "] = " << v[a]
+                       << "; the spacing must be a positive finite number of mm");
+  }
+  int spatial_axes = 0;
+  std::uint64_t component_count = 1;
+  for (int a = 0; a < dim; ++a) {
+    if (spatial[a] && spatial_axes < 3) {
+      L.size[spatial_axes++] = static_cast<std::uint64_t>(sizes[a]);
+    } else if (spatial[a]) {
+      BD_VALIDATE(sizes[a] == 1, path << ": NRRD image is " << dim << "-D (sizes " << *sizes_text
+                                      << "); a 3-D image is required");
+    } else {
+      component_count *= static_cast<std::uint64_t>(sizes[a]);
+    }
+  }
+  for (int a = spatial_axes; a < 3; ++a) L.size[a] = 1;
+  BD_VALIDATE(spatial_axes >= 2, path << ": NRRD image has " << spatial_axes << " spatial axes (3 expected)");
+  L.components = component_count;
+  BD_VALIDATE(components == ImageComponents::any || L.components == 1,
+              path << ": NRRD image has " << L.components << " values per voxel (a non-spatial axis); a scalar "
+                   << "image is required (a 3D Slicer .seg.nrrd? give it as --segmentation FILE)");
+  const std::string* type = field({"type"});
+  BD_VALIDATE(type, path << ": NRRD field 'type' is missing");
+  BD_VALIDATE(lower(*type) != "block", path << ": NRRD type 'block' is not an image type");
+  L.bytes_per_component = nrrd_type_bytes(*type, path);
+  check_sizes(L, path, "NRRD sizes, type");
+  const std::string* enc_text = field({"encoding"});
+  BD_VALIDATE(enc_text, path << ": NRRD field 'encoding' is missing");
+  const std::string enc = lower(*enc_text);
+  const std::string* data = field({"data file", "datafile"});
+  std::uint64_t data_offset = 0;
+  if (data) {
+    BD_VALIDATE(lower(*data).rfind("list", 0) != 0 && data->find('%') == std::string::npos,
+                path << ": NRRD data file '" << *data << "' (a list or pattern of files) is not supported");
+    L.data_file = fs::path(*data).is_absolute() ? *data : (fs::path(dir_of(path)) / *data).string();
+    require_input_file(L.data_file, path + ": data file");
+  } else {
+    BD_VALIDATE(blank, path << ": NRRD header has no blank line before the data (and no 'data file' field)");
+    L.data_file = path;
+    data_offset = header_bytes;
+  }
+  if (const std::string* ls = field({"line skip", "lineskip"})) {
+    const auto n = parse_whole_field(*ls, path, "line skip");
+    std::ifstream d(L.data_file, std::ios::binary);
+    d.seekg(static_cast<std::streamoff>(data_offset));
+    std::string skip;
+    for (std::int64_t i = 0; i < n && std::getline(d, skip); ++i) data_offset += skip.size() + 1;
+  }
+  const std::uint64_t file_bytes = fs::file_size(L.data_file);
+  bool from_end = false;
+  if (const std::string* bs = field({"byte skip", "byteskip"})) {
+    const auto n = parse_whole_field(*bs, path, "byte skip");
+    BD_VALIDATE(n >= -1, path << ": NRRD byte skip " << n << " (-1 or >= 0 expected)");
+    from_end = n == -1;
+    if (n > 0) data_offset += static_cast<std::uint64_t>(n);
+  }
+  BD_VALIDATE(file_bytes >= data_offset, path << ": the data end inside the header (truncated file)");
+  if (enc == "raw") {
+    const std::uint64_t have = file_bytes - data_offset;
+    if (from_end) BD_VALIDATE(have >= L.data_bytes, path << ": holds " << have << " bytes of voxel data, but the "
+                                                         << "header declares " << L.data_bytes << " (truncated file?)");
+    else require_exact(have, L.data_bytes, with_data_file(path, L.data_file), "NRRD sizes, type");
+  } else if (enc == "gz" || enc == "gzip") {
+    BD_VALIDATE(!from_end, path << ": NRRD byte skip -1 with gzip encoding is not allowed (NRRD 0.5)");
+    require_exact(inflated_size(L.data_file, data_offset, L.data_bytes, false, "gzip voxel data"), L.data_bytes,
+                  with_data_file(path, L.data_file), "NRRD sizes, type");
+  } else if (enc == "txt" || enc == "text" || enc == "ascii" || enc == "hex") {
+    // Values (or hex digit pairs) separated by white space.
+    std::ifstream d(L.data_file, std::ios::binary);
+    d.seekg(static_cast<std::streamoff>(data_offset));
+    std::uint64_t count = 0;
+    const std::uint64_t want = L.data_bytes / L.bytes_per_component;
+    if (enc == "hex") {
+      for (char c; d.get(c) && count <= 2 * L.data_bytes;) count += std::isxdigit(static_cast<unsigned char>(c)) ? 1 : 0;
+      require_exact(count / 2, L.data_bytes, path, "NRRD sizes, type (hex digits)");
+    } else {
+      for (std::string w; count <= want && d >> w;) ++count;
+      BD_VALIDATE(count == want, path << ": holds " << (count > want ? "more than " : "") << count
+                                      << " text values, but the header (NRRD sizes) declares " << want);
+    }
+  } else {
+    throw InputError(path + ": NRRD encoding '" + *enc_text + "' is not supported (raw, gzip, ascii or hex)");
+  }
+  return L;
+}
+
+}  // namespace
+
+bool is_checked_image_name(const std::string& path) {
+  const std::string p = lower(path);
+  for (const char* s : {".nii", ".nii.gz", ".mha", ".mhd", ".nrrd", ".nhdr"})
+    if (ends_with(p, s)) return true;
+  return false;
+}
+
+ImageFileLayout check_image_file(const std::string& path, ImageComponents components) {
+  require_input_file(path);
+  const std::string p = lower(path);
+  ImageFileLayout L;
+  if (ends_with(p, ".nii") || ends_with(p, ".nii.gz")) L = check_nifti(path);
+  else if (ends_with(p, ".mha") || ends_with(p, ".mhd")) L = check_metaimage(path);
+  else if (ends_with(p, ".nrrd") || ends_with(p, ".nhdr")) L = check_nrrd(path, components);
+  else throw InputError(path + ": not a NIfTI, MetaImage or NRRD file name");
+  BD_VALIDATE(components == ImageComponents::any || L.components == 1,
+              path << ": " << L.components << " values per voxel; a scalar image is required");
+  return L;
+}
+
+}  // namespace bd

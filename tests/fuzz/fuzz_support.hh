@@ -1,0 +1,60 @@
+// Shared by the libFuzzer harnesses (tools/fuzz.sh): every harness feeds its input to one of
+// betadose's readers through a file, exactly as a user's file reaches it. The reader may only
+// answer with InputError (exit 2) or a CLI11 ParseError; any other exception, a crash, a leak,
+// undefined behaviour (ASan + UBSan) or an allocation beyond the harness's memory cap is a
+// finding.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "betadose/errors.hh"
+
+namespace bd::fuzz {
+
+// A directory of this process under /dev/shm (or TMPDIR), removed at exit.
+inline const std::string& work_dir() {
+  static const std::string dir = [] {
+    const char* base = std::getenv("BETADOSE_FUZZ_TMP");
+    std::string d = std::string(base ? base : (std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp")) +
+                    "/betadose-fuzz-" + std::to_string(::getpid());
+    std::filesystem::create_directories(d);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(work_dir(), ec);
+    });
+    // The readers' memory estimates use this cap (memory_check.hh): a header that declares
+    // more is refused, as a user's machine with this much memory would refuse it.
+    ::setenv("BETADOSE_MEMORY_LIMIT_MB", "512", 1);
+    return d;
+  }();
+  return dir;
+}
+
+inline std::string write_file(const std::string& name, const std::uint8_t* data, std::size_t size) {
+  const std::string path = work_dir() + "/" + name;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  return path;
+}
+
+// Runs a reader; InputError is the expected answer to a bad file, anything else aborts.
+template <class F>
+void expect_reader(F&& read) {
+  try {
+    read();
+  } catch (const InputError&) {
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "unexpected exception (would be an internal error): %s\n", e.what());
+    std::abort();
+  }
+}
+
+}  // namespace bd::fuzz

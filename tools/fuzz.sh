@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# libFuzzer harnesses of every betadose reader (tests/fuzz), built with clang, ASan and UBSan.
+#
+#   tools/fuzz.sh [SECONDS] [HARNESS ...]   run each harness SECONDS (default 60), all by default
+#   tools/fuzz.sh --smoke                   CI: the committed seeds plus 300 mutations each
+#
+# The build is the sanitizer build of tools/test.sh (build-asan: clang, ASan + UBSan, coverage
+# for libFuzzer; Debian's clang and libclang-rt-dev, installed by tools/setup.sh). The working
+# corpus grows in build-asan/corpus/<harness>/ (seeded from tests/fuzz/corpus/, which stays
+# small); findings go to build-asan/artifacts/ (crash-*, leak-*, oom-*, timeout-*).
+# A table of executions and findings per harness is written to build-asan/fuzz-report.md
+# (validation/RELIABILITY.md records a long run). Exit 1 if any harness found something.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BETADOSE_FUZZ_BUILD:-$here/build-asan}"
+smoke=0
+seconds=60
+if [[ "${1:-}" == "--smoke" ]]; then smoke=1; shift; elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
+
+# clang and libFuzzer from Debian (tools/setup.sh installs them).
+if ! command -v clang++ >/dev/null; then
+  echo "[fuzz] clang++ not found: run tools/setup.sh (it installs clang and libclang-rt-dev)" >&2
+  exit 2
+fi
+if [[ ! -f "$build/CMakeCache.txt" ]]; then
+  CC=clang CXX=clang++ cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBETADOSE_FUZZ=ON -DBETADOSE_MPI=OFF \
+    -DBETADOSE_CUDA=OFF >/dev/null
+fi
+cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target betadose_fuzzers
+
+harnesses=("$@")
+if ((${#harnesses[@]} == 0)); then
+  for f in "$here"/tests/fuzz/fuzz_*.cpp; do harnesses+=("$(basename "$f" .cpp)"); done
+fi
+mkdir -p "$build/artifacts" "$build/corpus"
+report="$build/fuzz-report.md"
+{
+  echo "| harness | seconds | executions | exec/s | crashes | leaks | ooms | timeouts | corpus |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+} >"$report"
+# Leaks are findings; an allocation the reader should have refused (memory estimates) shows
+# up as an oom (-malloc_limit_mb); undefined behaviour stops the run.
+export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:abort_on_error=1:symbolize=1"
+export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
+failed=0
+for h in "${harnesses[@]}"; do
+  exe="$build/tests/fuzz/$h"
+  [[ -x "$exe" ]] || { echo "[fuzz] no harness $h" >&2; exit 2; }
+  corpus="$build/corpus/$h"
+  mkdir -p "$corpus"
+  cp -n "$here/tests/fuzz/corpus/$h/"* "$corpus/" 2>/dev/null || true
+  log="$build/artifacts/$h.log"
+  marker="$build/artifacts/.start-$h"
+  touch "$marker"
+  if ((smoke)); then
+    limits=(-runs=300)
+  else
+    limits=(-max_total_time="$seconds")
+  fi
+  start=$(date +%s)
+  set +e
+  "$exe" "${limits[@]}" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=65536 \
+    -print_final_stats=1 -artifact_prefix="$build/artifacts/$h-" "$corpus" >"$log" 2>&1
+  rc=$?
+  set -e
+  took=$(($(date +%s) - start))
+  runs=$(grep -o "stat::number_of_executed_units: [0-9]*" "$log" | tail -1 | awk '{print $2}')
+  runs=${runs:-0}
+  count() { find "$build/artifacts" -maxdepth 1 -name "$h-$1-*" -newer "$marker" | wc -l; }
+  crashes=$(count crash); leaks=$(count leak); ooms=$(count oom); timeouts=$(count timeout)
+  rate=$((took > 0 ? runs / took : runs))
+  files=$(ls "$corpus" | wc -l)
+  echo "| $h | $took | $runs | $rate | $crashes | $leaks | $ooms | $timeouts | $files |" >>"$report"
+  if ((rc != 0 || crashes + leaks + ooms + timeouts > 0)); then
+    failed=1
+    echo "[fuzz] $h: FINDING (exit $rc); see $log and $build/artifacts/$h-*" >&2
+    tail -30 "$log" >&2
+  else
+    echo "[fuzz] $h: $runs executions in $took s, no findings"
+  fi
+done
+cat "$report"
+exit $failed
