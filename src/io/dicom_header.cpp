@@ -77,6 +77,29 @@ PetHeader read_pet_header(const std::vector<std::string>& files) {
   return h;
 }
 
+namespace {
+// GDCM (ITK's DICOM reader) asserts, ending the process, when a geometry attribute holds
+// another number of values than the standard's VM (found by fuzz_dicom_image): refuse those
+// or VR (DS) before it reads the file. Absent attributes are left to the reader's own defaults/errors.
+void check_geometry_multiplicity(DcmDataset* ds, const std::string& file) {
+  struct Expected {
+    DcmTagKey tag;
+    unsigned long vm;
+    const char* name;
+  };
+  for (const Expected& e : {Expected{DCM_ImagePositionPatient, 3, "Image Position (Patient) (0020,0032)"},
+                            Expected{DCM_ImageOrientationPatient, 6, "Image Orientation (Patient) (0020,0037)"},
+                            Expected{DCM_PixelSpacing, 2, "Pixel Spacing (0028,0030)"}}) {
+    DcmElement* el = nullptr;
+    if (ds->findAndGetElement(e.tag, el).bad() || el == nullptr || el->getLength() == 0) continue;
+    BD_VALIDATE(el->ident() == EVR_DS, file << ": " << e.name << " has VR " << DcmVR(el->ident()).getVRName()
+                                             << ", expected DS (decimal string)");
+    BD_VALIDATE(el->getVM() == e.vm,
+                file << ": " << e.name << " holds " << el->getVM() << " value(s), expected " << e.vm);
+  }
+}
+}  // namespace
+
 void check_dicom_series(const std::vector<std::string>& files, const std::string& what) {
   BD_VALIDATE(!files.empty(), what << ": DICOM series without files");
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // the InputError below says what is wrong
@@ -88,6 +111,7 @@ void check_dicom_series(const std::vector<std::string>& files, const std::string
     require_input_file(file, what + ":");
     DcmFileFormat ff;
     DcmDataset* ds = load(ff, file);
+    check_geometry_multiplicity(ds, file);
     Uint16 rows = 0, cols = 0, bits = 0, samples = 1;
     BD_VALIDATE(ds->findAndGetUint16(DCM_Rows, rows).good() && ds->findAndGetUint16(DCM_Columns, cols).good() &&
                     rows > 0 && cols > 0,
