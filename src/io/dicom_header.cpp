@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <cmath>
 
 #include "betadose/errors.hh"
@@ -78,6 +79,18 @@ PetHeader read_pet_header(const std::vector<std::string>& files) {
 }
 
 namespace {
+// Only DICOM Part 10 files (128-byte preamble, then "DICM"): GDCM asserts, ending the process,
+// on a file without the preamble whose recognition code is not ACR-NEMA's (found by
+// fuzz_dicom_image). Clinical PET, SPECT and CT series are all Part 10.
+void check_part10(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  char head[132] = {};
+  in.read(head, sizeof head);
+  BD_VALIDATE(in.gcount() == 132 && std::string(head + 128, 4) == "DICM",
+              file << ": not a DICOM Part 10 file (no \"DICM\" after the 128-byte preamble); ACR-NEMA and raw "
+                      "DICOM data sets are not read");
+}
+
 // GDCM (ITK's DICOM reader) asserts, ending the process, when a geometry attribute holds
 // another number of values than the standard's VM (found by fuzz_dicom_image): refuse those
 // or VR (DS) before it reads the file. Absent attributes are left to the reader's own defaults/errors.
@@ -110,6 +123,7 @@ void check_dicom_series(const std::vector<std::string>& files, const std::string
     const std::string& file = files[k];
     require_input_file(file, what + ":");
     DcmFileFormat ff;
+    check_part10(file);
     DcmDataset* ds = load(ff, file);
     check_geometry_multiplicity(ds, file);
     Uint16 rows = 0, cols = 0, bits = 0, samples = 1;
