@@ -42,6 +42,8 @@ report="$build/fuzz-report.md"
 # up as an oom (-malloc_limit_mb); undefined behaviour stops the run.
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:abort_on_error=1:symbolize=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
+# Library-internal leaks on error paths (HDF5, ITK NrrdIO), each explained in the file.
+export LSAN_OPTIONS="suppressions=$here/tests/sanitizer/lsan.supp"
 failed=0
 for h in "${harnesses[@]}"; do
   exe="$build/tests/fuzz/$h"

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <cmath>
 
 #include "betadose/errors.hh"
@@ -77,6 +78,41 @@ PetHeader read_pet_header(const std::vector<std::string>& files) {
   return h;
 }
 
+namespace {
+// Only DICOM Part 10 files (128-byte preamble, then "DICM"): GDCM asserts, ending the process,
+// on a file without the preamble whose recognition code is not ACR-NEMA's (found by
+// fuzz_dicom_image). Clinical PET, SPECT and CT series are all Part 10.
+void check_part10(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  char head[132] = {};
+  in.read(head, sizeof head);
+  BD_VALIDATE(in.gcount() == 132 && std::string(head + 128, 4) == "DICM",
+              file << ": not a DICOM Part 10 file (no \"DICM\" after the 128-byte preamble); ACR-NEMA and raw "
+                      "DICOM data sets are not read");
+}
+
+// GDCM (ITK's DICOM reader) asserts, ending the process, when a geometry attribute holds
+// another number of values than the standard's VM (found by fuzz_dicom_image): refuse those
+// or VR (DS) before it reads the file. Absent attributes are left to the reader's own defaults/errors.
+void check_geometry_multiplicity(DcmDataset* ds, const std::string& file) {
+  struct Expected {
+    DcmTagKey tag;
+    unsigned long vm;
+    const char* name;
+  };
+  for (const Expected& e : {Expected{DCM_ImagePositionPatient, 3, "Image Position (Patient) (0020,0032)"},
+                            Expected{DCM_ImageOrientationPatient, 6, "Image Orientation (Patient) (0020,0037)"},
+                            Expected{DCM_PixelSpacing, 2, "Pixel Spacing (0028,0030)"}}) {
+    DcmElement* el = nullptr;
+    if (ds->findAndGetElement(e.tag, el).bad() || el == nullptr || el->getLength() == 0) continue;
+    BD_VALIDATE(el->ident() == EVR_DS, file << ": " << e.name << " has VR " << DcmVR(el->ident()).getVRName()
+                                             << ", expected DS (decimal string)");
+    BD_VALIDATE(el->getVM() == e.vm,
+                file << ": " << e.name << " holds " << el->getVM() << " value(s), expected " << e.vm);
+  }
+}
+}  // namespace
+
 void check_dicom_series(const std::vector<std::string>& files, const std::string& what) {
   BD_VALIDATE(!files.empty(), what << ": DICOM series without files");
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // the InputError below says what is wrong
@@ -87,7 +123,9 @@ void check_dicom_series(const std::vector<std::string>& files, const std::string
     const std::string& file = files[k];
     require_input_file(file, what + ":");
     DcmFileFormat ff;
+    check_part10(file);
     DcmDataset* ds = load(ff, file);
+    check_geometry_multiplicity(ds, file);
     Uint16 rows = 0, cols = 0, bits = 0, samples = 1;
     BD_VALIDATE(ds->findAndGetUint16(DCM_Rows, rows).good() && ds->findAndGetUint16(DCM_Columns, cols).good() &&
                     rows > 0 && cols > 0,

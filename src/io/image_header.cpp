@@ -29,6 +29,13 @@ namespace bd {
 namespace {
 
 constexpr std::size_t kMaxHeaderBytes = std::size_t(1) << 20;  // text headers (MetaImage, NRRD)
+constexpr std::size_t kMetaIoFieldBytes = 255;
+// Voxel spacings outside [1 nm, 1 km] are no image of a patient; denormal spacings also make
+// ITK's SVD of the NIfTI orientation spin forever (found by fuzz_image_nifti).
+constexpr double kMinSpacingMm = 1e-6, kMaxSpacingMm = 1e6;
+// An origin beyond 1e9 mm (1000 km) is no patient position; ITK's float orientation code
+// does not converge on such a header (fuzz_image_nifti).
+constexpr double kMaxOriginMm = 1e9;                   // MetaIO's char[255] text fields
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -227,9 +234,9 @@ ImageFileLayout check_nifti(const std::string& path) {
               path << ": NIfTI bitpix " << bitpix << " does not match datatype " << datatype << " ("
                    << 8 * L.bytes_per_component << " bits)");
   for (int a = 1; a <= 3; ++a)
-    BD_VALIDATE(std::isfinite(pixdim[a]) && pixdim[a] > 0,
-                path << ": NIfTI pixdim[" << a << "] (voxel spacing) is " << pixdim[a]
-                     << "; it must be a positive finite number of mm");
+    BD_VALIDATE(std::isfinite(pixdim[a]) && pixdim[a] >= kMinSpacingMm && pixdim[a] <= kMaxSpacingMm,
+                path << ": NIfTI pixdim[" << a << "] (voxel spacing) is " << pixdim[a] << "; it must be between "
+                     << kMinSpacingMm << " and " << kMaxSpacingMm << " mm");
   BD_VALIDATE(std::isfinite(slope) && std::isfinite(inter),
               path << ": NIfTI scl_slope/scl_inter (" << slope << ", " << inter << ") are not finite");
   const std::uint64_t header_end = version == 1 ? 352 : 544;
@@ -245,14 +252,31 @@ ImageFileLayout check_nifti(const std::string& path) {
       n2 += quat[i] * quat[i];
     }
     BD_VALIDATE(n2 <= 1.0 + 1e-5, path << ": NIfTI quaternion b^2 + c^2 + d^2 = " << n2 << " exceeds 1");
+    for (int i = 0; i < 3; ++i)
+      BD_VALIDATE(std::abs(qoff[i]) <= kMaxOriginMm, path << ": NIfTI qoffset_" << "xyz"[i] << " = " << qoff[i]
+                                                           << " mm is beyond " << kMaxOriginMm << " mm");
   }
   if (sform_code > 0) {
     for (int i = 0; i < 12; ++i)
       BD_VALIDATE(std::isfinite(srow[i]), path << ": NIfTI sform (srow_" << "xyz"[i / 4] << ") is not finite");
+    for (int i = 3; i < 12; i += 4)
+      BD_VALIDATE(std::abs(srow[i]) <= kMaxOriginMm, path << ": NIfTI sform offset srow_" << "xyz"[i / 4] << "[3] = "
+                                                          << srow[i] << " mm is beyond " << kMaxOriginMm << " mm");
     for (int c = 0; c < 3; ++c) {
       const double n = std::hypot(srow[c], srow[4 + c], srow[8 + c]);
-      BD_VALIDATE(n > 0, path << ": NIfTI sform column " << c << " is zero (no voxel spacing)");
+      BD_VALIDATE(n >= kMinSpacingMm && n <= kMaxSpacingMm,
+                  path << ": NIfTI sform column " << c << " has length " << n << " mm (the voxel spacing must be between "
+                       << kMinSpacingMm << " and " << kMaxSpacingMm << " mm)");
     }
+    // Columns that are (nearly) parallel have no orientation: ITK's polar decomposition of
+    // such a matrix does not converge (found by fuzz_image_nifti as a hang).
+    const double det = srow[0] * (srow[5] * srow[10] - srow[6] * srow[9]) -
+                       srow[1] * (srow[4] * srow[10] - srow[6] * srow[8]) +
+                       srow[2] * (srow[4] * srow[9] - srow[5] * srow[8]);
+    const double norms = std::hypot(srow[0], srow[4], srow[8]) * std::hypot(srow[1], srow[5], srow[9]) *
+                         std::hypot(srow[2], srow[6], srow[10]);
+    BD_VALIDATE(std::abs(det) > 1e-6 * norms,
+                path << ": NIfTI sform (srow_x/y/z) is singular: its voxel axes are not independent");
   }
   check_sizes(L, path, "NIfTI dim[1..3]");
   const auto offset = static_cast<std::uint64_t>(vox_offset);
@@ -315,6 +339,11 @@ ImageFileLayout check_metaimage(const std::string& path) {
     }
     const std::string key = lower(trim(line.substr(0, eq)));
     kv[key] = trim(line.substr(eq + 1));
+    // ITK's MetaIO copies text fields (Comment, Name, ElementDataFile ...) into 255-byte
+    // buffers without a bound (strcpy; found by fuzz_image_metaimage): refuse longer values.
+    BD_VALIDATE(kv[key].size() < kMetaIoFieldBytes,
+                path << ": MetaImage field '" << trim(line.substr(0, eq)).substr(0, 40) << "' is " << kv[key].size()
+                     << " characters long (at most " << kMetaIoFieldBytes - 1 << ")");
     if (key == "elementdatafile") {
       have_data_file = true;
       break;

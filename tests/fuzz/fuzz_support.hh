@@ -19,9 +19,10 @@
 
 namespace bd::fuzz {
 
-// A directory of this process under /dev/shm (or TMPDIR), removed at exit.
+// A directory of this process under /dev/shm (or TMPDIR), removed at exit. The name is never
+// destroyed: the atexit handler that removes the directory runs after static destructors.
 inline const std::string& work_dir() {
-  static const std::string dir = [] {
+  static const std::string* dir = [] {
     const char* base = std::getenv("BETADOSE_FUZZ_TMP");
     std::string d = std::string(base ? base : (std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp")) +
                     "/betadose-fuzz-" + std::to_string(::getpid());
@@ -33,9 +34,9 @@ inline const std::string& work_dir() {
     // The readers' memory estimates use this cap (memory_check.hh): a header that declares
     // more is refused, as a user's machine with this much memory would refuse it.
     ::setenv("BETADOSE_MEMORY_LIMIT_MB", "512", 1);
-    return d;
+    return new std::string(d);
   }();
-  return dir;
+  return *dir;
 }
 
 inline std::string write_file(const std::string& name, const std::uint8_t* data, std::size_t size) {

@@ -1,6 +1,8 @@
-// TOML configs through the program's own app: `betadose --config in.toml mc` with every
-// command's callback switched off, so the file's keys are routed, validated and applied exactly
-// as for a user, and nothing runs.
+// TOML configs through the program's own app: `betadose --config in.toml mc`, so the file's
+// keys are routed, validated and applied exactly as for a user. Nothing runs: every command
+// gets a required option that is never given, so parsing ends with a RequiredError after the
+// config and option checks and before the command's callback. (Replacing the callbacks would
+// free the argument structs they own, which the options write into.)
 #include <CLI/CLI.hpp>
 
 #include <memory>
@@ -16,7 +18,7 @@ CLI::App& app() {
     auto p = std::make_unique<CLI::App>("betadose");
     p->require_subcommand(1);
     bd::cli::add_all_commands(*p);
-    for (CLI::App* sub : p->get_subcommands(std::function<bool(CLI::App*)>())) sub->callback(std::function<void()>());
+    for (CLI::App* sub : p->get_subcommands(std::function<bool(CLI::App*)>())) sub->add_option("--fuzz-never-given")->required();
     return p;
   }();
   return *a;
