@@ -95,6 +95,14 @@ void check_part10(const std::string& file) {
 // another number of values than the standard's VM (found by fuzz_dicom_image): refuse those
 // or VR (DS) before it reads the file. Absent attributes are left to the reader's own defaults/errors.
 void check_geometry_multiplicity(DcmDataset* ds, const std::string& file) {
+  // GDCM asserts as well on a retired Recognition Code (0008,0010) that is not ACR-NEMA's.
+  OFString code;
+  if (ds->findAndGetOFString(DCM_RETIRED_RecognitionCode, code).good()) {
+    const std::string c(code.c_str());
+    BD_VALIDATE(c.rfind("ACR-NEMA", 0) == 0 || c.rfind("ACRNEMA", 0) == 0 || c.rfind("MIPS 2.0", 0) == 0,
+                file << ": retired Recognition Code (0008,0010) '" << c.substr(0, 40)
+                     << "' is not ACR-NEMA's; remove the element");
+  }
   struct Expected {
     DcmTagKey tag;
     unsigned long vm;
