@@ -4,6 +4,8 @@
 
   edit_hdf5.py FILE attr OBJECT NAME VALUE   set attribute NAME of OBJECT ("/" = root) to VALUE
                                              (the attribute keeps its type: int, float or str)
+  edit_hdf5.py FILE step OBJECT NAME            change integer attribute NAME by one (down when > 1,
+                                             else up): always a different, in-range value
   edit_hdf5.py FILE bump DATASET             add 1 to the largest element of DATASET
 """
 import sys
@@ -22,6 +24,10 @@ def main(argv):
                 obj.attrs[name] = value
             else:
                 obj.attrs.modify(name, np.array(value, dtype=np.asarray(old).dtype))
+        elif mode == "step":
+            obj, name = f[argv[3]], argv[4]
+            old = np.asarray(obj.attrs[name])
+            obj.attrs.modify(name, np.array(old - 1 if old > 1 else old + 1, dtype=old.dtype))
         elif mode == "bump":
             ds = f[argv[3]]
             data = ds[()]
