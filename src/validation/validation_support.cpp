@@ -6,7 +6,6 @@
 #include <numeric>
 
 #include "betadose/errors.hh"
-#include "betadose/input_file.hh"
 #include "betadose/text_file.hh"
 
 namespace bd::validation {
