@@ -2,6 +2,7 @@
 # libFuzzer harnesses of every betadose reader (tests/fuzz), built with clang, ASan and UBSan.
 #
 #   tools/fuzz.sh [SECONDS] [HARNESS ...]   run each harness SECONDS (default 60), all by default
+#   tools/fuzz.sh SECONDS --runs N [HARNESS ...]  each stops after N executions or SECONDS
 #   tools/fuzz.sh --smoke                   CI: the committed seeds plus 300 mutations each
 #
 # The build is the sanitizer build of tools/test.sh (build-asan: clang, ASan + UBSan, coverage
@@ -15,7 +16,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BETADOSE_FUZZ_BUILD:-$here/build-asan}"
 smoke=0
 seconds=60
+runs_cap=0
 if [[ "${1:-}" == "--smoke" ]]; then smoke=1; shift; elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
+if [[ "${1:-}" == "--runs" ]]; then
+  [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "[fuzz] --runs needs a positive whole number of executions" >&2; exit 2; }
+  runs_cap=$2; shift 2
+fi
 
 # clang and libFuzzer from Debian (tools/setup.sh installs them).
 if ! command -v clang++ >/dev/null; then
@@ -33,7 +39,7 @@ if ((${#harnesses[@]} == 0)); then
   for f in "$here"/tests/fuzz/fuzz_*.cpp; do harnesses+=("$(basename "$f" .cpp)"); done
 fi
 mkdir -p "$build/artifacts" "$build/corpus"
-report="$build/fuzz-report.md"
+report="${BETADOSE_FUZZ_REPORT:-$build/fuzz-report.md}"
 {
   echo "| harness | seconds | executions | exec/s | crashes | leaks | ooms | timeouts | corpus |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
@@ -58,6 +64,7 @@ for h in "${harnesses[@]}"; do
     limits=(-runs=300)
   else
     limits=(-max_total_time="$seconds")
+    ((runs_cap > 0)) && limits+=(-runs="$runs_cap")
   fi
   start=$(date +%s)
   set +e

@@ -17,6 +17,7 @@
 #include "betadose/output_file.hh"
 #include "betadose/value_checks.hh"
 #include "hdf5_attributes.hh"
+#include "isolated_read.hh"
 
 namespace bd {
 namespace {
@@ -272,8 +273,9 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
   out.commit();
 }
 
-DoseFile read_dose_file(const std::string& path) {
-  require_input_file(path);  // a FIFO would block H5Fis_hdf5
+namespace {
+
+DoseFile read_dose_file_here(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": not an HDF5 file (expected a betadose dose file)");
   H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
@@ -393,6 +395,13 @@ DoseFile read_dose_file(const std::string& path) {
   if (!iter.error.empty()) throw InputError(iter.error);
   f.provenance = read_provenance(file, path);
   return f;
+}
+
+}  // namespace
+
+DoseFile read_dose_file(const std::string& path) {
+  require_input_file(path);  // a FIFO would block H5Fis_hdf5
+  return io::read_isolated_value<DoseFile>(path, "dose file", [&] { return read_dose_file_here(path); });
 }
 
 }  // namespace bd

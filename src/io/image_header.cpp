@@ -306,6 +306,18 @@ std::vector<double> numbers_in(const std::string& text, const std::string& path,
   return v;
 }
 
+// A header line is text: a control byte (NUL, ESC, ...) other than tab and carriage return
+// means the file is not a text header. ITK's MetaIO loops forever in MET_Read on a header with
+// a NUL byte in a field name (found by fuzz_image_metaimage, campaign 3).
+void require_text_line(const std::string& line, std::uint64_t line_no, const std::string& path, const char* format) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    BD_VALIDATE(c >= 0x20 || c == '\t' || c == '\r',
+                path << ": " << format << " header line " << line_no << " holds the control byte 0x" << std::hex
+                     << int(c) << std::dec << " at column " << i + 1 << " (a header is text)");
+  }
+}
+
 // ---- MetaImage -----------------------------------------------------------------------------
 
 std::uint64_t meta_type_bytes(const std::string& type, const std::string& path) {
@@ -327,10 +339,12 @@ ImageFileLayout check_metaimage(const std::string& path) {
   std::string line;
   std::uint64_t header_bytes = 0;
   bool have_data_file = false;
+  std::uint64_t line_no = 0;
   while (std::getline(in, line)) {
     header_bytes += line.size() + 1;
     BD_VALIDATE(header_bytes <= kMaxHeaderBytes, path << ": no ElementDataFile within the first " << kMaxHeaderBytes
                                                       << " bytes (not a MetaImage header)");
+    require_text_line(line, ++line_no, path, "MetaImage");
     const auto eq = line.find('=');
     if (eq == std::string::npos) {
       BD_VALIDATE(trim(line).empty(), path << ": MetaImage header line '" << line.substr(0, 80)
@@ -462,9 +476,11 @@ ImageFileLayout check_nrrd(const std::string& path, ImageComponents components) 
   std::uint64_t header_bytes = line.size() + 1;
   std::map<std::string, std::string> f;
   bool blank = false;
+  std::uint64_t line_no = 1;
   while (std::getline(in, line)) {
     header_bytes += line.size() + 1;
     BD_VALIDATE(header_bytes <= kMaxHeaderBytes, path << ": NRRD header longer than " << kMaxHeaderBytes << " bytes");
+    require_text_line(line, ++line_no, path, "NRRD");
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) {
       blank = true;

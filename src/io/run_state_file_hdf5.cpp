@@ -13,6 +13,7 @@
 #include "betadose/output_file.hh"
 #include "betadose/run_state_file.hh"
 #include "hdf5_attributes.hh"
+#include "isolated_read.hh"
 
 namespace bd {
 namespace {
@@ -339,7 +340,7 @@ void write_checkpoint_file(const std::string& path, const CheckpointFile& c) {
   });
 }
 
-CheckpointFile read_checkpoint_file(const std::string& path) {
+static CheckpointFile read_checkpoint_file_here(const std::string& path) {
   Handle file(open_for_reading(path, kCheckpointFileType, "checkpoint"), H5Fclose);
   CheckpointFile c;
   read_common(file, path, c.identity, c.state);
@@ -409,7 +410,7 @@ void write_part_file(const std::string& path, const PartFile& p_in) {
   });
 }
 
-PartFile read_part_header(const std::string& path) {
+static PartFile read_part_header_here(const std::string& path) {
   Handle file(open_for_reading(path, kPartFileType, "part file"), H5Fclose);
   PartFile p;
   read_common(file, path, p.identity, p.header);
@@ -472,7 +473,7 @@ PartFile read_part_header(const std::string& path) {
   return p;
 }
 
-BatchTally read_part_batch(const std::string& path, const PartFile& header, std::size_t i) {
+static BatchTally read_part_batch_here(const std::string& path, const PartFile& header, std::size_t i) {
   BD_VALIDATE(i < header.batches.size(), path << ": no batch entry " << i);
   Handle file(open_for_reading(path, kPartFileType, "part file"), H5Fclose);
   Handle grp(H5Gopen2(file, "batches", H5P_DEFAULT), H5Gclose);
@@ -487,6 +488,21 @@ BatchTally read_part_batch(const std::string& path, const PartFile& header, std:
               path << ": batch " << b.batch << " counts " << b.balance[kCountDecays] << " decays for its range "
                    << b.begin << ":" << b.end);
   return b;
+}
+
+// Every read of a checkpoint or part is rehearsed in a child process (isolated_read.hh): these
+// files come from other runs, other machines or a shared scratch directory.
+CheckpointFile read_checkpoint_file(const std::string& path) {
+  return io::read_isolated_value<CheckpointFile>(path, "checkpoint", [&] { return read_checkpoint_file_here(path); });
+}
+
+PartFile read_part_header(const std::string& path) {
+  return io::read_isolated_value<PartFile>(path, "part file", [&] { return read_part_header_here(path); });
+}
+
+BatchTally read_part_batch(const std::string& path, const PartFile& header, std::size_t i) {
+  return io::read_isolated_value<BatchTally>(path, "part file",
+                                             [&] { return read_part_batch_here(path, header, i); });
 }
 
 }  // namespace bd

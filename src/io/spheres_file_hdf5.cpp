@@ -8,6 +8,7 @@
 #include "betadose/errors.hh"
 #include "betadose/spheres_file.hh"
 #include "hdf5_attributes.hh"
+#include "isolated_read.hh"
 
 namespace bd {
 namespace {
@@ -169,8 +170,9 @@ void write_spheres_file_to(const std::string& file_path, const SpheresStudyResul
   check(file.close(), "closing " + file_path + " (disk full?)");
 }
 
-SpheresFileSummary read_spheres_file_summary(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw InputError(path + ": file not found");
+namespace {
+
+SpheresFileSummary read_spheres_file_summary_here(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": not an HDF5 file");
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
@@ -203,6 +205,14 @@ SpheresFileSummary read_spheres_file_summary(const std::string& path) {
     s.mean_dose_gy.push_back(m);
   }
   return s;
+}
+
+}  // namespace
+
+SpheresFileSummary read_spheres_file_summary(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw InputError(path + ": file not found");
+  return io::read_isolated_value<SpheresFileSummary>(path, "spheres file",
+                                                     [&] { return read_spheres_file_summary_here(path); });
 }
 
 }  // namespace bd

@@ -7,6 +7,7 @@
 
 #include "betadose/activity.hh"
 #include "betadose/errors.hh"
+#include "support/error_message.hh"
 
 namespace {
 
@@ -15,15 +16,6 @@ bd::Grid small_grid() {
   g.size = {{4, 3, 2}};
   g.spacing_mm = {{2, 2, 5}};  // 20 mm^3 = 0.02 ml per voxel
   return g;
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const bd::InputError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(Activity, UnitsParseAndBqPerMlTimesVoxelVolume) {
@@ -40,7 +32,7 @@ TEST(Activity, NanAndNegativeAreErrorsUnlessClamped) {
   bd::Volume<float> img(small_grid(), 5.0f);
   img.data[3] = -2.0f;
   img.data[7] = std::numeric_limits<float>::quiet_NaN();
-  const auto m = message_of([&] { bd::activity_to_extensive(img, bd::ActivityUnits::counts, false, "spect.nii"); });
+  const auto m = bd::test::input_error_message([&] { bd::activity_to_extensive(img, bd::ActivityUnits::counts, false, "spect.nii"); });
   EXPECT_NE(m.find("spect.nii"), std::string::npos) << m;
   EXPECT_NE(m.find("1 NaN"), std::string::npos) << m;
   EXPECT_NE(m.find("1 negative"), std::string::npos) << m;
@@ -60,7 +52,7 @@ TEST(Activity, CountsAreNormalisedToTheAdministeredActivity) {
   bd::SourceSpec spec;
   spec.activity_name = "spect.nii";
   spec.units = bd::ActivityUnits::counts;
-  EXPECT_NE(message_of([&] { bd::build_voxel_source(c, spec); }).find("--total-activity-gbq"), std::string::npos);
+  EXPECT_NE(bd::test::input_error_message([&] { bd::build_voxel_source(c, spec); }).find("--total-activity-gbq"), std::string::npos);
   spec.total_activity_bq = 2e9;
   bd::SourceReport rep;
   const auto src = bd::build_voxel_source(c, spec, &rep);
@@ -84,7 +76,7 @@ TEST(Activity, RestrictionMaskAndZeroTotal) {
   EXPECT_DOUBLE_EQ(src.activity_bq[2], 0.0);
   EXPECT_DOUBLE_EQ(rep.removed_outside_mask, 22.0);
   c.data[0] = c.data[1] = 0.0;  // nothing left inside the mask
-  const auto m = message_of([&] { bd::build_voxel_source(c, spec); });
+  const auto m = bd::test::input_error_message([&] { bd::build_voxel_source(c, spec); });
   EXPECT_NE(m.find("spect.nii restricted to liver.nii"), std::string::npos) << m;
   EXPECT_NE(m.find("zero"), std::string::npos) << m;
 }
@@ -97,7 +89,7 @@ TEST(Activity, LungShuntUniformAndMapModes) {
   spec.units = bd::ActivityUnits::counts;
   spec.total_activity_bq = 3e9;
   spec.lung_shunt_fraction = 0.1;
-  EXPECT_NE(message_of([&] { bd::build_voxel_source(c, spec); }).find("--lung-mask"), std::string::npos);
+  EXPECT_NE(bd::test::input_error_message([&] { bd::build_voxel_source(c, spec); }).find("--lung-mask"), std::string::npos);
   spec.lung_mask.assign(24, 0);
   spec.lung_mask_name = "lungs.nii";
   for (std::size_t n = 12; n < 24; ++n) spec.lung_mask[n] = 1;  // upper slice
@@ -113,7 +105,7 @@ TEST(Activity, LungShuntUniformAndMapModes) {
   EXPECT_NEAR(rep.lung_activity_bq, 3e8, 1e-3);
   EXPECT_NEAR(src.activity_bq[14] / src.activity_bq[12], 3.0, 1e-12);
   spec.lung_shunt_fraction = 1.5;
-  EXPECT_NE(message_of([&] { bd::build_voxel_source(c, spec); }).find("[0, 1)"), std::string::npos);
+  EXPECT_NE(bd::test::input_error_message([&] { bd::build_voxel_source(c, spec); }).find("[0, 1)"), std::string::npos);
 }
 
 }  // namespace

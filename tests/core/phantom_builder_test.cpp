@@ -9,6 +9,7 @@
 #include "betadose/errors.hh"
 #include "betadose/hu_calibration.hh"
 #include "betadose/phantom_builder.hh"
+#include "support/error_message.hh"
 
 namespace fs = std::filesystem;
 
@@ -18,15 +19,6 @@ std::string write_temp(const std::string& name, const std::string& text) {
   const auto p = fs::temp_directory_path() / ("bd_pb_" + std::to_string(::getpid()) + "_" + name);
   std::ofstream(p) << text;
   return p.string();
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const bd::InputError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(PhantomBuilder, LabelsAndMaterialTable) {
@@ -46,7 +38,7 @@ TEST(PhantomBuilder, LabelsAndMaterialTable) {
   EXPECT_EQ(p.material_id[1], p.material_id[3]);
   EXPECT_FLOAT_EQ(p.density_g_cm3[3], 1.10f);
   labels.data[2] = 7;
-  auto m = message_of([&] { bd::build_phantom_from_labels(labels, rows, "labels.nii", table); });
+  auto m = bd::test::input_error_message([&] { bd::build_phantom_from_labels(labels, rows, "labels.nii", table); });
   EXPECT_NE(m.find("labels.nii"), std::string::npos) << m;
   EXPECT_NE(m.find("7"), std::string::npos) << m;
   EXPECT_NE(m.find(table), std::string::npos) << m;
@@ -55,12 +47,12 @@ TEST(PhantomBuilder, LabelsAndMaterialTable) {
 
 TEST(PhantomBuilder, UnknownMaterialNamesTableAndLine) {
   const auto table = write_temp("t2.csv", "label,material,density_g_cm3\n0,air,0.0012\n1,unobtainium,2\n");
-  const auto m = message_of([&] { bd::read_material_table(table); });
+  const auto m = bd::test::input_error_message([&] { bd::read_material_table(table); });
   EXPECT_NE(m.find(table + ":3"), std::string::npos) << m;
   EXPECT_NE(m.find("unobtainium"), std::string::npos) << m;
   const auto bad_density = write_temp("t3.csv", "label,material,density_g_cm3\n1,liver,-1\n");
-  EXPECT_NE(message_of([&] { bd::read_material_table(bad_density); }).find(bad_density + ":2"), std::string::npos);
-  EXPECT_NE(message_of([&] { bd::read_material_table("/nonexistent.csv"); }).find("/nonexistent.csv"),
+  EXPECT_NE(bd::test::input_error_message([&] { bd::read_material_table(bad_density); }).find(bad_density + ":2"), std::string::npos);
+  EXPECT_NE(bd::test::input_error_message([&] { bd::read_material_table("/nonexistent.csv"); }).find("/nonexistent.csv"),
             std::string::npos);
   fs::remove(table);
   fs::remove(bad_density);
@@ -79,13 +71,13 @@ TEST(PhantomBuilder, CtRangeChecks) {
   EXPECT_FLOAT_EQ(hu[5], bd::kCtMaxHu);
   // A density map (g/cm3) is not HU: no air.
   std::vector<float> density(100, 1.05f);
-  auto m = message_of([&] { bd::check_and_clamp_ct_hu(density, "density.nii"); });
+  auto m = bd::test::input_error_message([&] { bd::check_and_clamp_ct_hu(density, "density.nii"); });
   EXPECT_NE(m.find("density.nii"), std::string::npos) << m;
   EXPECT_NE(m.find("Hounsfield"), std::string::npos) << m;
   // Mostly far above 5000: e.g. a wrongly scaled image.
   std::vector<float> scaled(100, 20000.0f);
   scaled[0] = -1000;
-  EXPECT_NE(message_of([&] { bd::check_and_clamp_ct_hu(scaled, "x.nii"); }).find("above 5000"), std::string::npos);
+  EXPECT_NE(bd::test::input_error_message([&] { bd::check_and_clamp_ct_hu(scaled, "x.nii"); }).find("above 5000"), std::string::npos);
 }
 
 TEST(PhantomBuilder, CtThroughTheDefaultCalibration) {

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <string>
 
+#include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
 
 namespace bd::fuzz {
@@ -44,6 +45,24 @@ inline std::string write_file(const std::string& name, const std::uint8_t* data,
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   return path;
+}
+
+// A materials directory of three shipped materials (water, lung, cortical-bone), for the
+// harnesses of files that name materials (HU calibration, material tables). Those readers look
+// each name up in the material library; with the whole library each execution would spend
+// most of its time parsing 30 material files, which fuzz_material_file fuzzes on its own.
+inline const std::string& small_material_dir() {
+  static const std::string* dir = [] {
+    const std::string d = work_dir() + "/materials";
+    std::filesystem::create_directories(d);
+    for (const char* name : {"water", "lung", "cortical-bone"}) {
+      const std::string file = std::string(name) + ".material";
+      std::filesystem::copy_file(std::filesystem::path(materials_dir()) / file, d + "/" + file,
+                                 std::filesystem::copy_options::overwrite_existing);
+    }
+    return new std::string(d);
+  }();
+  return *dir;
 }
 
 // Runs a reader; InputError is the expected answer to a bad file, anything else aborts.

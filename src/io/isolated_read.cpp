@@ -1,0 +1,164 @@
+// read_isolated (isolated_read.hh): the rehearsal of a read in a forked child.
+#include "isolated_read.hh"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+
+#include "betadose/errors.hh"
+
+namespace bd::io {
+namespace {
+
+// > 0 while a read runs inside a rehearsal (in the child) or after one (in the parent).
+thread_local int g_depth = 0;
+
+// Exit codes of the child; anything else (a signal, a sanitizer's exit) is a library failure.
+constexpr int kChildOk = 0;
+constexpr int kChildInputError = 2;
+constexpr int kChildOutOfMemory = 3;
+constexpr int kChildOtherError = 4;
+
+void write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+[[noreturn]] void run_child(int fd, const std::function<void()>& read) {
+  ++g_depth;
+  int code = kChildOk;
+  try {
+    read();
+  } catch (const InputError& e) {
+    write_all(fd, e.what());
+    code = kChildInputError;
+  } catch (const std::bad_alloc&) {
+    code = kChildOutOfMemory;
+  } catch (const std::exception& e) {
+    write_all(fd, e.what());
+    code = kChildOtherError;
+  } catch (...) {
+    code = kChildOtherError;
+  }
+  // No atexit handlers, no flush of stdio buffers inherited from the parent, no destructors of
+  // the parent's objects: the child only reports.
+  ::_exit(code);
+}
+
+double time_limit_s(const std::string& path) {
+  struct stat st {};
+  const double mb = ::stat(path.c_str(), &st) == 0 ? double(st.st_size) / 1e6 : 0.0;
+  return 60.0 + 10.0 * mb / 100.0;
+}
+
+// A read in this process, marked as one that needs no rehearsal of its nested reads.
+void read_here(const std::function<void()>& read) {
+  ++g_depth;
+  try {
+    read();
+  } catch (...) {
+    --g_depth;
+    throw;
+  }
+  --g_depth;
+}
+
+std::string signal_text(int sig) {
+  const char* name = sigabbrev_np(sig);
+  return name ? std::string("SIG") + name : "signal " + std::to_string(sig);
+}
+
+}  // namespace
+
+void read_isolated(const std::string& path, const std::string& what, const std::function<void()>& read,
+                   double time_limit_s_in) {
+  if (g_depth > 0) {
+    read();
+    return;
+  }
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    std::fprintf(stderr, "betadose: note: reading %s without a child process (pipe: %s)\n", path.c_str(),
+                 std::strerror(errno));
+    read_here(read);
+    return;
+  }
+  std::fflush(nullptr);  // nothing buffered twice
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    std::fprintf(stderr, "betadose: note: reading %s without a child process (fork: %s)\n", path.c_str(),
+                 std::strerror(errno));
+    read_here(read);
+    return;
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    run_child(fds[1], read);
+  }
+  ::close(fds[1]);
+
+  // The child's message (bounded), until it closes the pipe or the time limit passes.
+  const double limit_s = time_limit_s_in > 0 ? time_limit_s_in : time_limit_s(path);
+  const auto start = std::chrono::steady_clock::now();
+  std::string message;
+  bool timed_out = false;
+  for (;;) {
+    const double left_s =
+        limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (left_s <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    const int r = ::poll(&p, 1, static_cast<int>(std::min(left_s * 1000.0, 1000.0)) + 1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) continue;  // poll timeout: check the deadline again
+    char buf[4096];
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // the child closed the pipe: it exited
+    if (message.size() < 16384) message.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  if (timed_out) ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out)
+    throw InputError(path + ": reading this " + what + " did not finish within " +
+                     std::to_string(static_cast<int>(limit_s)) +
+                     " s (a damaged HDF5 file can make the library loop); nothing was read from it");
+  if (WIFSIGNALED(status))
+    throw InputError(path + ": the HDF5 library crashed (" + signal_text(WTERMSIG(status)) + ") reading this " +
+                     what + ": the file is damaged or was not written by betadose; nothing was read from it");
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code == kChildInputError) throw InputError(message);
+  if (code == kChildOutOfMemory)
+    throw InputError(path + ": not enough memory to read this " + what);
+  if (code != kChildOk)
+    throw InputError(path + ": reading this " + what + " failed inside the HDF5 library (exit " +
+                     std::to_string(code) + (message.empty() ? "" : ": " + message) +
+                     "): the file is damaged or was not written by betadose; nothing was read from it");
+  read_here(read);
+}
+
+}  // namespace bd::io

@@ -1,0 +1,35 @@
+// Reading a file through a library that can crash on crafted input (libhdf5 1.10.8 of Debian 12
+// dereferences freed or wild pointers on some damaged attribute tables: H5A__close,
+// H5Aexists; CVE-2020-10810/-10811 are of this class; validation/RELIABILITY.md). betadose
+// cannot check HDF5's internal B-trees before the library walks them, so the whole read is
+// first rehearsed in a child process (fork): a crash, a hang or an abort there becomes a clear
+// InputError (exit 2) naming the file, and the parent only reads a file the library has
+// already read to the end without harm. Private to src/io.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace bd::io {
+
+// Runs `read` in a child process first, then, if the child finished, in this process.
+// `what` names the kind of file for the messages ("dose file", "checkpoint", ...).
+// Throws InputError when the child threw one (its message), was killed by a signal, exited
+// abnormally, or ran past the time limit (`time_limit_s`; 0: 60 s plus 10 s per 100 MB of
+// file). Calls nested inside `read` run directly (they are already inside a rehearsed read).
+// Where fork() itself fails (process limit), the read runs in this process only, with a note
+// on stderr.
+void read_isolated(const std::string& path, const std::string& what, const std::function<void()>& read,
+                   double time_limit_s = 0);
+
+// As read_isolated, returning what `read` returns.
+template <class T, class Read>
+T read_isolated_value(const std::string& path, const std::string& what, const Read& read) {
+  T out{};
+  // In the child this assigns the child's copy of `out`, which dies with it.
+  read_isolated(path, what, [&] { out = read(); });
+  return out;
+}
+
+}  // namespace bd::io
