@@ -70,7 +70,13 @@ inline bool has_dose_file_extension(const std::string& path) {
 // Refuses (CheckFailed, exit 1) NaN/Inf in any map and writes atomically (output_file.hh).
 void write_dose_file(const std::string& path, const DoseFile& file);
 // Throws InputError naming the file and the problem when it is not a betadose dose file of a
-// supported version, or a dataset has the wrong shape.
+// supported version, or a dataset has the wrong shape. The read is rehearsed in a child process
+// first (src/io/isolated_read.hh), so a crash of the HDF5 library on a damaged file is an
+// InputError too.
 DoseFile read_dose_file(const std::string& path);
+// The same read without the rehearsal: a crash of the library is a crash of this process. For
+// the fuzz harness only (tests/fuzz/fuzz_dose_file.cpp), which fuzzes betadose's own checks in
+// one process and sorts the library's crashes out afterwards (tools/fuzz.sh).
+DoseFile read_dose_file_in_this_process(const std::string& path);
 
 }  // namespace bd

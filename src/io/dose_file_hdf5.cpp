@@ -114,6 +114,25 @@ std::vector<T> read_volume(hid_t file, const std::string& name, hid_t mem_type, 
     throw InputError(path + ": dataset '" + name + "' has shape [" + std::to_string(dims[0]) +
                      "][" + std::to_string(dims[1]) + "][" + std::to_string(dims[2]) +
                      "], expected [nz][ny][nx] = " + g.describe());
+  // HDF5 sizes its conversion and chunk buffers from the file's datatype and chunk shape, not
+  // from the dataset's: a damaged file that declares a huge element or chunk made the library
+  // ask for 1 GB to read a 2-voxel mask (fuzz_dose_file). A number is at most 8 bytes; a chunk
+  // is at most the dataset.
+  const std::size_t element_bytes = type.id < 0 ? 0 : H5Tget_size(type);
+  if (element_bytes == 0 || element_bytes > 8)
+    throw InputError(path + ": dataset '" + name + "' has " + std::to_string(element_bytes) +
+                     "-byte elements (numbers of 1 to 8 bytes expected)");
+  {
+    H5Handle dcpl(H5Dget_create_plist(ds), H5Pclose);
+    if (dcpl.id >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED) {
+      hsize_t chunk[3] = {0, 0, 0};
+      if (H5Pget_chunk(dcpl, 3, chunk) != 3 || chunk[0] == 0 || chunk[1] == 0 || chunk[2] == 0 ||
+          chunk[0] > dims[0] || chunk[1] > dims[1] || chunk[2] > dims[2])
+        throw InputError(path + ": dataset '" + name + "' has a chunk shape [" + std::to_string(chunk[0]) + "][" +
+                         std::to_string(chunk[1]) + "][" + std::to_string(chunk[2]) +
+                         "] that does not fit inside the dataset");
+    }
+  }
   std::vector<T> data(g.voxel_count());
   check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), path + ": reading " + name);
   if constexpr (std::is_floating_point_v<T>) {
@@ -402,6 +421,11 @@ DoseFile read_dose_file_here(const std::string& path) {
 DoseFile read_dose_file(const std::string& path) {
   require_input_file(path);  // a FIFO would block H5Fis_hdf5
   return io::read_isolated_value<DoseFile>(path, "dose file", [&] { return read_dose_file_here(path); });
+}
+
+DoseFile read_dose_file_in_this_process(const std::string& path) {
+  require_input_file(path);
+  return read_dose_file_here(path);
 }
 
 }  // namespace bd

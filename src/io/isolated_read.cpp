@@ -19,6 +19,10 @@
 
 #include "betadose/errors.hh"
 
+// Present only in sanitizer builds (weak: null otherwise). A fuzzing parent registers a death
+// callback that records the crashing input; the child's expected crash is not the parent's.
+extern "C" void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
 namespace bd::io {
 namespace {
 
@@ -43,6 +47,10 @@ void write_all(int fd, const std::string& text) {
 
 [[noreturn]] void run_child(int fd, const std::function<void()>& read) {
   ++g_depth;
+  if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(nullptr);
+  // A crash ends the child at once: no handler of the parent's (a fuzzer's crash recorder, a
+  // sanitizer's report) runs for it. Its cause is the file, which the parent reports.
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(sig, SIG_DFL);
   int code = kChildOk;
   try {
     read();
