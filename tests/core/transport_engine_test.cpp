@@ -15,6 +15,7 @@
 #include "betadose/errors.hh"
 #include "betadose/nuclide.hh"
 #include "betadose/phantom.hh"
+#include "betadose/slab_phantom.hh"
 #include "betadose/source.hh"
 #include "betadose/transport.hh"
 
@@ -22,33 +23,9 @@ namespace {
 
 using bd::test::cube_grid;
 
-// Water / lung (0.26) / cortical bone slabs along x, 2 mm voxels, activity in a central
-// 4x4x4 block straddling the lung-water interface.
-struct SlabCase {
-  bd::Phantom phantom;
-  bd::VoxelSource source;
-};
-
-SlabCase slab_case() {
-  SlabCase c;
-  const auto g = cube_grid(16, 2.0);
-  c.phantom.grid = g;
-  c.phantom.material_names = {"water", "lung", "cortical-bone"};
-  c.phantom.material_id.resize(g.voxel_count());
-  c.phantom.density_g_cm3.resize(g.voxel_count());
-  c.source.grid = g;
-  c.source.activity_bq.assign(g.voxel_count(), 0.0);
-  for (std::size_t k = 0; k < 16; ++k)
-    for (std::size_t j = 0; j < 16; ++j)
-      for (std::size_t i = 0; i < 16; ++i) {
-        const auto v = g.linear_index(i, j, k);
-        const int m = i < 8 ? 0 : (i < 12 ? 1 : 2);
-        c.phantom.material_id[v] = static_cast<std::uint8_t>(m);
-        c.phantom.density_g_cm3[v] = m == 0 ? 1.0f : (m == 1 ? 0.26f : 1.85f);
-        if (i >= 6 && i < 10 && j >= 6 && j < 10 && k >= 6 && k < 10) c.source.activity_bq[v] = 1e6;
-      }
-  return c;
-}
+// Water / lung / bone slabs along x, 16 voxels of 2 mm, activity in a central 4x4x4 block
+// straddling the lung-water interface.
+bd::SlabPhantomCase slab_case() { return bd::water_lung_bone_slabs({16, 2.0, 6, 10, 6, 10}); }
 
 }  // namespace
 

@@ -28,6 +28,7 @@
 #include "betadose/device.hh"
 #include "betadose/phantom.hh"
 #include "betadose/point_kernels.hh"
+#include "betadose/slab_phantom.hh"
 #include "betadose/source.hh"
 #include "betadose/transport.hh"
 #include "kernels/transport_launch.hh"
@@ -91,26 +92,8 @@ VoxelCase make_ct_phantom() {
 }
 
 VoxelCase make_slab_phantom() {
-  VoxelCase c;
-  bd::Grid g;
-  g.size = {48, 48, 48};
-  g.spacing_mm = {1.0, 1.0, 1.0};
-  c.phantom.grid = g;
-  c.phantom.material_names = {"water", "lung", "cortical-bone"};
-  c.phantom.material_id.resize(g.voxel_count());
-  c.phantom.density_g_cm3.resize(g.voxel_count());
-  c.source.grid = g;
-  c.source.activity_bq.assign(g.voxel_count(), 0.0);
-  for (std::size_t k = 0; k < g.size[2]; ++k)
-    for (std::size_t j = 0; j < g.size[1]; ++j)
-      for (std::size_t i = 0; i < g.size[0]; ++i) {
-        const auto v = g.linear_index(i, j, k);
-        const int m = i < 24 ? 0 : (i < 36 ? 1 : 2);
-        c.phantom.material_id[v] = static_cast<std::uint8_t>(m);
-        c.phantom.density_g_cm3[v] = m == 0 ? 1.0f : (m == 1 ? 0.26f : 1.85f);
-        if (i >= 16 && i < 28 && j >= 18 && j < 30 && k >= 18 && k < 30) c.source.activity_bq[v] = 1e6;
-      }
-  return c;
+  auto s = bd::water_lung_bone_slabs({48, 1.0, 16, 28, 18, 30});
+  return {std::move(s.phantom), std::move(s.source)};
 }
 
 // Process CPU time [s] (all threads): decays per CPU-second is the per-core rate, robust to
