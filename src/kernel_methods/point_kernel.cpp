@@ -1,6 +1,7 @@
 // Point kernels (DPK) and voxel kernels (VSV): reading, scaling and voxel integration.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <regex>
@@ -9,6 +10,7 @@
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
 #include "betadose/kernel_methods.hh"
+#include "betadose/memory_check.hh"
 #include "betadose/quadrature.hh"
 #include "csv_table.hh"
 
@@ -265,8 +267,26 @@ VoxelKernel make_cubic_kernel(int half_width, double voxel_mm, const std::string
   vk.density_g_cm3 = density_g_cm3;
   vk.source = source;
   const std::size_t n = 2 * static_cast<std::size_t>(half_width) + 1;
+  // An offset of 1000 voxels in a CSV is a (2001)^3 grid of 64 GB (found by fuzz_kernel_csv).
+  require_memory(double(n) * double(n) * double(n) * sizeof(double),
+                 source + ": a voxel kernel of half-width " + std::to_string(half_width) + " voxels",
+                 "a kernel with smaller offsets i, j, k");
   vk.energy_MeV.assign(n * n * n, -1.0);  // -1 = not given (checked after filling)
   return vk;
+}
+
+// The largest of the offset columns i, j, k, each a whole number in [0, 1000].
+int kernel_half_width(const std::vector<double>& ci, const std::vector<double>& cj, const std::vector<double>& ck,
+                      const std::string& path) {
+  int hw = 0;
+  for (std::size_t r = 0; r < ci.size(); ++r) {
+    for (double v : {ci[r], cj[r], ck[r]}) {
+      BD_VALIDATE(v >= 0 && v == std::floor(v) && v <= 1000,
+                  path << ": row " << r + 1 << ": offset " << v << " (expected a whole number from 0 to 1000)");
+      hw = std::max(hw, static_cast<int>(v));
+    }
+  }
+  return hw;
 }
 
 double s_to_energy_MeV(double s_mGy_per_MBq_s, const VoxelKernel& vk) {
@@ -290,15 +310,7 @@ VoxelKernel read_vsv_csv(const std::string& path, double voxel_mm, const std::st
   const auto& cj = table.column("j");
   const auto& ck = table.column("k");
   const auto& cs = table.column("s_mGy_per_MBq_s");
-  int hw = 0;
-  for (std::size_t r = 0; r < ci.size(); ++r) {
-    for (double v : {ci[r], cj[r], ck[r]}) {
-      BD_VALIDATE(v >= 0 && v == std::floor(v) && v <= 1000,
-                  path << ": row " << r + 1 << ": offset " << v
-                       << " (expected a non-negative integer)");
-      hw = std::max(hw, static_cast<int>(v));
-    }
-  }
+  const int hw = kernel_half_width(ci, cj, ck, path);
   VoxelKernel vk = make_cubic_kernel(hw, voxel_mm, material, density_g_cm3, path);
   for (std::size_t r = 0; r < ci.size(); ++r) {
     BD_VALIDATE(std::isfinite(cs[r]) && cs[r] >= 0,
@@ -326,7 +338,10 @@ std::vector<std::pair<std::string, double>> lanconelli_columns(const detail::Csv
   for (const auto& name : table.names) {
     if (name.rfind(prefix, 0) == 0 && name.size() > prefix.size() + 2 &&
         name.compare(name.size() - 2, 2, "mm") == 0) {
-      out.emplace_back(name, std::stod(name.substr(prefix.size(), name.size() - prefix.size() - 2)));
+      const std::string size = name.substr(prefix.size(), name.size() - prefix.size() - 2);
+      char* end = nullptr;
+      const double mm = std::strtod(size.c_str(), &end);
+      if (end == size.c_str() + size.size() && std::isfinite(mm) && mm > 0) out.emplace_back(name, mm);
     }
   }
   return out;
@@ -370,9 +385,7 @@ VoxelKernel read_lanconelli_vsv(const std::string& path, const std::string& tiss
   const auto& cj = table.column("j");
   const auto& ck = table.column("k");
   const auto& cs = table.column(chosen);
-  int hw = 0;
-  for (std::size_t r = 0; r < ci.size(); ++r)
-    hw = std::max({hw, static_cast<int>(ci[r]), static_cast<int>(cj[r]), static_cast<int>(ck[r])});
+  const int hw = kernel_half_width(ci, cj, ck, path);
   VoxelKernel vk =
       make_cubic_kernel(hw, voxel_mm, material, density, path + " [" + chosen + "]");
   for (std::size_t r = 0; r < ci.size(); ++r) {
