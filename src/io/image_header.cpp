@@ -332,6 +332,18 @@ std::uint64_t meta_type_bytes(const std::string& type, const std::string& path) 
   return it->second;
 }
 
+// The MetaImage fields betadose reads, lower case -> MetaIO's spelling (metaImage.cxx,
+// metaObject.cxx of ITK 5.2).
+const std::map<std::string, std::string> kMetaImageFields = [] {
+  std::map<std::string, std::string> m;
+  for (const char* f : {"ObjectType", "NDims", "DimSize", "ElementType", "ElementSpacing", "ElementSize",
+                        "ElementDataFile", "CompressedData", "CompressedDataSize", "HeaderSize", "BinaryData",
+                        "BinaryDataByteOrderMSB", "ElementByteOrderMSB", "Offset", "Origin", "Position",
+                        "TransformMatrix", "Rotation", "Orientation", "ElementNumberOfChannels"})
+    m[lower(f)] = f;
+  return m;
+}();
+
 ImageFileLayout check_metaimage(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   BD_VALIDATE(in, path << ": cannot open");
@@ -351,7 +363,17 @@ ImageFileLayout check_metaimage(const std::string& path) {
                                            << "' is not 'Key = Value'");
       continue;
     }
-    const std::string key = lower(trim(line.substr(0, eq)));
+    const std::string name = trim(line.substr(0, eq));
+    const std::string key = lower(name);
+    // This check must read the same header as MetaIO does, or the data length it verifies is
+    // not the one ITK reads: so MetaIO's spelling of every field betadose reads (MetaIO
+    // compares names as written), and each field once (no second value to choose from).
+    const auto canonical = kMetaImageFields.find(key);
+    BD_VALIDATE(canonical == kMetaImageFields.end() || canonical->second == name,
+                path << ": MetaImage header line " << line_no << ": field '" << name << "' must be spelled '"
+                     << (canonical == kMetaImageFields.end() ? "" : canonical->second) << "'");
+    BD_VALIDATE(kv.count(key) == 0, path << ": MetaImage header line " << line_no << ": field '"
+                                         << name.substr(0, 40) << "' is given twice");
     kv[key] = trim(line.substr(eq + 1));
     // ITK's MetaIO copies text fields (Comment, Name, ElementDataFile ...) into 255-byte
     // buffers without a bound (strcpy; found by fuzz_image_metaimage): refuse longer values.
@@ -413,7 +435,9 @@ ImageFileLayout check_metaimage(const std::string& path) {
   const bool compressed = field("compresseddata") && lower(*field("compresseddata")) == "true";
   const std::string& data = *field("elementdatafile");
   std::uint64_t data_offset = 0;
-  if (lower(data) == "local") {
+  // MetaIO takes exactly these three spellings for data in the header file; "lOCAL" is a file
+  // name to it (fuzz_image_metaimage: the two readings disagreed).
+  if (data == "LOCAL" || data == "Local" || data == "local") {
     L.data_file = path;
     data_offset = header_bytes;
   } else {
