@@ -68,7 +68,9 @@ innermost_frame() {  # stdin: a stack trace; the first frame outside the runtime
 }
 contained_crash() {
   local exe=$1 input=$2 trace frame
-  trace=$("$exe" -timeout=300 -rss_limit_mb=2048 -malloc_limit_mb=1024 "$input" 2>&1 || true)
+  local triage="$build/artifacts/triage/"
+  mkdir -p "$triage"
+  trace=$("$exe" -timeout=300 -rss_limit_mb=2048 -malloc_limit_mb=1024 -artifact_prefix="$triage" "$input" 2>&1 || true)
   frame=$(sed -n '/ERROR: /,$p' <<<"$trace" | innermost_frame)
   [[ "$frame" == *libhdf5* ]] || return 1
   # A buffer overrun into memory betadose allocated (a wrong size passed to the library) is ours.
@@ -76,7 +78,8 @@ contained_crash() {
     frame=$(sed -n '/allocated by thread/,$p' <<<"$trace" | innermost_frame)
     [[ "$frame" == *libhdf5* ]] || return 1
   fi
-  BETADOSE_FUZZ_PRODUCT_READER=1 "$exe" -timeout=300 -rss_limit_mb=2048 -malloc_limit_mb=1024 "$input" >/dev/null 2>&1
+  BETADOSE_FUZZ_PRODUCT_READER=1 "$exe" -timeout=300 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+    -artifact_prefix="$triage" "$input" >/dev/null 2>&1
 }
 
 failed=0
