@@ -9,9 +9,11 @@
 #include <dcmtk/oflog/oflog.h>
 #include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmdata/dcstack.h>
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <fstream>
 #include <cmath>
 
@@ -119,6 +121,24 @@ void check_geometry_multiplicity(DcmDataset* ds, const std::string& file) {
                 file << ": " << e.name << " holds " << el->getVM() << " value(s), expected " << e.vm);
   }
 }
+
+// GDCM allocates an element's declared value length before it reads the value: an element
+// that claims more bytes than the file holds made it ask for 1.2 GB (found by
+// fuzz_dicom_image). DCMTK leaves long values on disk (kMaxReadLength) without comparing their
+// lengths with the file, so every element of the data set, nested ones included, is compared
+// here.
+void check_element_lengths(DcmDataset* ds, const std::string& file) {
+  const auto file_bytes = static_cast<unsigned long long>(std::filesystem::file_size(file));
+  DcmStack stack;
+  while (ds->nextObject(stack, OFTrue).good()) {
+    DcmObject* o = stack.top();
+    const Uint32 length = o->getLengthField();
+    if (length == DCM_UndefinedLength) continue;  // sequences and encapsulated pixel data: delimited
+    BD_VALIDATE(length <= file_bytes, file << ": element " << o->getTag().toString().c_str() << " declares "
+                                           << length << " bytes, but the file holds only " << file_bytes
+                                           << " (damaged or truncated file)");
+  }
+}
 }  // namespace
 
 void check_dicom_series(const std::vector<std::string>& files, const std::string& what) {
@@ -134,6 +154,7 @@ void check_dicom_series(const std::vector<std::string>& files, const std::string
     check_part10(file);
     DcmDataset* ds = load(ff, file);
     check_geometry_multiplicity(ds, file);
+    check_element_lengths(ds, file);
     Uint16 rows = 0, cols = 0, bits = 0, samples = 1;
     BD_VALIDATE(ds->findAndGetUint16(DCM_Rows, rows).good() && ds->findAndGetUint16(DCM_Columns, cols).good() &&
                     rows > 0 && cols > 0,
