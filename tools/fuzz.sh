@@ -108,9 +108,9 @@ for h in "${harnesses[@]}"; do
   rc=$?
   set -e
   took=$(($(date +%s) - start))
-  runs=$(grep -o "stat::number_of_executed_units: [0-9]*" "$log" | tail -1 | awk '{print $2}' || true)
+  runs=$(grep -ao "stat::number_of_executed_units: [0-9]*" "$log" | tail -1 | awk '{print $2}' || true)
   # Fork mode prints "#<executions>: cov: ..." per job instead of final stats.
-  [[ -n "$runs" ]] || runs=$(grep -oE "^#[0-9]+:" "$log" | tail -1 | tr -d '#:' || true)
+  [[ -n "$runs" ]] || runs=$(grep -aoE "^#[0-9]+:" "$log" | tail -1 | tr -d '#:' || true)
   runs=${runs:-0}
   count() { find "$build/artifacts" -maxdepth 1 -name "$h-$1-*" -newer "$marker" | wc -l; }
   crashes=$(count crash); leaks=$(count leak); ooms=$(count oom); timeouts=$(count timeout)
