@@ -4,6 +4,7 @@
 #   tools/fuzz.sh [SECONDS] [HARNESS ...]   run each harness SECONDS (default 60), all by default
 #   tools/fuzz.sh SECONDS --runs N [HARNESS ...]  each stops after N executions or SECONDS
 #   tools/fuzz.sh --smoke                   CI: the committed seeds plus 300 mutations each
+#   tools/fuzz.sh --sort HARNESS            sort the crashes of a contained harness's last run again
 #
 # The build is the sanitizer build of tools/test.sh (build-asan: clang, ASan + UBSan, coverage
 # for libFuzzer; Debian's clang and libclang-rt-dev, installed by tools/setup.sh). The working
@@ -17,6 +18,8 @@ build="${BETADOSE_FUZZ_BUILD:-$here/build-asan}"
 smoke=0
 seconds=60
 runs_cap=0
+sort_only=0
+if [[ "${1:-}" == "--sort" ]]; then sort_only=1; shift; fi
 if [[ "${1:-}" == "--smoke" ]]; then smoke=1; shift; elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
 if [[ "${1:-}" == "--runs" ]]; then
   [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "[fuzz] --runs needs a positive whole number of executions" >&2; exit 2; }
@@ -41,8 +44,8 @@ fi
 mkdir -p "$build/artifacts" "$build/corpus"
 report="${BETADOSE_FUZZ_REPORT:-$build/fuzz-report.md}"
 {
-  echo "| harness | seconds | executions | exec/s | crashes | leaks | ooms | timeouts | library crashes contained | corpus |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| harness | seconds | executions | exec/s | crashes | leaks | ooms | timeouts | library crashes contained | not reproduced, refused | corpus |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 } >"$report"
 # Leaks are findings; an allocation the reader should have refused (memory estimates) shows
 # up as an oom (-malloc_limit_mb); undefined behaviour stops the run.
@@ -57,20 +60,28 @@ export LSAN_OPTIONS="suppressions=$here/tests/sanitizer/lsan.supp"
 contained_harnesses=" fuzz_dose_file "
 is_contained() { [[ "$contained_harnesses" == *" $1 "* ]]; }
 
-# A crash, oom or timeout of a contained harness is the library's and contained when (1) its
-# innermost frame outside the sanitizer/fuzzer runtime and the allocator lies in libhdf5, and
-# (2) the product's reader refuses the same input cleanly (exit 0 of the harness in product
-# mode). Anything else is a finding.
+# A crash, oom or timeout of a contained harness is sorted by rerunning its input (100 times:
+# a use-after-free shows only when the freed block is still in ASan's quarantine, so a single
+# rerun can miss it) and the product's reader on it:
+#   0  contained: the report's innermost frame outside the sanitizer/fuzzer runtimes, libc and
+#      the allocator lies in libhdf5, so does the allocation of an overrun block, and the
+#      product's reader (rehearsed in a child process) refuses the input cleanly;
+#   2  not reproduced in 100 reruns, and the product's reader refuses it cleanly;
+#   1  anything else: a finding.
 innermost_frame() {  # stdin: a stack trace; the first frame outside the runtimes
   grep -E "^ +#[0-9]+ 0x" |
-    grep -vE "__sanitizer|__asan|__interceptor|fuzzer::|__ubsan|in (malloc|calloc|realloc|free|operator new)|libc\.so|PrintStackTrace" |
+    grep -vE "__sanitizer|__asan|__interceptor|fuzzer::|__ubsan|in (malloc|calloc|realloc|free|operator new)|libc\.so|sysdeps/|in __(mem|str)[a-z_]+ |PrintStackTrace" |
     head -1 || true
 }
-contained_crash() {
+sort_crash() {
   local exe=$1 input=$2 trace frame
   local triage="$build/artifacts/triage/"
   mkdir -p "$triage"
-  trace=$("$exe" -timeout=300 -rss_limit_mb=2048 -malloc_limit_mb=1024 -artifact_prefix="$triage" "$input" 2>&1 || true)
+  BETADOSE_FUZZ_PRODUCT_READER=1 "$exe" -timeout=300 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+    -artifact_prefix="$triage" "$input" >/dev/null 2>&1 || return 1
+  trace=$("$exe" -runs=100 -timeout=300 -rss_limit_mb=2048 -malloc_limit_mb=1024 -artifact_prefix="$triage" \
+    "$input" 2>&1 || true)
+  grep -q "ERROR: " <<<"$trace" || return 2
   frame=$(sed -n '/ERROR: /,$p' <<<"$trace" | innermost_frame)
   [[ "$frame" == *libhdf5* ]] || return 1
   # A buffer overrun into memory betadose allocated (a wrong size passed to the library) is ours.
@@ -78,9 +89,36 @@ contained_crash() {
     frame=$(sed -n '/allocated by thread/,$p' <<<"$trace" | innermost_frame)
     [[ "$frame" == *libhdf5* ]] || return 1
   fi
-  BETADOSE_FUZZ_PRODUCT_READER=1 "$exe" -timeout=300 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
-    -artifact_prefix="$triage" "$input" >/dev/null 2>&1
+  return 0
 }
+# Sorts the crash artifacts of harness $1 newer than $2; sets contained, unreproduced, other
+# (and oom/timeout/crash counts of the findings).
+sort_crashes() {
+  local h=$1 marker=$2 a rc
+  contained=0 unreproduced=0 other=0 crashes=0 ooms=0 timeouts=0
+  while IFS= read -r a; do
+    rc=0
+    sort_crash "$build/tests/fuzz/$h" "$a" || rc=$?
+    case $rc in
+      0) contained=$((contained + 1)) ;;
+      2) unreproduced=$((unreproduced + 1)) ;;
+      *) other=$((other + 1))
+         echo "[fuzz] $h: $a is a finding (not a contained library crash)" >&2
+         case "$a" in *-oom-*) ooms=$((ooms + 1)) ;; *-timeout-*) timeouts=$((timeouts + 1)) ;; *) crashes=$((crashes + 1)) ;; esac ;;
+    esac
+  done < <(find "$build/artifacts" -maxdepth 1 \( -name "$h-crash-*" -o -name "$h-oom-*" -o -name "$h-timeout-*" \) -newer "$marker")
+}
+
+# --sort HARNESS: sort again the crashes of the last run of a contained harness (after a change
+# to the sort itself), without fuzzing.
+if ((sort_only)); then
+  for h in "${harnesses[@]}"; do
+    sort_crashes "$h" "$build/artifacts/.start-$h"
+    echo "[fuzz] $h: $contained library crashes contained, $unreproduced not reproduced (refused by the product), $other findings"
+    ((other == 0)) || exit 1
+  done
+  exit 0
+fi
 
 failed=0
 for h in "${harnesses[@]}"; do
@@ -114,22 +152,14 @@ for h in "${harnesses[@]}"; do
   runs=${runs:-0}
   count() { find "$build/artifacts" -maxdepth 1 -name "$h-$1-*" -newer "$marker" | wc -l; }
   crashes=$(count crash); leaks=$(count leak); ooms=$(count oom); timeouts=$(count timeout)
-  contained=0
+  contained=0 unreproduced=0
   if is_contained "$h" && ((!smoke)); then
-    crashes=0; ooms=0; timeouts=0
-    while IFS= read -r a; do
-      if contained_crash "$exe" "$a"; then
-        contained=$((contained + 1))
-      else
-        echo "[fuzz] $h: $a is not a contained library crash" >&2
-        case "$a" in *-oom-*) ooms=$((ooms + 1)) ;; *-timeout-*) timeouts=$((timeouts + 1)) ;; *) crashes=$((crashes + 1)) ;; esac
-      fi
-    done < <(find "$build/artifacts" -maxdepth 1 \( -name "$h-crash-*" -o -name "$h-oom-*" -o -name "$h-timeout-*" \) -newer "$marker")
+    sort_crashes "$h" "$marker"
     rc=0  # fork mode exits non-zero after ignored crashes; the sort above decides
   fi
   rate=$((took > 0 ? runs / took : runs))
   files=$(ls "$corpus" | wc -l)
-  echo "| $h | $took | $runs | $rate | $crashes | $leaks | $ooms | $timeouts | $contained | $files |" >>"$report"
+  echo "| $h | $took | $runs | $rate | $crashes | $leaks | $ooms | $timeouts | $contained | $unreproduced | $files |" >>"$report"
   if ((rc != 0 || crashes + leaks + ooms + timeouts > 0)); then
     failed=1
     echo "[fuzz] $h: FINDING (exit $rc); see $log and $build/artifacts/$h-*" >&2
