@@ -82,6 +82,13 @@ sort_crash() {
   trace=$("$exe" -runs=100 -timeout=300 -rss_limit_mb=2048 -malloc_limit_mb=1024 -artifact_prefix="$triage" \
     "$input" 2>&1 || true)
   grep -q "ERROR: " <<<"$trace" || return 2
+  # An RSS-limit report prints the stack of whatever ran when the limit was crossed; rerun with
+  # only the per-allocation limit, whose report is the stack of the allocation itself.
+  if grep -q "out-of-memory (used:" <<<"$trace"; then
+    trace=$("$exe" -runs=1 -timeout=300 -rss_limit_mb=8192 -malloc_limit_mb=1024 -artifact_prefix="$triage" \
+      "$input" 2>&1 || true)
+    grep -q "out-of-memory (malloc(" <<<"$trace" || return 1
+  fi
   frame=$(sed -n '/ERROR: /,$p' <<<"$trace" | innermost_frame)
   [[ "$frame" == *libhdf5* ]] || return 1
   # A buffer overrun into memory betadose allocated (a wrong size passed to the library) is ours.
