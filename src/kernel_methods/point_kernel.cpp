@@ -12,6 +12,7 @@
 #include "betadose/kernel_methods.hh"
 #include "betadose/memory_check.hh"
 #include "betadose/quadrature.hh"
+#include "betadose/text_parse.hh"
 #include "csv_table.hh"
 
 namespace bd {
@@ -51,7 +52,9 @@ double PointKernel::total_energy_MeV() const {
 }
 
 namespace {
-KernelCsvMedium medium_from_comments(const std::vector<std::string>& comments) {
+// The medium a betadose kernel CSV names in its header comment; the numbers must parse (a
+// "1.0e" there threw std::invalid_argument: fuzz_kernel_csv).
+KernelCsvMedium medium_from_comments(const std::vector<std::string>& comments, const std::string& path) {
   KernelCsvMedium m;
   static const std::regex re(R"(betadose (dpk|vsv):.* in (\S+) at ([0-9.eE+-]+) g/cm3)");
   static const std::regex vre(R"(voxel ([0-9.eE+-]+) mm)");
@@ -59,9 +62,9 @@ KernelCsvMedium medium_from_comments(const std::vector<std::string>& comments) {
     std::smatch sm;
     if (std::regex_search(c, sm, re)) {
       m.material = sm[2];
-      m.density_g_cm3 = std::stod(sm[3]);
+      m.density_g_cm3 = parse_number(sm[3], path + ": header comment", "density (g/cm3)");
       std::smatch vm;
-      if (std::regex_search(c, vm, vre)) m.voxel_mm = std::stod(vm[1]);
+      if (std::regex_search(c, vm, vre)) m.voxel_mm = parse_number(vm[1], path + ": header comment", "voxel (mm)");
       break;
     }
   }
@@ -70,14 +73,14 @@ KernelCsvMedium medium_from_comments(const std::vector<std::string>& comments) {
 }  // namespace
 
 KernelCsvMedium read_kernel_csv_medium(const std::string& path) {
-  return medium_from_comments(detail::read_csv_table(path).comments);
+  return medium_from_comments(detail::read_csv_table(path).comments, path);
 }
 
 PointKernel read_point_kernel_csv(const std::string& path) {
   const auto table = detail::read_csv_table(path);
   PointKernel k;
   k.source = path;
-  const KernelCsvMedium medium = medium_from_comments(table.comments);
+  const KernelCsvMedium medium = medium_from_comments(table.comments, path);
   if (!medium.material.empty() && medium.density_g_cm3 > 0) {
     k.material = medium.material;
     k.density_g_cm3 = medium.density_g_cm3;
