@@ -420,7 +420,7 @@ DoseFile read_dose_file_here(const std::string& path) {
 
 DoseFile read_dose_file(const std::string& path) {
   require_input_file(path);  // a FIFO would block H5Fis_hdf5
-  return io::read_isolated_value<DoseFile>(path, "dose file", [&] { return read_dose_file_here(path); });
+  return io::read_isolated_value<DoseFile>(path, "dose file", "HDF5", [&] { return read_dose_file_here(path); });
 }
 
 DoseFile read_dose_file_in_this_process(const std::string& path) {

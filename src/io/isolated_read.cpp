@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <new>
 #include <string>
 
@@ -71,9 +72,16 @@ void write_all(int fd, const std::string& text) {
 }
 
 double time_limit_s(const std::string& path) {
-  struct stat st {};
-  const double mb = ::stat(path.c_str(), &st) == 0 ? double(st.st_size) / 1e6 : 0.0;
-  return 60.0 + 10.0 * mb / 100.0;
+  double bytes = 0;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    for (const auto& e : std::filesystem::directory_iterator(path, ec))
+      if (e.is_regular_file(ec)) bytes += double(e.file_size(ec));
+  } else {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) bytes = double(st.st_size);
+  }
+  return 60.0 + 10.0 * bytes / 100e6;
 }
 
 // A read in this process, marked as one that needs no rehearsal of its nested reads.
@@ -95,8 +103,8 @@ std::string signal_text(int sig) {
 
 }  // namespace
 
-void read_isolated(const std::string& path, const std::string& what, const std::function<void()>& read,
-                   double time_limit_s_in) {
+void read_isolated(const std::string& path, const std::string& what, const std::string& library,
+                   const std::function<void()>& read, double time_limit_s_in) {
   if (g_depth > 0) {
     read();
     return;
@@ -154,18 +162,18 @@ void read_isolated(const std::string& path, const std::string& what, const std::
   if (timed_out)
     throw InputError(path + ": reading this " + what + " did not finish within " +
                      std::to_string(static_cast<int>(limit_s)) +
-                     " s (a damaged HDF5 file can make the library loop); nothing was read from it");
+                     " s (a damaged file can make the " + library + " library loop); nothing was read from it");
   if (WIFSIGNALED(status))
-    throw InputError(path + ": the HDF5 library crashed (" + signal_text(WTERMSIG(status)) + ") reading this " +
-                     what + ": the file is damaged or was not written by betadose; nothing was read from it");
+    throw InputError(path + ": the " + library + " library crashed (" + signal_text(WTERMSIG(status)) + ") reading this " +
+                     what + ": the file is damaged or crafted; nothing was read from it");
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   if (code == kChildInputError) throw InputError(message);
   if (code == kChildOutOfMemory)
     throw InputError(path + ": not enough memory to read this " + what);
   if (code != kChildOk)
-    throw InputError(path + ": reading this " + what + " failed inside the HDF5 library (exit " +
+    throw InputError(path + ": reading this " + what + " failed inside the " + library + " library (exit " +
                      std::to_string(code) + (message.empty() ? "" : ": " + message) +
-                     "): the file is damaged or was not written by betadose; nothing was read from it");
+                     "): the file is damaged or crafted; nothing was read from it");
   read_here(read);
 }
 

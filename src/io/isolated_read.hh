@@ -14,21 +14,22 @@
 namespace bd::io {
 
 // Runs `read` in a child process first, then, if the child finished, in this process.
-// `what` names the kind of file for the messages ("dose file", "checkpoint", ...).
+// `what` names the kind of file for the messages ("dose file", "checkpoint", ...), `library`
+// the library that reads it ("HDF5", "GDCM").
 // Throws InputError when the child threw one (its message), was killed by a signal, exited
 // abnormally, or ran past the time limit (`time_limit_s`; 0: 60 s plus 10 s per 100 MB of
-// file). Calls nested inside `read` run directly (they are already inside a rehearsed read).
+// file, or of the files of a directory). Calls nested inside `read` run directly (they are already inside a rehearsed read).
 // Where fork() itself fails (process limit), the read runs in this process only, with a note
 // on stderr.
-void read_isolated(const std::string& path, const std::string& what, const std::function<void()>& read,
-                   double time_limit_s = 0);
+void read_isolated(const std::string& path, const std::string& what, const std::string& library,
+                   const std::function<void()>& read, double time_limit_s = 0);
 
 // As read_isolated, returning what `read` returns.
 template <class T, class Read>
-T read_isolated_value(const std::string& path, const std::string& what, const Read& read) {
+T read_isolated_value(const std::string& path, const std::string& what, const std::string& library, const Read& read) {
   T out{};
   // In the child this assigns the child's copy of `out`, which dies with it.
-  read_isolated(path, what, [&] { out = read(); });
+  read_isolated(path, what, library, [&] { out = read(); });
   return out;
 }
 

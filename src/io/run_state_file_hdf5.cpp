@@ -493,15 +493,15 @@ static BatchTally read_part_batch_here(const std::string& path, const PartFile& 
 // Every read of a checkpoint or part is rehearsed in a child process (isolated_read.hh): these
 // files come from other runs, other machines or a shared scratch directory.
 CheckpointFile read_checkpoint_file(const std::string& path) {
-  return io::read_isolated_value<CheckpointFile>(path, "checkpoint", [&] { return read_checkpoint_file_here(path); });
+  return io::read_isolated_value<CheckpointFile>(path, "checkpoint", "HDF5", [&] { return read_checkpoint_file_here(path); });
 }
 
 PartFile read_part_header(const std::string& path) {
-  return io::read_isolated_value<PartFile>(path, "part file", [&] { return read_part_header_here(path); });
+  return io::read_isolated_value<PartFile>(path, "part file", "HDF5", [&] { return read_part_header_here(path); });
 }
 
 BatchTally read_part_batch(const std::string& path, const PartFile& header, std::size_t i) {
-  return io::read_isolated_value<BatchTally>(path, "part file",
+  return io::read_isolated_value<BatchTally>(path, "part file", "HDF5",
                                              [&] { return read_part_batch_here(path, header, i); });
 }
 

@@ -211,7 +211,7 @@ SpheresFileSummary read_spheres_file_summary_here(const std::string& path) {
 
 SpheresFileSummary read_spheres_file_summary(const std::string& path) {
   if (!std::filesystem::exists(path)) throw InputError(path + ": file not found");
-  return io::read_isolated_value<SpheresFileSummary>(path, "spheres file",
+  return io::read_isolated_value<SpheresFileSummary>(path, "spheres file", "HDF5",
                                                      [&] { return read_spheres_file_summary_here(path); });
 }
 

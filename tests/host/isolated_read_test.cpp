@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "betadose/dose_file.hh"
+#include "betadose/image_io.hh"
 #include "betadose/errors.hh"
 #include "isolated_read.hh"
 #include "support/error_message.hh"
@@ -18,7 +19,7 @@ namespace {
 TEST(IsolatedRead, ACrashInTheChildIsAnInputErrorNamingTheFile) {
   int parent_passes = 0;
   const std::string msg = bd::test::input_error_message([&] {
-    bd::io::read_isolated("/data/crafted.h5", "dose file", [&] {
+    bd::io::read_isolated("/data/crafted.h5", "dose file", "HDF5", [&] {
       ++parent_passes;  // the child's copy; the parent never gets here
       std::raise(SIGSEGV);
     });
@@ -29,7 +30,7 @@ TEST(IsolatedRead, ACrashInTheChildIsAnInputErrorNamingTheFile) {
 }
 
 TEST(IsolatedRead, AnAbortInTheChildIsAnInputError) {
-  const std::string msg = bd::test::input_error_message([] { bd::io::read_isolated("/data/x.h5", "checkpoint", [] { std::abort(); }); });
+  const std::string msg = bd::test::input_error_message([] { bd::io::read_isolated("/data/x.h5", "checkpoint", "HDF5", [] { std::abort(); }); });
   EXPECT_NE(msg.find("/data/x.h5"), std::string::npos) << msg;
   EXPECT_NE(msg.find("checkpoint"), std::string::npos) << msg;
 }
@@ -37,7 +38,7 @@ TEST(IsolatedRead, AnAbortInTheChildIsAnInputError) {
 TEST(IsolatedRead, TheChildsInputErrorIsPassedOnAndTheParentDoesNotRead) {
   int parent_passes = 0;
   const std::string msg = bd::test::input_error_message([&] {
-    bd::io::read_isolated("/data/y.h5", "dose file", [&] {
+    bd::io::read_isolated("/data/y.h5", "dose file", "HDF5", [&] {
       ++parent_passes;
       throw bd::InputError("/data/y.h5: attribute 'spacing_mm' has 2 values, expected 3");
     });
@@ -48,9 +49,9 @@ TEST(IsolatedRead, TheChildsInputErrorIsPassedOnAndTheParentDoesNotRead) {
 
 TEST(IsolatedRead, AGoodReadRunsOnceHereAndNestedReadsDoNotForkAgain) {
   int parent_passes = 0, nested_passes = 0;
-  const int v = bd::io::read_isolated_value<int>("/data/z.h5", "part file", [&] {
+  const int v = bd::io::read_isolated_value<int>("/data/z.h5", "part file", "HDF5", [&] {
     ++parent_passes;
-    bd::io::read_isolated("/data/z-inner.h5", "dose file", [&] { ++nested_passes; });
+    bd::io::read_isolated("/data/z-inner.h5", "dose file", "HDF5", [&] { ++nested_passes; });
     return 42;
   });
   EXPECT_EQ(v, 42);
@@ -61,7 +62,7 @@ TEST(IsolatedRead, AGoodReadRunsOnceHereAndNestedReadsDoNotForkAgain) {
 TEST(IsolatedRead, AHangingReadIsStoppedAtTheTimeLimit) {
   const auto start = std::chrono::steady_clock::now();
   const std::string msg = bd::test::input_error_message([] {
-    bd::io::read_isolated("/data/loop.h5", "dose file", [] { std::this_thread::sleep_for(std::chrono::seconds(60)); },
+    bd::io::read_isolated("/data/loop.h5", "dose file", "HDF5", [] { std::this_thread::sleep_for(std::chrono::seconds(60)); },
                           1.0);
   });
   const double took_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -77,6 +78,20 @@ TEST(IsolatedRead, TheDoseFileThatCrashedHdf5IsRefusedCleanly) {
   const std::string path = std::string(BETADOSE_TEST_DATA_DIR) + "/hostile/hdf5_attribute_table_uaf.h5";
   const std::string msg = bd::test::input_error_message([&] { bd::read_dose_file(path); });
   EXPECT_NE(msg.find(path), std::string::npos) << msg;
+}
+
+}  // namespace
+
+namespace {
+
+// A file from fuzz_dicom_image: GDCM (built with assertions in Debian) aborted the process in
+// FileMetaInformation::Read (exit 134 before DICOM reads were rehearsed in a child).
+TEST(IsolatedRead, TheDicomFileThatMadeGdcmAbortIsRefusedCleanly) {
+  const std::string path = std::string(BETADOSE_TEST_DATA_DIR) + "/hostile/gdcm_file_meta_assert.dcm";
+  const std::string msg = bd::test::input_error_message([&] { bd::read_image(path); });
+  EXPECT_NE(msg.find(path), std::string::npos) << msg;
+  const std::string grid_msg = bd::test::input_error_message([&] { bd::read_image_grid(path); });
+  EXPECT_NE(grid_msg.find(path), std::string::npos) << grid_msg;
 }
 
 }  // namespace
