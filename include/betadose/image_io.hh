@@ -37,6 +37,10 @@ Volume<float> read_image(const std::string& path, ImageMetadata* metadata = null
 
 // Geometry only (header read, no pixel data): for memory estimates and alignment checks.
 Grid read_image_grid(const std::string& path);
+// read_image without the child-process rehearsal of DICOM reads (a GDCM abort is an abort of
+// this process). For the fuzz harness only (tests/fuzz/fuzz_dicom_image.cpp; tools/fuzz.sh sorts
+// the library's crashes).
+Volume<float> read_image_in_this_process(const std::string& path);
 
 // Writes a volume; the format follows the extension (NIfTI, MetaImage, NRRD). The write is
 // atomic: files are written into a temporary sibling directory and renamed into place, so a

@@ -293,6 +293,8 @@ Volume<float> read_image(const std::string& path, ImageMetadata* meta) {
   return v;
 }
 
+Volume<float> read_image_in_this_process(const std::string& path) { return read_image_here(path, nullptr); }
+
 Grid read_image_grid(const std::string& path) {
   if (!is_dicom_input(path)) return read_image_grid_here(path);
   return io::read_isolated_value<Grid>(path, "DICOM image", "GDCM", [&] { return read_image_grid_here(path); });
