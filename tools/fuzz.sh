@@ -77,7 +77,7 @@ library_of() {
 #   1  anything else: a finding.
 innermost_frame() {  # stdin: a stack trace; the first frame outside the runtimes
   grep -E "^ +#[0-9]+ 0x" |
-    grep -vE "__sanitizer|__asan|__interceptor|fuzzer::|__ubsan|in (malloc|calloc|realloc|free|operator new)|libc\.so|sysdeps/|in __(mem|str)[a-z_]+ |PrintStackTrace" |
+    grep -vE "__sanitizer|__asan|__interceptor|fuzzer::|__ubsan|in (malloc|calloc|realloc|free|operator new)|libc\.so|sysdeps/|nptl/|stdlib/|assert/|in __(mem|str)[a-z_]+ |PrintStackTrace" |
     head -1 || true
 }
 sort_crash() {
