@@ -54,25 +54,25 @@ export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 # Library-internal leaks on error paths (HDF5, ITK NrrdIO), each explained in the file.
 export LSAN_OPTIONS="suppressions=$here/tests/sanitizer/lsan.supp"
 # Harnesses of readers whose library can crash on crafted input (libhdf5 1.10.8, GDCM 3.0 with
-# assertions): the product rehearses those reads in a child process (src/io/isolated_read.hh). Fuzzing runs the reader
-# in-process, in libFuzzer's fork mode, which keeps going past crashes; each crash is then
-# sorted (contained below). The CI smoke pass runs the product's reader instead.
-contained_harnesses=" fuzz_dose_file fuzz_dicom_image "
-is_contained() { [[ "$contained_harnesses" == *" $1 "* ]]; }
-# The library whose frames a contained crash of each harness must lie in.
+# assertions): the product rehearses those reads in a child process (src/io/isolated_read.hh).
+# Fuzzing runs the reader in-process, in libFuzzer's fork mode, which keeps going past crashes;
+# each crash is then sorted (below). The CI smoke pass runs the product's reader instead.
+# The library whose frames a contained crash of each contained harness must lie in; "" for the
+# other harnesses.
 library_of() {
   case $1 in
     fuzz_dose_file) echo "libhdf5" ;;
     fuzz_dicom_image) echo "libgdcm|libITKIOGDCM" ;;
   esac
 }
+is_contained() { [[ -n "$(library_of "$1")" ]]; }
 
 # A crash, oom or timeout of a contained harness is sorted by rerunning its input (100 times:
 # a use-after-free shows only when the freed block is still in ASan's quarantine, so a single
 # rerun can miss it) and the product's reader on it:
 #   0  contained: the report's innermost frame outside the sanitizer/fuzzer runtimes, libc and
-#      the allocator lies in libhdf5, so does the allocation of an overrun block, and the
-#      product's reader (rehearsed in a child process) refuses the input cleanly;
+#      the allocator lies in the harness's library, so does the allocation of an overrun
+#      block, and the product's reader (rehearsed in a child process) refuses the input cleanly;
 #   2  not reproduced in 100 reruns, and the product's reader refuses it cleanly;
 #   1  anything else: a finding.
 innermost_frame() {  # stdin: a stack trace; the first frame outside the runtimes

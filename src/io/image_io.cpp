@@ -286,11 +286,8 @@ static bool is_dicom_input(const std::string& path) {
 
 Volume<float> read_image(const std::string& path, ImageMetadata* meta) {
   if (!is_dicom_input(path)) return read_image_here(path, meta);
-  ImageMetadata m;
-  Volume<float> v = io::read_isolated_value<Volume<float>>(path, "DICOM image", "GDCM",
-                                                          [&] { return read_image_here(path, meta ? &m : nullptr); });
-  if (meta) *meta = m;
-  return v;
+  // The child fills its own copy of *meta, the parent's pass fills the caller's.
+  return io::read_isolated_value<Volume<float>>(path, "DICOM image", "GDCM", [&] { return read_image_here(path, meta); });
 }
 
 Volume<float> read_image_in_this_process(const std::string& path) { return read_image_here(path, nullptr); }

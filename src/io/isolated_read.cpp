@@ -109,22 +109,22 @@ void read_isolated(const std::string& path, const std::string& what, const std::
     read();
     return;
   }
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    std::fprintf(stderr, "betadose: note: reading %s without a child process (pipe: %s)\n", path.c_str(),
+  // Without a pipe or a child (process or descriptor limits) the read runs here, unrehearsed.
+  auto read_here_unrehearsed = [&](const char* failed_call) {
+    std::fprintf(stderr, "betadose: note: reading %s without a child process (%s: %s)\n", path.c_str(), failed_call,
                  std::strerror(errno));
     read_here(read);
-    return;
-  }
+  };
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return read_here_unrehearsed("pipe");
   std::fflush(nullptr);  // nothing buffered twice
   const pid_t pid = ::fork();
   if (pid < 0) {
+    const int fork_errno = errno;
     ::close(fds[0]);
     ::close(fds[1]);
-    std::fprintf(stderr, "betadose: note: reading %s without a child process (fork: %s)\n", path.c_str(),
-                 std::strerror(errno));
-    read_here(read);
-    return;
+    errno = fork_errno;
+    return read_here_unrehearsed("fork");
   }
   if (pid == 0) {
     ::close(fds[0]);
