@@ -24,6 +24,15 @@ BD_FUNCTION BD_FORCEINLINE void atomic_add(unsigned long long* target, unsigned 
 #endif
 }
 
+// *target += value; returns the value before the addition (slot claims).
+BD_FUNCTION BD_FORCEINLINE unsigned long long atomic_fetch_add(unsigned long long* target, unsigned long long value) {
+#if BD_DEVICE_COMPILE
+  return atomicAdd(target, value);
+#else
+  return __atomic_fetch_add(target, value, __ATOMIC_RELAXED);
+#endif
+}
+
 // base[index] += value, for tally bins. On the GPU the lanes of a warp that arrive here
 // together are grouped by bin (labeled_partition, i.e. __match_any_sync); each group sums its
 // values with shuffles and one lane adds the sum: one atomic per distinct bin per warp instead

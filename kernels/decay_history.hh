@@ -34,6 +34,9 @@
 //    rejection, so do electrons that cannot leave their scoring voxel (DPM/EGS practice),
 //    less the bremsstrahlung photons of their residual track, which are emitted and tracked
 //    (emit_residual_bremsstrahlung).
+// Random numbers: every particle has its own Philox stream (history, lineage), so the order
+// in which a history's particles are transported — the thread's stack or the secondary
+// queue of kernels/secondary_queue.hh — does not change the result.
 // Photons: Woodcock (delta) tracking with the majorant μ_max(E) of the run's materials and
 // densities; photoelectric (photo-electron with the full photon energy, along the photon
 // direction; binding energy neglected), Compton (Klein–Nishina; recoil electron tracked or
@@ -52,6 +55,7 @@
 #include "kernels/physics_model.hh"
 #include "kernels/photon_interactions.hh"
 #include "kernels/rng.hh"
+#include "kernels/secondary_queue.hh"
 #include "kernels/span.hh"
 #include "kernels/tallies.hh"
 #include "kernels/transport_params.hh"
@@ -152,6 +156,10 @@ struct DecayHistory {
   EnergySampler energy;
   Span<unsigned long long> balance;  // [kBalanceSize], see tallies.hh
   std::uint64_t seed = 1;
+  // Secondary queue (kernels/secondary_queue.hh): queue_out active = secondaries go there
+  // (the stack takes what it refuses); queue_in = the particles run_queued() transports.
+  SecondaryQueue queue_in;
+  SecondaryQueue queue_out;
 
   // One history, counters added to the balance at its end (the CPU backend).
   BD_FUNCTION void operator()(std::uint64_t history) const {
@@ -161,14 +169,12 @@ struct DecayHistory {
   }
 
   // One history; its counters are added to `c` (the GPU backend sums a thread's histories
-  // and reduces them per block).
+  // and reduces them per block). Depth: of the per-thread secondary stack.
   using Counters = HistoryCounters;
+  template <int Depth = kStackDepth>
   BD_FUNCTION void run(std::uint64_t history, HistoryCounters& c) const {
     PhiloxEngine rng(seed, history);
     ++c.decays;
-    PendingDeposit<Tally> pending;
-    ParticleStack stack;
-
     Particle p;
     p.type = ParticleType::electron;
     p.pos_cm = position.sample(rng);
@@ -177,16 +183,17 @@ struct DecayHistory {
     c.emitted += to_tally_units(p.energy_MeV);
     if (!geometry.locate(p)) {
       c.escaped_e += to_tally_units(p.energy_MeV);
-    } else {
-      // The primary, then the secondaries depth first; one call site of transport() keeps
-      // the device code inlined (a call would put the history's state in local memory).
-      for (;;) {
-        transport(p, stack, pending, c, rng);
-        if (stack.empty()) break;
-        p = stack.pop();
-      }
+      return;
     }
-    pending.flush(tally, c);
+    transport_family<Depth>(p, history, 0u, rng, c);
+  }
+
+  // The particle in slot `slot` of queue_in (the energy was counted with its primary).
+  template <int Depth = kStackDepth>
+  BD_FUNCTION void run_queued(std::uint64_t slot, HistoryCounters& c) const {
+    const QueuedParticle q = queue_in.items[slot];
+    PhiloxEngine rng(seed, q.history, q.lineage);
+    transport_family<Depth>(q.p, q.history, q.lineage, rng, c);
   }
 
   BD_FUNCTION void flush_counters(const HistoryCounters& c) const {
@@ -197,6 +204,33 @@ struct DecayHistory {
   }
 
  private:
+  // The particle being transported: its history and lineage, and how many secondaries it
+  // has created (their lineages follow from these, child_lineage()).
+  struct Family {
+    std::uint64_t history;
+    std::uint32_t lineage;
+    std::uint32_t children;
+  };
+
+  // Particle p (stream `rng`, lineage `lineage`), then the secondaries that go to this
+  // thread's stack, depth first, each on its own stream. One call site of transport()
+  // keeps the device code inlined (a call would put the state in local memory).
+  template <int Depth>
+  BD_FUNCTION BD_FORCEINLINE void transport_family(Particle p, std::uint64_t history, std::uint32_t lineage,
+                                                   PhiloxEngine& rng, HistoryCounters& c) const {
+    PendingDeposit<Tally> pending;
+    ParticleStackN<Depth> stack;
+    for (;;) {
+      Family family{history, lineage, 0u};
+      transport(p, family, stack, pending, c, rng);
+      if (stack.empty()) break;
+      const StackedParticle next = stack.pop();
+      p = next.p;
+      lineage = next.lineage;
+      rng = PhiloxEngine(seed, history, lineage);
+    }
+    pending.flush(tally, c);
+  }
 
   // Tally weight of energy deposited by electrons of energy E in material mat: 1 for dose to
   // medium; S_col,water/S_col,medium at E for dose to water (Bragg–Gray conversion applied per
@@ -209,18 +243,21 @@ struct DecayHistory {
     return params.dose_to_water ? tables.electron.value(mat, kWaterToMedium, g) : 1.0f;
   }
 
-  BD_FUNCTION BD_FORCEINLINE void transport(Particle p, ParticleStack& stack, PendingDeposit<Tally>& pending,
-                             HistoryCounters& c, PhiloxEngine& rng) const {
+  template <class Stack>
+  BD_FUNCTION BD_FORCEINLINE void transport(Particle p, Family& family, Stack& stack, PendingDeposit<Tally>& pending,
+                                            HistoryCounters& c, PhiloxEngine& rng) const {
     if (p.type == ParticleType::electron) {
-      track_electron(p, stack, pending, c, rng);
+      track_electron(p, family, stack, pending, c, rng);
     } else {
-      track_photon(p, stack, pending, c, rng);
+      track_photon(p, family, stack, pending, c, rng);
     }
   }
 
-  // A secondary goes on the stack if it is above its cut-off and the stack has room;
-  // otherwise its energy is deposited here.
-  BD_FUNCTION void emit(const Particle& s, ParticleStack& stack, PendingDeposit<Tally>& pending,
+  // A secondary above its cut-off goes to the queue (when there is one and it has room),
+  // else to the stack; when both are full, or below the cut-off, its energy is deposited
+  // here. It gets its lineage in either case, so its stream does not depend on where it goes.
+  template <class Stack>
+  BD_FUNCTION void emit(const Particle& s, Family& family, Stack& stack, PendingDeposit<Tally>& pending,
                         HistoryCounters& c) const {
     const float cut = s.type == ParticleType::electron ? params.eabs_electron_MeV : params.eabs_photon_MeV;
     if (s.energy_MeV <= cut) {
@@ -228,7 +265,9 @@ struct DecayHistory {
       c.below_cutoff += to_tally_units(s.energy_MeV);
       return;
     }
-    if (!stack.push(s)) {
+    const std::uint32_t lineage = child_lineage(family.lineage, family.children++);
+    if (queue_out.active() && queue_out.push(QueuedParticle{s, lineage, family.history})) return;
+    if (!stack.push(s, lineage)) {
       pending.add(tally, geometry.site(s), s.energy_MeV, c, water_weight(geometry.material_at(s), s.energy_MeV));
       c.overflow += to_tally_units(s.energy_MeV);
     }
@@ -244,7 +283,8 @@ struct DecayHistory {
   // isotropic source does not depend on it). Neglected: the bremsstrahlung of the residual
   // track's own δ-rays (W < E/2, and the radiative yield grows with energy). Returns the
   // energy left to deposit locally, E − Σk.
-  BD_FUNCTION float emit_residual_bremsstrahlung(const Particle& p, int mat, GridPoint g0, ParticleStack& stack,
+  template <class Stack>
+  BD_FUNCTION float emit_residual_bremsstrahlung(const Particle& p, int mat, GridPoint g0, Family& family, Stack& stack,
                                                  PendingDeposit<Tally>& pending, HistoryCounters& c,
                                                  PhiloxEngine& rng) const {
     const ElectronDataView& ed = tables.electron;
@@ -261,11 +301,12 @@ struct DecayHistory {
       g.type = ParticleType::photon;
       g.energy_MeV = local - after;  // what leaves `local`, so the energy stays balanced
       local = after;
-      emit(g, stack, pending, c);
+      emit(g, family, stack, pending, c);
     }
   }
 
-  BD_FUNCTION void track_electron(Particle& p, ParticleStack& stack, PendingDeposit<Tally>& pending,
+  template <class Stack>
+  BD_FUNCTION void track_electron(Particle& p, Family& family, Stack& stack, PendingDeposit<Tally>& pending,
                                   HistoryCounters& c, PhiloxEngine& rng) const {
     ++c.tracks_e;
     const float f = params.max_eloss_fraction;
@@ -298,7 +339,7 @@ struct DecayHistory {
       // but it is all the dose beyond the electrons' reach: kept local, it made the photon
       // tail of the 90Y voxel S values 15–25 % low (Lanconelli 2012, 4–9.28 mm voxels).
       if (params.range_rejection && ed.value(mat, kCsdaRange, g0) < geometry.safety_mass(p)) {
-        const float local = emit_residual_bremsstrahlung(p, mat, g0, stack, pending, c, rng);
+        const float local = emit_residual_bremsstrahlung(p, mat, g0, family, stack, pending, c, rng);
         pending.add(tally, geometry.site(p), local, c, water_weight(mat, g0));
         c.range_rejected += to_tally_units(local);
         return;
@@ -402,7 +443,7 @@ struct DecayHistory {
         d.dir = rotate_direction(p.dir, cos_d, phi + 3.14159265f);
         p.dir = rotate_direction(p.dir, cos_p, phi);
         p.energy_MeV = E_after;
-        emit(d, stack, pending, c);
+        emit(d, family, stack, pending, c);
       } else if (x < sig_m + sig_b) {
         ++c.hard;
         const float k = BremsEnergySampler{ed, mat, E_new}(rng);
@@ -411,12 +452,13 @@ struct DecayHistory {
         g.type = ParticleType::photon;
         g.energy_MeV = E_new - E_after;
         p.energy_MeV = E_after;
-        emit(g, stack, pending, c);
+        emit(g, family, stack, pending, c);
       }
     }
   }
 
-  BD_FUNCTION void track_photon(Particle& p, ParticleStack& stack, PendingDeposit<Tally>& pending,
+  template <class Stack>
+  BD_FUNCTION void track_photon(Particle& p, Family& family, Stack& stack, PendingDeposit<Tally>& pending,
                                 HistoryCounters& c, PhiloxEngine& rng) const {
     ++c.tracks_ph;
     for (;;) {
@@ -441,7 +483,7 @@ struct DecayHistory {
         Particle e = p;
         e.type = ParticleType::electron;
         p.energy_MeV = 0.0f;
-        emit(e, stack, pending, c);
+        emit(e, family, stack, pending, c);
         return;
       }
       x -= m_photo;
@@ -461,7 +503,7 @@ struct DecayHistory {
                  E0 * old_dir.z - p.energy_MeV * p.dir.z};
         const float n = sqrtf(pe.x * pe.x + pe.y * pe.y + pe.z * pe.z);
         if (n > 0.0f) e.dir = Vec3f{pe.x / n, pe.y / n, pe.z / n};
-        emit(e, stack, pending, c);
+        emit(e, family, stack, pending, c);
         continue;
       }
       x -= m_compton;

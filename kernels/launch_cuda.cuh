@@ -30,9 +30,10 @@ __global__ void history_kernel(std::uint64_t begin, std::uint64_t end, F f) {
 // leaves 3 blocks per SM; at 128 it spills 8-20 bytes (the voxel-source kernel: 8 B stores,
 // 16 B loads per thread, L1-resident), a fair price for a third more resident warps on a
 // latency-bound, divergent loop. A tighter bound (6 blocks, 80 registers) would spill in the
-// electron step itself. The ~1.1 KB stack frame is the secondary stack (kStackDepth × 44 B),
-// in local memory, cached in L1. tools/ptxas_report.sh prints the figures in CI; the
-// achieved occupancy needs a lent GPU (tools/device-check.sh).
+// electron step itself. The stack frame is the per-thread secondary stack in local memory
+// (cached in L1): ~1.2 KB with every secondary on it (kStackDepth × 48 B), ~0.4 KB in the
+// default queued mode (kQueuedStackDepth, kernels/secondary_queue.hh). tools/ptxas_report.sh
+// prints the figures in CI; the achieved occupancy needs a lent GPU (tools/device-check.sh).
 inline constexpr int kHistoryBlockSize = 128;
 inline constexpr int kHistoryMinBlocksPerSm = 4;
 

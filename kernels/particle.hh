@@ -25,23 +25,33 @@ struct Particle {
   int ix, iy, iz;
 };
 
-class ParticleStack {
+// A particle waiting for transport, with the identity of its random-number stream (its
+// lineage within the history; kernels/secondary_queue.hh).
+struct StackedParticle {
+  Particle p;
+  std::uint32_t lineage;
+};
+
+template <int Depth>
+class ParticleStackN {
  public:
-  BD_FUNCTION ParticleStack() : n_(0) {}
+  BD_FUNCTION ParticleStackN() : n_(0) {}
   BD_FUNCTION bool empty() const { return n_ == 0; }
-  BD_FUNCTION bool full() const { return n_ == kStackDepth; }
+  BD_FUNCTION bool full() const { return n_ == Depth; }
   // Returns false (and stores nothing) when full; the caller deposits the energy locally.
-  BD_FUNCTION bool push(const Particle& p) {
-    if (n_ == kStackDepth) return false;
-    items_[n_++] = p;
+  BD_FUNCTION bool push(const Particle& p, std::uint32_t lineage) {
+    if (n_ == Depth) return false;
+    items_[n_++] = StackedParticle{p, lineage};
     return true;
   }
-  BD_FUNCTION Particle pop() { return items_[--n_]; }
+  BD_FUNCTION StackedParticle pop() { return items_[--n_]; }
 
  private:
-  Particle items_[kStackDepth];
+  StackedParticle items_[Depth];
   int n_;
 };
+
+using ParticleStack = ParticleStackN<kStackDepth>;
 
 // min/max without libm calls on the host (fminf/fmaxf are not inlined by g++ -O2 because of
 // their NaN rules; the transport never feeds NaN to them).

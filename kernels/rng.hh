@@ -1,8 +1,9 @@
 // Counter-based random numbers: Random123 Philox4x32-10 (Salmon et al., SC'11,
 // "Parallel random numbers: as easy as 1, 2, 3").
 // A stream is fully determined by (run seed, history index, lineage): the key holds the
-// seed, the counter holds the history index, the lineage (0 = primary, n = n-th secondary
-// created in that history) and a block counter. No state is stored between histories, so
+// seed, the counter holds the history index, the lineage (0 = the primary; a secondary's is a
+// function of its place in the history's tree, child_lineage in kernels/secondary_queue.hh)
+// and a block counter. No state is stored between histories, so
 // results cannot depend on thread count, batch split or device.
 #pragma once
 

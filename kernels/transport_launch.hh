@@ -30,20 +30,34 @@ using VoxelPointDecayHistory = DecayHistory<VoxelGeometry, VoxelTally, PointSour
 // Infinite homogeneous medium, spherical shells, decays at points (the origin for kernels).
 using PointDecayHistory = DecayHistory<InfiniteMedium, ShellTally, PointSourceSampler, PrimaryEnergy>;
 
-// Run histories [begin, end) of `f` on `device` (threads: CPU only, 0 = OpenMP default).
-// For Device::cuda every span in `f` must point to device memory; returns after completion.
+// Secondary-queue capacity (particles per buffer) of a launch: -1 = the device's default
+// (kDefaultQueueCpu / kDefaultQueueCuda), 0 = none (every secondary on the thread's stack),
+// n > 0 = n. The dose does not depend on it (kernels/secondary_queue.hh).
+inline constexpr std::int64_t kDefaultQueueCpu = 0;             // depth-first stack: no passes
+inline constexpr std::int64_t kDefaultQueueCuda = 1ll << 21;    // 2 × 117 MB of device memory
+inline std::int64_t secondary_queue_capacity(std::int64_t requested, Device device) {
+  if (requested >= 0) return requested;
+  return device == Device::cuda ? kDefaultQueueCuda : kDefaultQueueCpu;
+}
+
+// Run histories [begin, end) of `f` on `device` (threads: CPU only, 0 = OpenMP default;
+// secondary_queue: see above). For Device::cuda every span in `f` must point to device
+// memory; returns after completion.
 void launch_histories(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end,
-                      Device device, int threads);
+                      Device device, int threads, std::int64_t secondary_queue = -1);
 void launch_histories(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end,
-                      Device device, int threads);
+                      Device device, int threads, std::int64_t secondary_queue = -1);
 void launch_histories(const VoxelPointDecayHistory& f, std::uint64_t begin, std::uint64_t end,
-                      Device device, int threads);
+                      Device device, int threads, std::int64_t secondary_queue = -1);
 
 namespace detail {
-// kernels/transport.cu (throw when CUDA is not compiled).
-void launch_histories_cuda(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end);
-void launch_histories_cuda(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end);
-void launch_histories_cuda(const VoxelPointDecayHistory& f, std::uint64_t begin, std::uint64_t end);
+// kernels/transport.cu (throw when CUDA is not compiled); queue_capacity >= 0.
+void launch_histories_cuda(const VoxelDecayHistory& f, std::uint64_t begin, std::uint64_t end,
+                           std::int64_t queue_capacity);
+void launch_histories_cuda(const PointDecayHistory& f, std::uint64_t begin, std::uint64_t end,
+                           std::int64_t queue_capacity);
+void launch_histories_cuda(const VoxelPointDecayHistory& f, std::uint64_t begin, std::uint64_t end,
+                           std::int64_t queue_capacity);
 // Theoretical occupancy of the voxel decay-history kernel on the current GPU (resident warps
 // per SM / the SM's maximum, from its registers, shared memory and launch bounds); throws
 // without CUDA.

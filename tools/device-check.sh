@@ -2,12 +2,13 @@
 # GPU check for a lent GPU machine (no package registry, maybe no HDF5/ITK/FFTW): one prepared
 # script. Builds the portable core with CUDA (or uses a carried build-device/), prints the
 # ptxas resource report, runs the GPU tests (GPU_* suites, failing if no GPU is visible; they
-# print the CPU-vs-CUDA z-scores) and the GPU benchmark (decays/s, electron steps/s,
-# steps/decay, theoretical occupancy), the achieved occupancy and SIMT efficiency when Nsight
-# Compute (ncu) is installed, and a summary table. Everything also goes to $OUT/device-check.log.
+# print the CPU-vs-CUDA z-scores and check the secondary queue against the stack) and the GPU
+# benchmark (decays/s, electron steps/s, steps/decay, theoretical occupancy; cases a and c
+# again with every secondary on the per-thread stack, the queue's gain), the achieved
+# occupancy and SIMT efficiency when Nsight Compute (ncu) is installed, and a summary table. Everything also goes to $OUT/device-check.log.
 # Usage: tools/device-check.sh [build-dir]     (default build-device)
 # Budget: build ~5 min on 16 cores (skip it by carrying build-device), tests ~1 min, bench
-# ~1 min, ncu ~1 min; each step has its own time limit.
+# ~2 min, ncu ~1 min; each step has its own time limit.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$here/build-device}"
@@ -33,6 +34,10 @@ zscores=$(grep -E 'CPU vs CUDA' "$log" || true)
 bench_lines=""
 if [[ -x "$build/betadose_bench" ]]; then
   bench_lines=$(timeout 300 "$build/betadose_bench" --device cuda 2>&1 | tee -a "$log" | grep -E '^\||occupancy' || true)
+  # The same cases with every secondary on the per-thread stack (no queue): the queue's gain.
+  stack_lines=$(timeout 200 "$build/betadose_bench" --device cuda --skip-ct --secondary-queue 0 2>&1 | tee -a "$log" |
+    grep -E '^\| \(' | sed 's/| cuda |/| cuda, stack only |/' || true)
+  bench_lines="$bench_lines"$'\n'"$stack_lines"
 fi
 
 ncu_lines=""

@@ -29,6 +29,7 @@ struct KernelRunOptions {
   std::uint64_t seed = 1;
   Device device = Device::cpu;
   int threads = 0;
+  std::int64_t secondary_queue = -1;  // as TransportOptions::secondary_queue (transport.hh)
   TransportParams params;  // defaults: kernels/transport_params.hh
   ElectronTableOptions tables;  // production thresholds W_cc, W_cr and the energy grid
   // Set W_cc and eabs_electron from the scoring resolution (shell width or voxel size;

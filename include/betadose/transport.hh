@@ -44,6 +44,10 @@ struct TransportOptions {
   std::uint64_t seed = 1;
   Device device = Device::cpu;
   int threads = 0;                       // 0 = OpenMP default
+  // Secondary-queue capacity [particles]: -1 = the device's default (GPU: a queue, CPU: the
+  // per-history stack), 0 = none, n > 0 = n (kernels/secondary_queue.hh). The dose does not
+  // depend on it (bitwise).
+  std::int64_t secondary_queue = -1;
   DoseTo dose_to = DoseTo::medium;
   std::function<void(const TransportProgress&)> progress;  // optional, called per batch
   RunControl run;                        // MPI ranks, parts, checkpoint/resume (run_control.hh)
@@ -55,6 +59,8 @@ struct EnergyBalance {
   double escaped_electron_MeV = 0; // left the geometry
   double escaped_photon_MeV = 0;
   double below_cutoff_MeV = 0;     // deposited locally at cut-off (part of deposited)
+  double overflow_MeV = 0;         // secondaries deposited where created for lack of room on
+                                   // the stack (and in the queue); part of deposited
   // |emitted − deposited − escaped| / emitted
   double relative_residual() const;
 };

@@ -105,6 +105,7 @@ EngineRun mc_engine_run(DoseFile skeleton, const DoseResult& result, const McRep
   df.extra["energy_escaped_electron_J"] = eb.escaped_electron_MeV * decays * kJoulePerMeV;
   df.extra["energy_escaped_photon_J"] = eb.escaped_photon_MeV * decays * kJoulePerMeV;
   df.extra["energy_below_cutoff_J"] = eb.below_cutoff_MeV * decays * kJoulePerMeV;
+  df.extra["energy_stack_overflow_J"] = eb.overflow_MeV * decays * kJoulePerMeV;
   df.extra["energy_balance_relative_residual"] = eb.relative_residual();
   df.extra["decays_per_bq_s"] = result.decays_per_bq;
   df.extra["transport_wall_time_s"] = result.wall_time_s;

@@ -36,6 +36,7 @@ struct BatchControl {
                                                // for the 50 % rule (empty: by energy)
   Device device = Device::cpu;
   int threads = 0;
+  std::int64_t secondary_queue = -1;  // capacity; -1 = the device's default (transport_launch.hh)
   std::function<void(const TransportProgress&)> progress;
   std::uint64_t seed = 0;        // recorded in checkpoints
   RunControl run;                // ranges, partial tallies, checkpoint, resume
@@ -206,14 +207,14 @@ BatchTotals run_batches(const Make& make, std::size_t tally_bins, std::size_t ou
     if (gpu) {
       d_tally.zero();
       d_balance.zero();
-      if (my_hi > my_lo) launch_histories(f, my_lo, my_hi, control.device, control.threads);
+      if (my_hi > my_lo) launch_histories(f, my_lo, my_hi, control.device, control.threads, control.secondary_queue);
       tally = d_tally.download();
       const auto bal = d_balance.download();
       std::copy(bal.begin(), bal.end(), balance.begin());
     } else {
       std::fill(tally.begin(), tally.end(), 0ull);
       balance.fill(0ull);
-      if (my_hi > my_lo) launch_histories(f, my_lo, my_hi, control.device, control.threads);
+      if (my_hi > my_lo) launch_histories(f, my_lo, my_hi, control.device, control.threads, control.secondary_queue);
     }
     comm.sum_to_root(tally.data(), tally.size());
     comm.sum_to_root(balance.data(), balance.size());

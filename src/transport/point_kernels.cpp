@@ -30,6 +30,7 @@ EnergyBalance balance_per_decay(const detail::BatchTotals& t, double scale) {
   b.escaped_electron_MeV = t.balance[kEscapedElectron] / n * scale;
   b.escaped_photon_MeV = t.balance[kEscapedPhoton] / n * scale;
   b.below_cutoff_MeV = t.balance[kBelowCutoff] / n * scale;
+  b.overflow_MeV = t.balance[kStackOverflow] / n * scale;
   return b;
 }
 
@@ -54,6 +55,7 @@ detail::BatchControl control_from(const KernelRunOptions& o) {
   c.batches = o.batches;
   c.device = o.device;
   c.threads = o.threads;
+  c.secondary_queue = o.secondary_queue;
   c.progress = o.progress;
   c.seed = o.seed;
   c.run = o.run;

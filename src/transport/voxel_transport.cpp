@@ -127,6 +127,7 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
   for (std::size_t v = 0; v < nvox; ++v) control.dose_per_energy[v] = 1.0 / phantom.density_g_cm3[v];
   control.device = options.device;
   control.threads = options.threads;
+  control.secondary_queue = options.secondary_queue;
   control.progress = options.progress;
   control.seed = options.seed;
   control.run = options.run;
@@ -199,6 +200,7 @@ DoseResult finish_voxel_run(const RunTotals& t, const Grid& g, const std::vector
   b.escaped_electron_MeV = t.balance[kEscapedElectron] / n * betas;
   b.escaped_photon_MeV = t.balance[kEscapedPhoton] / n * betas;
   b.below_cutoff_MeV = t.balance[kBelowCutoff] / n * betas;
+  b.overflow_MeV = t.balance[kStackOverflow] / n * betas;
   r.electron_steps_per_decay = t.balance[kCountElectronSteps] / n;
   r.photon_steps_per_decay = t.balance[kCountPhotonSteps] / n;
   r.tally_flushes_per_decay = t.balance[kCountTallyFlushes] / n;

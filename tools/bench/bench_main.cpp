@@ -11,9 +11,10 @@
 // tally flushes (atomics) per decay. Timing covers the transport batches only (not the table
 // building). Usage: betadose_bench [--device cpu|cuda] [--histories-vsv N] [--histories-ct N]
 //                                  [--histories-slabs N] [--skip-ct] [--cases abc]
-//                                  [--threads-list 1,2]
+//                                  [--threads-list 1,2] [--secondary-queue N]
 // (--cases picks the cases to run, e.g. "ac"; --skip-ct = every case but (b); --threads-list
-// the CPU thread counts, default 1 and all.)
+// the CPU thread counts, default 1 and all; --secondary-queue the queue capacity, -1 = the
+// device's default (GPU: a queue, CPU: the per-history stack), 0 = the stack only.)
 #include <omp.h>
 
 #include <chrono>
@@ -109,8 +110,10 @@ void row(const char* name, const std::string& device, int threads, std::uint64_t
 }
 
 // One voxel-phantom case on one device (GPU: 100× the histories).
-void run_voxel_case(const char* name, const VoxelCase& vc, std::uint64_t histories, bd::Device device, int threads) {
+void run_voxel_case(const char* name, const VoxelCase& vc, std::uint64_t histories, bd::Device device, int threads,
+                    std::int64_t queue) {
   bd::TransportOptions opt;
+  opt.secondary_queue = queue;
   opt.histories = device == bd::Device::cuda ? histories * 100 : histories;
   opt.seed = 12345;
   opt.device = device;
@@ -130,6 +133,7 @@ int main(int argc, char** argv) {
   std::string device = "cpu";
   std::uint64_t n_vsv = 400000, n_ct = 400000, n_slabs = 400000;
   std::string cases = "abc";
+  std::int64_t queue = -1;
   std::vector<int> thread_list;
   for (int a = 1; a < argc; ++a) {
     const std::string s = argv[a];
@@ -138,13 +142,14 @@ int main(int argc, char** argv) {
     else if (s == "--histories-ct" && a + 1 < argc) n_ct = std::strtoull(argv[++a], nullptr, 10);
     else if (s == "--histories-slabs" && a + 1 < argc) n_slabs = std::strtoull(argv[++a], nullptr, 10);
     else if (s == "--skip-ct") cases = "ac";
+    else if (s == "--secondary-queue" && a + 1 < argc) queue = std::strtoll(argv[++a], nullptr, 10);
     else if (s == "--cases" && a + 1 < argc) cases = argv[++a];
     else if (s == "--threads-list" && a + 1 < argc) {
       for (char* t = std::strtok(argv[++a], ","); t; t = std::strtok(nullptr, ",")) thread_list.push_back(std::atoi(t));
     } else {
       std::fprintf(stderr,
                    "usage: betadose_bench [--device cpu|cuda] [--histories-vsv N] [--histories-ct N] "
-                   "[--histories-slabs N] [--skip-ct] [--cases abc] [--threads-list 1,2]\n");
+                   "[--histories-slabs N] [--skip-ct] [--cases abc] [--threads-list 1,2] [--secondary-queue N]\n");
       return 2;
     }
   }
@@ -178,6 +183,7 @@ int main(int argc, char** argv) {
       opt.seed = 12345;
       opt.device = r.device;
       opt.threads = r.threads;
+      opt.secondary_queue = queue;
       bd::EmissionSpec em;
       // CPU time of the batches: the wall-time share of the whole call (tables included).
       const double c0 = cpu_seconds();
@@ -190,11 +196,11 @@ int main(int argc, char** argv) {
     }
     if (wanted('b')) {
       const VoxelCase ct = make_ct_phantom();
-      for (const auto& r : runs) run_voxel_case("(b) 90Y liver, 256x256x128 CT, 2 mm", ct, n_ct, r.device, r.threads);
+      for (const auto& r : runs) run_voxel_case("(b) 90Y liver, 256x256x128 CT, 2 mm", ct, n_ct, r.device, r.threads, queue);
     }
     if (wanted('c')) {
       const VoxelCase sc = make_slab_phantom();
-      for (const auto& r : runs) run_voxel_case("(c) 90Y water/lung/bone slabs, 48^3, 1 mm", sc, n_slabs, r.device, r.threads);
+      for (const auto& r : runs) run_voxel_case("(c) 90Y water/lung/bone slabs, 48^3, 1 mm", sc, n_slabs, r.device, r.threads, queue);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "betadose_bench: %s\n", e.what());
