@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include <Random123/philox.h>
 
@@ -66,16 +67,20 @@ BD_FUNCTION inline std::uint32_t child_lineage(std::uint32_t parent, std::uint32
 }
 
 // Launch adaptors of a history functor F (decay_history.hh) for the queued mode, with the
-// small stack: QueuedPass<F, false> transports the primaries (index = history),
-// QueuedPass<F, true> the particles of F::queue_in (index = slot). Both offer what the
-// launchers need (operator(), run, Counters, balance).
-template <class F, bool FromQueue>
+// small stack: QueuedPass<F, PrimariesPass> transports the primaries (index = history),
+// QueuedPass<F, SecondariesPass> the particles of F::queue_in (index = slot). Both offer
+// what the launchers need (operator(), run, Counters, balance); the tag names the kernel in
+// the ptxas report.
+struct PrimariesPass {};
+struct SecondariesPass {};
+
+template <class F, class Pass>
 struct QueuedPass {
   F f;
   using Counters = typename F::Counters;
   Span<unsigned long long> balance;
   BD_FUNCTION void run(std::uint64_t index, Counters& c) const {
-    if constexpr (FromQueue) {
+    if constexpr (std::is_same<Pass, SecondariesPass>::value) {
       f.template run_queued<kQueuedStackDepth>(index, c);
     } else {
       f.template run<kQueuedStackDepth>(index, c);
@@ -88,9 +93,9 @@ struct QueuedPass {
   }
 };
 template <class F>
-using QueuedPrimaries = QueuedPass<F, false>;
+using QueuedPrimaries = QueuedPass<F, PrimariesPass>;
 template <class F>
-using QueuedSecondaries = QueuedPass<F, true>;
+using QueuedSecondaries = QueuedPass<F, SecondariesPass>;
 
 // Histories [begin, end) of `f` with a two-buffer secondary queue on a backend `ops`:
 //   capacity()                    slots per buffer (> 0)
