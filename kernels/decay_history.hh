@@ -120,7 +120,7 @@ struct PendingDeposit {
   unsigned long long units = 0;  // tallied (weighted)
   unsigned long long raw = 0;    // energy balance (unweighted)
 
-  BD_FUNCTION void add(const Tally& tally, const Site& site, float energy_MeV, HistoryCounters& c,
+  BD_FUNCTION BD_FORCEINLINE void add(const Tally& tally, const Site& site, float energy_MeV, HistoryCounters& c,
                        float weight = 1.0f) {
     const long long b = tally.bin(site);
     if (b != bin) {

@@ -54,7 +54,7 @@ struct ElectronDataView {
   float wcc_MeV = 0, wcr_MeV = 0;
 
   // Clamped to the table: energies below e_min use the first interval's fraction 0.
-  BD_FUNCTION GridPoint locate(float energy_MeV) const {
+  BD_FUNCTION BD_FORCEINLINE GridPoint locate(float energy_MeV) const {
     float x = (logf(energy_MeV) - ln_e_min) * inv_dln_e;
     const float top = static_cast<float>(n_energy - 1) - 1e-4f;
     x = x < 0.0f ? 0.0f : (x > top ? top : x);

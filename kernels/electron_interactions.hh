@@ -40,7 +40,7 @@ inline constexpr float kElectronMass_MeV = 0.51099895f;  // CODATA 2018
 //                        a = (3 var − mean²)/(3 (var + mean²)).
 // (A Gaussian truncated to (0, 2·mean) whatever the step loses most of the variance on
 // short steps and made the 0.1 MeV kernel depend on the step length.)
-BD_FUNCTION inline float sample_soft_loss_exact_moments(float mean, float var, PhiloxEngine& rng) {
+BD_FUNCTION BD_FORCEINLINE float sample_soft_loss_exact_moments(float mean, float var, PhiloxEngine& rng) {
   if (mean <= 0.0f) return 0.0f;
   if (var <= 0.0f) return mean;
   const float m2 = mean * mean;
@@ -111,7 +111,7 @@ BD_FUNCTION inline MwFirstMoment mw_first_moment(const TransportTables& tables, 
   return m;
 }
 
-BD_FUNCTION inline float sample_mw_mu(const MwFirstMoment& m, float a2, PhiloxEngine& rng) {
+BD_FUNCTION BD_FORCEINLINE float sample_mw_mu(const MwFirstMoment& m, float a2, PhiloxEngine& rng) {
   const float mean = m.mean;
   const float mean2 = mean - a2 * (1.0f / 6.0f);
   if (m.isotropic) return rng.uniform();

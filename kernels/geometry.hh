@@ -82,7 +82,7 @@ struct VoxelGeometry {
   // move; outside [0, mass) = none) is the point where the step's energy loss is scored; its
   // site goes to `mark_site`. On `left`, the particle sits on the grid face, indices outside;
   // on `material_change`, on the face of the first voxel of the other material.
-  BD_FUNCTION MoveResult move_mass(Particle& p, float mass, float mark, Site& mark_site) const {
+  BD_FUNCTION BD_FORCEINLINE MoveResult move_mass(Particle& p, float mass, float mark, Site& mark_site) const {
     MoveResult r{0.0f, MoveStatus::complete, false};
     std::size_t v = voxel(p.ix, p.iy, p.iz);
     const int mat = material[v];

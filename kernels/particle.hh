@@ -60,7 +60,7 @@ BD_FUNCTION BD_FORCEINLINE float max_f(float a, float b) { return a > b ? a : b;
 
 // Rotates direction `d` by polar angle (cos_theta) and azimuth phi [rad] (the usual
 // direction-cosine update, e.g. PENELOPE 2008 manual eq. 1.131).
-BD_FUNCTION inline Vec3f rotate_direction(const Vec3f& d, float cos_theta, float phi) {
+BD_FUNCTION BD_FORCEINLINE Vec3f rotate_direction(const Vec3f& d, float cos_theta, float phi) {
   float sin_theta2 = 1.0f - cos_theta * cos_theta;
   const float sin_theta = sin_theta2 > 0.0f ? sqrtf(sin_theta2) : 0.0f;
   float sp, cp;
