@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "kernels/assert.hh"
 #include "kernels/atomics.hh"
@@ -25,8 +26,23 @@ namespace bd {
 inline constexpr double kTallyQuantum_MeV = 1e-9;
 inline constexpr double kTallyUnitsPerMeV = 1e9;
 
+// round(E / quantum) = round(E · 1e9), exactly, in integer arithmetic (no FP64 in the
+// per-deposit path of the GPU, GPU.md): E = m · 2^−s with the 24-bit significand m of the
+// float and s = 150 − (biased exponent), so E · 1e9 = m · 1e9 · 2^−s with m · 1e9 < 2^54;
+// shifting right by s with half added rounds half up. 0 for E <= 0, NaN and infinities
+// (never deposited: the energy balance would show them); E >= 2^23 MeV does not occur.
+static_assert(kTallyUnitsPerMeV == 1e9, "to_tally_units multiplies by 1e9");
 BD_FUNCTION inline unsigned long long to_tally_units(float energy_MeV) {
-  return static_cast<unsigned long long>(static_cast<double>(energy_MeV) * kTallyUnitsPerMeV + 0.5);
+  std::uint32_t bits;
+  memcpy(&bits, &energy_MeV, sizeof bits);
+  const int biased = static_cast<int>((bits >> 23) & 0xFFu);
+  if ((bits >> 31) != 0u || biased == 0xFF) return 0;
+  const unsigned long long m = (bits & 0x7FFFFFu) | (biased != 0 ? 0x800000u : 0u);
+  const unsigned long long p = m * 1000000000ull;
+  const int s = 150 - (biased != 0 ? biased : 1);
+  if (s <= 0) return p << (-s);
+  if (s > 55) return 0;  // p < 2^54: below half a unit
+  return (p + (1ull << (s - 1))) >> s;
 }
 
 // Voxel tally on the geometry grid (scoring grid = phantom grid).
