@@ -156,10 +156,11 @@ struct DecayHistory {
   EnergySampler energy;
   Span<unsigned long long> balance;  // [kBalanceSize], see tallies.hh
   std::uint64_t seed = 1;
-  // Secondary queue (kernels/secondary_queue.hh): queue_out active = secondaries go there
-  // (the stack takes what it refuses); queue_in = the particles run_queued() transports.
+  // Secondary queue (kernels/secondary_queue.hh): queue_out[type] active = secondaries of
+  // that type go there (the stack takes what it refuses); queue_in = the particles
+  // run_queued() transports.
   SecondaryQueue queue_in;
-  SecondaryQueue queue_out;
+  SecondaryQueue queue_out[2];
 
   // One history, counters added to the balance at its end (the CPU backend).
   BD_FUNCTION void operator()(std::uint64_t history) const {
@@ -266,7 +267,8 @@ struct DecayHistory {
       return;
     }
     const std::uint32_t lineage = child_lineage(family.lineage, family.children++);
-    if (queue_out.active() && queue_out.push(QueuedParticle{s, lineage, family.history})) return;
+    const SecondaryQueue& queue = queue_out[static_cast<int>(s.type)];
+    if (queue.active() && queue.push(QueuedParticle{s, lineage, family.history})) return;
     if (!stack.push(s, lineage)) {
       pending.add(tally, geometry.site(s), s.energy_MeV, c, water_weight(geometry.material_at(s), s.energy_MeV));
       c.overflow += to_tally_units(s.energy_MeV);

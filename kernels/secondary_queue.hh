@@ -97,37 +97,56 @@ using QueuedPrimaries = QueuedPass<F, PrimariesPass>;
 template <class F>
 using QueuedSecondaries = QueuedPass<F, SecondariesPass>;
 
-// Histories [begin, end) of `f` with a two-buffer secondary queue on a backend `ops`:
+// Buffer b of a queued launch holds particles of type b % 2 (ParticleType: electrons 0,
+// photons 1) of generation b / 2 (the round that transports them alternates 0, 1, 0, ...).
+inline constexpr int kQueueBuffers = 4;
+BD_FUNCTION constexpr int queue_buffer(int generation, ParticleType type) {
+  return 2 * generation + static_cast<int>(type);
+}
+
+// Histories [begin, end) of `f` with the secondary queue on a backend `ops`:
 //   capacity()                    slots per buffer (> 0)
-//   clear(b), claimed(b)          reset / read buffer b's claim counter
+//   clear(b), claimed(b)          reset / read buffer b's claim counter (b < kQueueBuffers)
 //   queue(b)                      the SecondaryQueue view of buffer b
 //   launch_primaries(f, lo, hi)   QueuedPrimaries<F> over histories [lo, hi)
 //   launch_queued(f, n)           QueuedSecondaries<F> over slots [0, n) of f.queue_in
 // The primaries go in chunks of capacity/4 (a 90Y decay leaves ~1 secondary above the
 // cut-offs in the queue), each followed by rounds over the queued particles until a round
-// queues nothing. The same driver serves the CPU (kernels/transport.cpp) and the GPU
-// (kernels/transport.cu).
+// queues nothing. Each round transports the electrons, then the photons, of one generation
+// (sorted by type: a warp runs one kind of track, not both); their secondaries go to the
+// other generation's buffers. The same driver serves the CPU (kernels/transport.cpp) and
+// the GPU (kernels/transport.cu).
 template <class F, class Ops>
 void run_with_secondary_queue(F f, std::uint64_t begin, std::uint64_t end, Ops& ops) {
   const unsigned long long capacity = ops.capacity();
   const std::uint64_t chunk = capacity / 4 > 0 ? capacity / 4 : 1;
+  const auto fill_into = [&](int generation) {
+    for (const ParticleType t : {ParticleType::electron, ParticleType::photon}) {
+      const int b = queue_buffer(generation, t);
+      ops.clear(b);
+      f.queue_out[static_cast<int>(t)] = ops.queue(b);
+    }
+  };
   for (std::uint64_t lo = begin; lo < end;) {
     const std::uint64_t hi = end - lo > chunk ? lo + chunk : end;
-    int out = 0;
-    ops.clear(out);
+    int generation = 0;
+    fill_into(generation);
     f.queue_in = SecondaryQueue{};
-    f.queue_out = ops.queue(out);
     ops.launch_primaries(f, lo, hi);
     for (;;) {
-      const unsigned long long claimed = ops.claimed(out);
-      const unsigned long long n = claimed < capacity ? claimed : capacity;
-      if (n == 0) break;
-      const int in = out;
-      out = 1 - out;
-      ops.clear(out);
-      f.queue_in = ops.queue(in);
-      f.queue_out = ops.queue(out);
-      ops.launch_queued(f, n);
+      unsigned long long n[2];
+      for (const ParticleType t : {ParticleType::electron, ParticleType::photon}) {
+        const unsigned long long claimed = ops.claimed(queue_buffer(generation, t));
+        n[static_cast<int>(t)] = claimed < capacity ? claimed : capacity;
+      }
+      if (n[0] + n[1] == 0) break;
+      fill_into(1 - generation);
+      for (const ParticleType t : {ParticleType::electron, ParticleType::photon}) {
+        if (n[static_cast<int>(t)] == 0) continue;
+        f.queue_in = ops.queue(queue_buffer(generation, t));
+        ops.launch_queued(f, n[static_cast<int>(t)]);
+      }
+      generation = 1 - generation;
     }
     lo = hi;
   }

@@ -32,15 +32,15 @@ class CpuQueueOps {
  private:
   unsigned long long capacity_;
   int threads_;
-  std::vector<QueuedParticle> buffer_[2];
-  unsigned long long claimed_[2] = {0, 0};
+  std::vector<QueuedParticle> buffer_[kQueueBuffers];
+  unsigned long long claimed_[kQueueBuffers] = {};
 };
 
 // The same dispatch for every history functor: CUDA twin in transport.cu, else OpenMP.
 template <class History>
 void dispatch(const History& f, std::uint64_t begin, std::uint64_t end, Device device, int threads,
               std::int64_t secondary_queue) {
-  const std::int64_t capacity = secondary_queue_capacity(secondary_queue, device);
+  const std::int64_t capacity = secondary_queue_capacity(secondary_queue, device, end - begin);
   if (device == Device::cuda) {
     require_device(device);
     detail::launch_histories_cuda(f, begin, end, capacity);

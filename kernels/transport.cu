@@ -12,14 +12,14 @@ void check(cudaError_t err, const char* what) {
   if (err != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(err));
 }
 
-// The secondary-queue backend of run_with_secondary_queue on the GPU: two device buffers
+// The secondary-queue backend of run_with_secondary_queue on the GPU: the device buffers
 // and their claim counters (freed on every path out). claimed() copies a counter back,
 // which waits for the pass that fills it.
 template <class History>
 class CudaQueueOps {
  public:
   CudaQueueOps(unsigned long long capacity, const char* what) : capacity_(capacity), what_(what) {
-    for (int b = 0; b < 2; ++b) {
+    for (int b = 0; b < kQueueBuffers; ++b) {
       check(cudaMalloc(reinterpret_cast<void**>(&items_[b]), capacity * sizeof(QueuedParticle)),
             "secondary queue (device memory)");
       check(cudaMalloc(reinterpret_cast<void**>(&claimed_[b]), sizeof(unsigned long long)),
@@ -27,7 +27,7 @@ class CudaQueueOps {
     }
   }
   ~CudaQueueOps() {
-    for (int b = 0; b < 2; ++b) {
+    for (int b = 0; b < kQueueBuffers; ++b) {
       if (items_[b]) cudaFree(items_[b]);
       if (claimed_[b]) cudaFree(claimed_[b]);
     }
@@ -53,8 +53,8 @@ class CudaQueueOps {
  private:
   unsigned long long capacity_;
   const char* what_;
-  QueuedParticle* items_[2] = {nullptr, nullptr};
-  unsigned long long* claimed_[2] = {nullptr, nullptr};
+  QueuedParticle* items_[kQueueBuffers] = {};
+  unsigned long long* claimed_[kQueueBuffers] = {};
 };
 
 template <class History>

@@ -30,14 +30,17 @@ using VoxelPointDecayHistory = DecayHistory<VoxelGeometry, VoxelTally, PointSour
 // Infinite homogeneous medium, spherical shells, decays at points (the origin for kernels).
 using PointDecayHistory = DecayHistory<InfiniteMedium, ShellTally, PointSourceSampler, PrimaryEnergy>;
 
-// Secondary-queue capacity (particles per buffer) of a launch: -1 = the device's default
-// (kDefaultQueueCpu / kDefaultQueueCuda), 0 = none (every secondary on the thread's stack),
-// n > 0 = n. The dose does not depend on it (kernels/secondary_queue.hh).
-inline constexpr std::int64_t kDefaultQueueCpu = 0;             // depth-first stack: no passes
-inline constexpr std::int64_t kDefaultQueueCuda = 1ll << 21;    // 2 × 117 MB of device memory
-inline std::int64_t secondary_queue_capacity(std::int64_t requested, Device device) {
+// Secondary-queue capacity (particles per buffer) of a launch of `histories`: -1 = the
+// device's default (CPU: none; GPU: 4 per history, at most kMaxDefaultQueueCuda), 0 = none
+// (every secondary on the thread's stack), n > 0 = n. The dose does not depend on it
+// (kernels/secondary_queue.hh).
+inline constexpr std::int64_t kMaxDefaultQueueCuda = 1ll << 20;  // 4 buffers × 59 MB
+inline std::int64_t secondary_queue_capacity(std::int64_t requested, Device device, std::uint64_t histories) {
   if (requested >= 0) return requested;
-  return device == Device::cuda ? kDefaultQueueCuda : kDefaultQueueCpu;
+  if (device != Device::cuda) return 0;  // depth first on the stack: as fast, no passes
+  const std::uint64_t wanted = histories < (1ull << 40) ? 4 * histories + 1024 : (1ull << 42);
+  return wanted < static_cast<std::uint64_t>(kMaxDefaultQueueCuda) ? static_cast<std::int64_t>(wanted)
+                                                                   : kMaxDefaultQueueCuda;
 }
 
 // Run histories [begin, end) of `f` on `device` (threads: CPU only, 0 = OpenMP default;
