@@ -29,7 +29,7 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=c
 status_gpu="FAIL"
 BETADOSE_REQUIRE_GPU=1 timeout 300 "$build/tests/betadose_core_tests" --gtest_filter='GPU_*' >>"$log" 2>&1 && status_gpu="PASS"
 gpu_summary=$(grep -E '^\[  (PASSED|FAILED)  \]' "$log" | tail -2 | tr '\n' ' ')
-zscores=$(grep -E 'CPU vs CUDA' "$log" || true)
+zscores=$(grep -E 'CPU vs CUDA|CUDA stack vs CUDA queue|bitwise equal' "$log" || true)
 
 bench_lines=""
 if [[ -x "$build/betadose_bench" ]]; then
