@@ -30,7 +30,8 @@ inline constexpr double kTallyUnitsPerMeV = 1e9;
 // per-deposit path of the GPU, GPU.md): E = m · 2^−s with the 24-bit significand m of the
 // float and s = 150 − (biased exponent), so E · 1e9 = m · 1e9 · 2^−s with m · 1e9 < 2^54;
 // shifting right by s with half added rounds half up. 0 for E <= 0, NaN and infinities
-// (never deposited: the energy balance would show them); E >= 2^23 MeV does not occur.
+// (never deposited: the energy balance would show them); saturated beyond 2^32 MeV (p · 2^9 <
+// 2^63; no deposit comes near).
 static_assert(kTallyUnitsPerMeV == 1e9, "to_tally_units multiplies by 1e9");
 BD_FUNCTION inline unsigned long long to_tally_units(float energy_MeV) {
   std::uint32_t bits;
@@ -40,7 +41,7 @@ BD_FUNCTION inline unsigned long long to_tally_units(float energy_MeV) {
   const unsigned long long m = (bits & 0x7FFFFFu) | (biased != 0 ? 0x800000u : 0u);
   const unsigned long long p = m * 1000000000ull;
   const int s = 150 - (biased != 0 ? biased : 1);
-  if (s <= 0) return p << (-s);
+  if (s <= 0) return s < -9 ? ~0ull : p << (-s);
   if (s > 55) return 0;  // p < 2^54: below half a unit
   return (p + (1ull << (s - 1))) >> s;
 }

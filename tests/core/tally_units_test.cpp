@@ -37,7 +37,10 @@ TEST(TallyUnits, IsTheExactlyRoundedProduct) {
   EXPECT_EQ(bd::to_tally_units(std::numeric_limits<float>::denorm_min()), 0ull);
   EXPECT_EQ(bd::to_tally_units(std::numeric_limits<float>::quiet_NaN()), 0ull);
   EXPECT_EQ(bd::to_tally_units(std::numeric_limits<float>::infinity()), 0ull);
-  // Largest float below 2^23 MeV still converts exactly (far beyond any deposit).
-  const float big = std::nextafter(8388608.0f, 0.0f);
-  EXPECT_EQ(bd::to_tally_units(big), reference(big));
+  // Exact up to 2^32 MeV (far beyond any deposit), saturated beyond (no shift overflow).
+  for (const float big : {std::nextafter(8388608.0f, 0.0f), 8388608.0f, 4.0e9f}) {
+    EXPECT_EQ(bd::to_tally_units(big), reference(big)) << big;
+  }
+  EXPECT_EQ(bd::to_tally_units(1e30f), ~0ull);
+  EXPECT_EQ(bd::to_tally_units(std::numeric_limits<float>::max()), ~0ull);
 }
