@@ -1,4 +1,5 @@
 // CUDA launch of the decay histories (same functors as transport.cpp).
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -14,18 +15,19 @@ void check(cudaError_t err, const char* what) {
 
 // The secondary-queue backend of run_with_secondary_queue on the GPU: the device buffers
 // and their claim counters (freed on every path out). claimed() copies a counter back,
-// which waits for the pass that fills it.
+// which waits for the pass that fills it. allocated() is false when the device had no room
+// for the buffers (the launch then keeps every secondary on the stack: the same histories).
 template <class History>
 class CudaQueueOps {
  public:
   CudaQueueOps(unsigned long long capacity, const char* what) : capacity_(capacity), what_(what) {
-    for (int b = 0; b < kQueueBuffers; ++b) {
-      check(cudaMalloc(reinterpret_cast<void**>(&items_[b]), capacity * sizeof(QueuedParticle)),
-            "secondary queue (device memory)");
-      check(cudaMalloc(reinterpret_cast<void**>(&claimed_[b]), sizeof(unsigned long long)),
-            "secondary queue counter (device memory)");
+    for (int b = 0; b < kQueueBuffers && allocated_; ++b) {
+      allocated_ = cudaMalloc(reinterpret_cast<void**>(&items_[b]), capacity * sizeof(QueuedParticle)) == cudaSuccess &&
+                   cudaMalloc(reinterpret_cast<void**>(&claimed_[b]), sizeof(unsigned long long)) == cudaSuccess;
     }
+    if (!allocated_) cudaGetLastError();  // clear the allocation error: nothing is left in a bad state
   }
+  bool allocated() const { return allocated_; }
   ~CudaQueueOps() {
     for (int b = 0; b < kQueueBuffers; ++b) {
       if (items_[b]) cudaFree(items_[b]);
@@ -53,18 +55,30 @@ class CudaQueueOps {
  private:
   unsigned long long capacity_;
   const char* what_;
+  bool allocated_ = true;
   QueuedParticle* items_[kQueueBuffers] = {};
   unsigned long long* claimed_[kQueueBuffers] = {};
 };
 
 template <class History>
 void launch(const History& f, std::uint64_t begin, std::uint64_t end, std::int64_t queue_capacity, const char* what) {
+  bool queued = false;
   if (queue_capacity > 0) {
     CudaQueueOps<History> ops(static_cast<unsigned long long>(queue_capacity), what);
-    run_with_secondary_queue(f, begin, end, ops);
-  } else {
-    check(launch_cuda_reduced(begin, end, f), what);
+    if (ops.allocated()) {
+      run_with_secondary_queue(f, begin, end, ops);
+      queued = true;
+    } else {
+      static bool told = false;
+      if (!told) {
+        std::fprintf(stderr, "betadose: no device memory for the secondary queue (%llu particles per buffer); "
+                             "secondaries stay on the per-thread stack (same histories)\n",
+                     static_cast<unsigned long long>(queue_capacity));
+        told = true;
+      }
+    }
   }
+  if (!queued) check(launch_cuda_reduced(begin, end, f), what);
   check(cudaDeviceSynchronize(), what);
 }
 }  // namespace
