@@ -65,6 +65,10 @@ struct EnergyBalance {
   double relative_residual() const;
 };
 
+// The energy balance per decay of a run's totals (balance slots of kernels/tallies.hh):
+// per history × `scale` (betas per decay, or 1 per emitted particle).
+EnergyBalance energy_balance_per_decay(const RunTotals& totals, double scale);
+
 // The numbers besides the batch totals that make a voxel run's DoseResult (a part stores
 // them, so that the merge finishes the run exactly as one process would).
 struct VoxelRunScale {

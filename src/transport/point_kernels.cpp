@@ -22,18 +22,6 @@ namespace {
 
 constexpr double kJoulePerMeV = 1.602176634e-13;  // CODATA 2018 (exact)
 
-EnergyBalance balance_per_decay(const detail::BatchTotals& t, double scale) {
-  EnergyBalance b;
-  const double n = static_cast<double>(t.histories);
-  b.emitted_MeV = t.balance[kEmitted] / n * scale;
-  b.deposited_MeV = (t.balance[kDepositedScored] + t.balance[kDepositedUnscored]) / n * scale;
-  b.escaped_electron_MeV = t.balance[kEscapedElectron] / n * scale;
-  b.escaped_photon_MeV = t.balance[kEscapedPhoton] / n * scale;
-  b.below_cutoff_MeV = t.balance[kBelowCutoff] / n * scale;
-  b.overflow_MeV = t.balance[kStackOverflow] / n * scale;
-  return b;
-}
-
 // The run summary every kernel result carries (DpkResult, VsvResult), per decay of the
 // nuclide (`scale` = betas per decay) or per emitted electron.
 template <class Result>
@@ -45,7 +33,7 @@ void fill_run_summary(Result& r, const std::string& material, double rho, const 
   r.histories = t.histories;
   r.wall_time_s = t.wall_s;
   r.emitted_per_decay_MeV = t.balance[kEmitted] / t.histories * scale;
-  r.balance_per_decay = balance_per_decay(t, scale);
+  r.balance_per_decay = energy_balance_per_decay(t, scale);
   r.steps_per_decay = t.balance[kCountElectronSteps] / t.histories;
 }
 
@@ -317,7 +305,7 @@ VoxelKernelResult run_voxel_kernel(const EmissionSpec& emission, const KernelPha
   r.histories = t.histories;
   r.wall_time_s = t.wall_s;
   r.emitted_per_decay_MeV = t.balance[kEmitted] / t.histories * scale;
-  r.balance_per_decay = balance_per_decay(t, scale);
+  r.balance_per_decay = energy_balance_per_decay(t, scale);
   r.steps_per_decay = t.balance[kCountElectronSteps] / t.histories;
   for (std::size_t v = 0; v < t.sum_MeV.size(); ++v) {
     r.energy_per_decay_MeV.push_back(t.mean_per_decay(v) * scale);

@@ -194,13 +194,7 @@ DoseResult finish_voxel_run(const RunTotals& t, const Grid& g, const std::vector
     r.rel_uncertainty[v] = std::max(0.0, t.rel_uncertainty(v));
   }
   const double n = static_cast<double>(t.histories);
-  EnergyBalance& b = r.balance_per_decay;
-  b.emitted_MeV = t.balance[kEmitted] / n * betas;
-  b.deposited_MeV = (t.balance[kDepositedScored] + t.balance[kDepositedUnscored]) / n * betas;
-  b.escaped_electron_MeV = t.balance[kEscapedElectron] / n * betas;
-  b.escaped_photon_MeV = t.balance[kEscapedPhoton] / n * betas;
-  b.below_cutoff_MeV = t.balance[kBelowCutoff] / n * betas;
-  b.overflow_MeV = t.balance[kStackOverflow] / n * betas;
+  r.balance_per_decay = energy_balance_per_decay(t, betas);
   r.electron_steps_per_decay = t.balance[kCountElectronSteps] / n;
   r.photon_steps_per_decay = t.balance[kCountPhotonSteps] / n;
   r.tally_flushes_per_decay = t.balance[kCountTallyFlushes] / n;
