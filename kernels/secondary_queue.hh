@@ -78,7 +78,8 @@ template <class F, class Pass>
 struct QueuedPass {
   F f;
   using Counters = typename F::Counters;
-  Span<unsigned long long> balance;
+  Span<unsigned long long> balance;  // F's (the block reduction of launch_cuda.cuh adds there)
+  BD_FUNCTION explicit QueuedPass(const F& history) : f(history), balance(history.balance) {}
   BD_FUNCTION void run(std::uint64_t index, Counters& c) const {
     if constexpr (std::is_same<Pass, SecondariesPass>::value) {
       f.template run_queued<kQueuedStackDepth>(index, c);

@@ -23,10 +23,10 @@ class CpuQueueOps {
   unsigned long long claimed(int b) const { return claimed_[b]; }
   SecondaryQueue queue(int b) { return SecondaryQueue{buffer_[b].data(), &claimed_[b], capacity_}; }
   void launch_primaries(const History& f, std::uint64_t lo, std::uint64_t hi) {
-    launch_cpu(lo, hi, QueuedPrimaries<History>{f, f.balance}, threads_);
+    launch_cpu(lo, hi, QueuedPrimaries<History>(f), threads_);
   }
   void launch_queued(const History& f, std::uint64_t n) {
-    launch_cpu(0, n, QueuedSecondaries<History>{f, f.balance}, threads_);
+    launch_cpu(0, n, QueuedSecondaries<History>(f), threads_);
   }
 
  private:

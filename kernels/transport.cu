@@ -46,10 +46,10 @@ class CudaQueueOps {
   }
   SecondaryQueue queue(int b) { return SecondaryQueue{items_[b], claimed_[b], capacity_}; }
   void launch_primaries(const History& f, std::uint64_t lo, std::uint64_t hi) {
-    check(launch_cuda_reduced(lo, hi, QueuedPrimaries<History>{f, f.balance}), what_);
+    check(launch_cuda_reduced(lo, hi, QueuedPrimaries<History>(f)), what_);
   }
   void launch_queued(const History& f, std::uint64_t n) {
-    check(launch_cuda_reduced(0, n, QueuedSecondaries<History>{f, f.balance}), what_);
+    check(launch_cuda_reduced(0, n, QueuedSecondaries<History>(f)), what_);
   }
 
  private:

@@ -3,6 +3,7 @@
 // (launch_cuda.cuh). Both run the very same functor objects (decay_history.hh).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "betadose/device.hh"
@@ -38,9 +39,8 @@ inline constexpr std::int64_t kMaxDefaultQueueCuda = 1ll << 20;  // 4 buffers ×
 inline std::int64_t secondary_queue_capacity(std::int64_t requested, Device device, std::uint64_t histories) {
   if (requested >= 0) return requested;
   if (device != Device::cuda) return 0;  // depth first on the stack: as fast, no passes
-  const std::uint64_t wanted = histories < (1ull << 40) ? 4 * histories + 1024 : (1ull << 42);
-  return wanted < static_cast<std::uint64_t>(kMaxDefaultQueueCuda) ? static_cast<std::int64_t>(wanted)
-                                                                   : kMaxDefaultQueueCuda;
+  const std::uint64_t cap = static_cast<std::uint64_t>(kMaxDefaultQueueCuda);
+  return static_cast<std::int64_t>(histories < cap / 4 ? std::min<std::uint64_t>(4 * histories + 1024, cap) : cap);
 }
 
 // Run histories [begin, end) of `f` on `device` (threads: CPU only, 0 = OpenMP default;

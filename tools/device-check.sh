@@ -5,7 +5,8 @@
 # print the CPU-vs-CUDA z-scores and check the secondary queue against the stack) and the GPU
 # benchmark (decays/s, electron steps/s, steps/decay, theoretical occupancy; cases a and c
 # again with every secondary on the per-thread stack, the queue's gain), the achieved
-# occupancy and SIMT efficiency when Nsight Compute (ncu) is installed, and a summary table. Everything also goes to $OUT/device-check.log.
+# occupancy and SIMT efficiency when Nsight Compute (ncu) is installed, and a summary table.
+# Everything also goes to $OUT/device-check.log.
 # Usage: tools/device-check.sh [build-dir]     (default build-device)
 # Budget: build ~5 min on 16 cores (skip it by carrying build-device), tests ~1 min, bench
 # ~2 min, ncu ~1 min; each step has its own time limit.
