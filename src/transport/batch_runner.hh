@@ -204,17 +204,19 @@ BatchTotals run_batches(const Make& make, std::size_t tally_bins, std::size_t ou
                                              static_cast<unsigned>(comm.size()));
     };
     const std::uint64_t my_lo = piece(comm.rank()), my_hi = piece(comm.rank() + 1);
+    // The functor writes to device memory on the GPU, to `tally`/`balance` on the CPU.
     if (gpu) {
       d_tally.zero();
       d_balance.zero();
-      if (my_hi > my_lo) launch_histories(f, my_lo, my_hi, control.device, control.threads, control.secondary_queue);
-      tally = d_tally.download();
-      const auto bal = d_balance.download();
-      std::copy(bal.begin(), bal.end(), balance.begin());
     } else {
       std::fill(tally.begin(), tally.end(), 0ull);
       balance.fill(0ull);
-      if (my_hi > my_lo) launch_histories(f, my_lo, my_hi, control.device, control.threads, control.secondary_queue);
+    }
+    if (my_hi > my_lo) launch_histories(f, my_lo, my_hi, control.device, control.threads, control.secondary_queue);
+    if (gpu) {
+      tally = d_tally.download();
+      const auto bal = d_balance.download();
+      std::copy(bal.begin(), bal.end(), balance.begin());
     }
     comm.sum_to_root(tally.data(), tally.size());
     comm.sum_to_root(balance.data(), balance.size());
