@@ -78,8 +78,9 @@ double brems_k_dsigma_dk_cm2(int Z, double T_MeV, double k_MeV) {
   const double re2a = phys::kClassicalElectronRadius_cm * phys::kClassicalElectronRadius_cm *
                       kFineStructure;
   // (dσ/dk) in units of 1/(mc²); k dσ/dk is dimensionless in those units → cm².
-  const double nucleus = static_cast<double>(Z) * Z * koch_motz_3bn(E0, k, Z) * elwert_factor(Z, E0, k);
-  const double electrons = static_cast<double>(Z) * koch_motz_3bn(E0, k, Z) * ee_ratio(E0 - 1.0);
+  const double born = koch_motz_3bn(E0, k, Z);  // the same screened Born shape for both
+  const double nucleus = static_cast<double>(Z) * Z * born * elwert_factor(Z, E0, k);
+  const double electrons = static_cast<double>(Z) * born * ee_ratio(E0 - 1.0);
   return re2a * k * (nucleus + electrons);
 }
 

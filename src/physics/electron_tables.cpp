@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "betadose/brems_element_table.hh"
 #include "betadose/bremsstrahlung.hh"
 #include "betadose/collision_stopping.hh"
 #include "betadose/density_effect.hh"
@@ -148,12 +149,15 @@ ElectronTables build_electron_tables(const Material& material, const ElectronTab
   };
 
   const int n = opt.points;
-  const double lmin = std::log(opt.e_min_MeV), dl = std::log(opt.e_max_MeV / opt.e_min_MeV) / (n - 1);
   const int nk = std::max(2, opt.brems_shape_points);
+  // Bremsstrahlung per element, shared with the other materials of the process.
+  std::vector<std::shared_ptr<const ElementBremsTable>> brems;
+  for (int z : Z) brems.push_back(element_brems_table(z, opt.e_min_MeV, opt.e_max_MeV, n, opt.wcr_MeV, nk));
+  const std::vector<double> energies = electron_table_energies(opt.e_min_MeV, opt.e_max_MeV, n);
   t.brems_shape_points = nk;
   t.brems_shape.assign(static_cast<std::size_t>(n) * nk, 0.0);
   for (int i = 0; i < n; ++i) {
-    const double T = i == n - 1 ? opt.e_max_MeV : std::exp(lmin + i * dl);
+    const double T = energies[i];
     t.energy_MeV.push_back(T);
     const double delta = density_effect.delta(T);
     t.density_effect_delta.push_back(delta);
@@ -167,7 +171,7 @@ ElectronTables build_electron_tables(const Material& material, const ElectronTab
     double srad = 0, srad_soft = 0, sig_brems = 0, sig1 = 0, sig2 = 0;
     std::vector<double> c, A;
     for (std::size_t j = 0; j < Z.size(); ++j) {
-      const BremsIntegrals b = brems_integrals(Z[j], T, opt.wcr_MeV);
+      const BremsIntegrals& b = brems[j]->integrals[i];
       srad += atoms_per_g[j] * (b.loss_soft_cm2_MeV + b.loss_hard_cm2_MeV);
       srad_soft += atoms_per_g[j] * b.loss_soft_cm2_MeV;
       sig_brems += atoms_per_g[j] * b.number_hard_cm2;
@@ -195,11 +199,10 @@ ElectronTables build_electron_tables(const Material& material, const ElectronTab
       double* row = &t.brems_shape[static_cast<std::size_t>(i) * nk];
       double mx = 0;
       for (int j = 0; j < nk; ++j) {
-        const double x = static_cast<double>(j) / (nk - 1);
-        // k_j from wcr to (just below) T; the last node sits at 0.9999 T where dσ/dk is finite.
-        const double k = std::min(opt.wcr_MeV * std::pow(T / opt.wcr_MeV, x), T * (1 - 1e-4));
+        // k_j from wcr to (just below) T (brems_shape_node_MeV).
         double chi = 0;
-        for (std::size_t e = 0; e < Z.size(); ++e) chi += atoms_per_g[e] * brems_k_dsigma_dk_cm2(Z[e], T, k);
+        for (std::size_t e = 0; e < Z.size(); ++e)
+          chi += atoms_per_g[e] * brems[e]->k_dsigma_dk_cm2[static_cast<std::size_t>(i) * nk + j];
         row[j] = chi;
         mx = std::max(mx, chi);
       }
