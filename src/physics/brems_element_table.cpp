@@ -7,6 +7,9 @@
 #include <mutex>
 #include <tuple>
 
+#include "betadose/elements.hh"
+#include "betadose/errors.hh"
+
 namespace bd {
 
 std::vector<double> electron_table_energies(double e_min_MeV, double e_max_MeV, int points) {
@@ -53,6 +56,10 @@ constexpr std::size_t kMaxEntries = 512;
 
 std::shared_ptr<const ElementBremsTable> element_brems_table(int Z, double e_min_MeV, double e_max_MeV, int points,
                                                              double wcr_MeV, int nk) {
+  BD_VALIDATE(Z >= 1 && Z <= kMaxElementZ, "bremsstrahlung table: atomic number " << Z << " outside 1.." << kMaxElementZ);
+  BD_VALIDATE(points >= 2 && e_min_MeV > 0 && e_max_MeV > e_min_MeV && wcr_MeV > 0 && nk >= 2,
+              "bremsstrahlung table: need points >= 2, 0 < e_min < e_max, wcr > 0 and nodes >= 2 (got "
+                  << points << ", " << e_min_MeV << ", " << e_max_MeV << ", " << wcr_MeV << ", " << nk << ")");
   static std::mutex mutex;
   static std::map<Key, std::shared_ptr<Slot>> cache;
   std::shared_ptr<Slot> slot;

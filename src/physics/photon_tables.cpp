@@ -3,9 +3,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
@@ -36,6 +36,30 @@ std::string element_photon_table_path(int Z, const std::string& dir) {
   return (std::filesystem::path(d) / name).string();
 }
 
+namespace {
+
+// One data row "E,photo,compton,rayleigh,total" (spaces around the commas allowed, CRLF too).
+// strtod per field: an istringstream per line made reading the tables of a CT case's
+// materials a tenth of a short run's set-up.
+bool parse_csv_row(const std::string& line, double (&v)[5]) {
+  const char* s = line.c_str();
+  for (int k = 0; k < 5; ++k) {
+    while (*s == ' ' || *s == '\t') ++s;
+    if (k > 0) {
+      if (*s != ',') return false;
+      ++s;
+    }
+    char* end = nullptr;
+    v[k] = std::strtod(s, &end);
+    if (end == s || !std::isfinite(v[k]) || v[k] < 0) return false;
+    s = end;
+  }
+  while (*s == ' ' || *s == '\t' || *s == '\r') ++s;
+  return *s == '\0';
+}
+
+}  // namespace
+
 PhotonTables load_element_photon_table(int Z, const std::string& dir) {
   const std::string path = element_photon_table_path(Z, dir);
   std::ifstream in(path);
@@ -57,18 +81,13 @@ PhotonTables load_element_photon_table(int Z, const std::string& dir) {
       continue;
     }
     double v[5];
-    char sep;
-    std::istringstream ls(line);
-    ls >> v[0];
-    for (int k = 1; k < 5; ++k) ls >> sep >> v[k];
-    BD_VALIDATE(ls && !(ls >> sep), path << ":" << lineno << ": expected 5 numbers, got '" << line
-                                         << "'");
+    BD_VALIDATE(parse_csv_row(line, v), path << ":" << lineno << ": expected 5 comma-separated finite numbers >= 0, got '"
+                                             << line << "'");
     const std::size_t i = t.energy_MeV.size();
-    BD_VALIDATE(i < static_cast<std::size_t>(PhotonGrid::kPoints) &&
-                    std::abs(v[0] / PhotonGrid::energy_MeV(static_cast<int>(i)) - 1) < 1e-5,
-                path << ":" << lineno << ": energy " << v[0]
-                     << " MeV is not the betadose photon grid point " << i);
-    t.energy_MeV.push_back(PhotonGrid::energy_MeV(static_cast<int>(i)));
+    const double grid_MeV = i < static_cast<std::size_t>(PhotonGrid::kPoints) ? PhotonGrid::energy_MeV(static_cast<int>(i)) : 0;
+    BD_VALIDATE(grid_MeV > 0 && std::abs(v[0] / grid_MeV - 1) < 1e-5,
+                path << ":" << lineno << ": energy " << v[0] << " MeV is not the betadose photon grid point " << i);
+    t.energy_MeV.push_back(grid_MeV);
     t.photo_cm2_g.push_back(v[1]);
     t.compton_cm2_g.push_back(v[2]);
     t.rayleigh_cm2_g.push_back(v[3]);

@@ -14,12 +14,16 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "betadose/brems_element_table.hh"
+#include "betadose/bremsstrahlung.hh"
 #include "betadose/collision_stopping.hh"
 #include "betadose/elastic_scattering.hh"
 #include "betadose/electron_tables.hh"
 #include "betadose/elements.hh"
+#include "betadose/errors.hh"
 #include "betadose/materials.hh"
 #include "betadose/physical_constants.hh"
 #include "betadose/quadrature.hh"
@@ -274,3 +278,36 @@ TEST(ElectronTables, ShippedMaterialsBuild) {
 }
 
 }  // namespace
+
+// The shared per-element bremsstrahlung table holds exactly what the cross-section functions
+// give (so material tables summed from it are what summing the functions gave), for any Wcr,
+// also when many threads ask for it at once; bad arguments are input errors.
+TEST(ElectronTables, SharedElementBremsTableIsTheCrossSectionItself) {
+  const double wcr = 0.0137;  // a value no other test uses: computed here, not cached
+  const int nk = 7;
+  std::vector<std::shared_ptr<const bd::ElementBremsTable>> got(8);
+  std::vector<std::thread> threads;
+  for (std::size_t k = 0; k < got.size(); ++k)
+    threads.emplace_back([&, k] { got[k] = bd::element_brems_table(20, 0.001, 3.0, 64, wcr, nk); });
+  for (auto& t : threads) t.join();
+  for (const auto& g : got) EXPECT_EQ(g.get(), got[0].get());  // one table, computed once
+  const std::vector<double> T = bd::electron_table_energies(0.001, 3.0, 64);
+  ASSERT_EQ(got[0]->integrals.size(), T.size());
+  for (std::size_t i = 0; i < T.size(); ++i) {
+    const bd::BremsIntegrals b = bd::brems_integrals(20, T[i], wcr);
+    EXPECT_EQ(got[0]->integrals[i].loss_soft_cm2_MeV, b.loss_soft_cm2_MeV) << T[i];
+    EXPECT_EQ(got[0]->integrals[i].loss_hard_cm2_MeV, b.loss_hard_cm2_MeV) << T[i];
+    EXPECT_EQ(got[0]->integrals[i].number_hard_cm2, b.number_hard_cm2) << T[i];
+    for (int j = 0; j < nk; ++j) {
+      const double expected =
+          T[i] > wcr ? bd::brems_k_dsigma_dk_cm2(20, T[i], bd::brems_shape_node_MeV(T[i], wcr, j, nk)) : 0.0;
+      EXPECT_EQ(got[0]->k_dsigma_dk_cm2[i * nk + j], expected) << T[i] << " node " << j;
+    }
+  }
+  EXPECT_EQ(T.back(), 3.0);
+  EXPECT_NE(bd::element_brems_table(20, 0.001, 3.0, 64, 0.02, nk).get(), got[0].get());  // another Wcr
+  EXPECT_THROW(bd::element_brems_table(0, 0.001, 3.0, 64, wcr, nk), bd::InputError);
+  EXPECT_THROW(bd::element_brems_table(20, 0.001, 3.0, 1, wcr, nk), bd::InputError);
+  EXPECT_THROW(bd::element_brems_table(20, 3.0, 0.001, 64, wcr, nk), bd::InputError);
+  EXPECT_THROW(bd::element_brems_table(20, 0.001, 3.0, 64, std::nan(""), nk), bd::InputError);
+}

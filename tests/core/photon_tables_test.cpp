@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "betadose/elements.hh"
@@ -84,3 +87,46 @@ TEST(PhotonTables, MixtureRuleAndGrid) {
 }
 
 }  // namespace
+
+// The element table reader (strtod per field): the shipped O table re-read with spaces and
+// CRLF gives the same numbers; a row that is not five finite numbers >= 0 separated by commas
+// is an input error naming the file and line.
+TEST(PhotonTables, ElementReaderAcceptsTheFormatAndRejectsBadRowsNamingTheLine) {
+  const auto dir = std::filesystem::temp_directory_path() / "betadose_photon_reader_test";
+  std::filesystem::create_directories(dir);
+  const auto shipped = bd::load_element_photon_table(8);
+  const std::string header = "E_MeV,photo_cm2_g,compton_cm2_g,rayleigh_cm2_g,total_cm2_g";
+  auto write = [&](std::size_t bad_row, const std::string& bad) {
+    std::ofstream out(dir / "Z08.csv", std::ios::binary);
+    out << "# test\n" << header << "\n";
+    for (std::size_t i = 0; i < shipped.energy_MeV.size(); ++i) {
+      if (i == bad_row) {
+        out << bad << "\n";
+        continue;
+      }
+      char row[256];
+      std::snprintf(row, sizeof row, "%.17g , %.17g,%.17g,\t%.17g,%.17g \r\n", shipped.energy_MeV[i],
+                    shipped.photo_cm2_g[i], shipped.compton_cm2_g[i], shipped.rayleigh_cm2_g[i], shipped.total_cm2_g[i]);
+      out << row;
+    }
+  };
+  write(static_cast<std::size_t>(-1), "");
+  const auto reread = bd::load_element_photon_table(8, dir.string());
+  EXPECT_EQ(reread.photo_cm2_g, shipped.photo_cm2_g);
+  EXPECT_EQ(reread.compton_cm2_g, shipped.compton_cm2_g);
+  EXPECT_EQ(reread.total_cm2_g, shipped.total_cm2_g);
+  const double e = shipped.energy_MeV[5];
+  char good_prefix[64];
+  std::snprintf(good_prefix, sizeof good_prefix, "%.17g", e);
+  for (const std::string tail : {",1,2,3", ",1,2,3,4,5", ",1,x,3,4", ",1,nan,3,4", ",1,2,-3,4", ";1;2;3;4", ",1,2,3,4 junk",
+                                 ",1,2,3,inf", ",1,,3,4"}) {
+    write(5, good_prefix + tail);
+    try {
+      bd::load_element_photon_table(8, dir.string());
+      ADD_FAILURE() << "no error for row '" << good_prefix + tail << "'";
+    } catch (const bd::InputError& err) {
+      EXPECT_NE(std::string(err.what()).find("Z08.csv:8"), std::string::npos) << err.what();
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
