@@ -178,7 +178,7 @@ struct DecayHistory {
     ++c.decays;
     Particle p;
     p.type = ParticleType::electron;
-    p.pos_cm = position.sample(rng);
+    p.pos_cm = position.sample(rng, history);
     p.dir = isotropic_direction(rng.uniform(), rng.uniform());
     p.energy_MeV = energy.sample(rng);
     c.emitted += to_tally_units(p.energy_MeV);

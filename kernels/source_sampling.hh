@@ -17,12 +17,43 @@ namespace bd {
 struct AliasTableView {
   ConstSpan<float> probability;        // acceptance probability of column i
   ConstSpan<std::uint32_t> alias;      // alias of column i
+  // Stratified (randomised quasi-Monte Carlo) choice, when per_batch > 0: see
+  // stratified_uniform(). 0 = one independent uniform per decay.
+  std::uint64_t stratify_per_batch = 0;
+  std::uint64_t stratify_key = 0;
 
-  BD_FUNCTION std::uint32_t sample(PhiloxEngine& rng) const {
+  BD_FUNCTION std::uint32_t sample(PhiloxEngine& rng, std::uint64_t history) const {
     const auto n = static_cast<std::uint32_t>(probability.size());
-    auto i = static_cast<std::uint32_t>(rng.uniform_double() * n);
+    if (stratify_per_batch == 0) {
+      auto i = static_cast<std::uint32_t>(rng.uniform_double() * n);
+      if (i >= n) i = n - 1;
+      return rng.uniform() < probability[i] ? i : alias[i];
+    }
+    // One uniform u picks the column (floor(u n)) and decides between it and its alias (the
+    // fraction u n − floor(u n)): a map of u onto the entries that is piecewise constant on
+    // 2n intervals of total length p_v for entry v.
+    const double x = stratified_uniform(history) * n;
+    auto i = static_cast<std::uint32_t>(x);
     if (i >= n) i = n - 1;
-    return rng.uniform() < probability[i] ? i : alias[i];
+    return static_cast<float>(x - i) < probability[i] ? i : alias[i];
+  }
+
+  // u_k = frac(U_b + k φ), φ = (√5 − 1)/2, for decay k of batch b (history = b·per_batch + k),
+  // U_b uniform from Philox keyed by (stratify_key, b). Each u_k is uniform, so every decay
+  // still samples the activity distribution exactly; within a batch the golden-ratio
+  // (Kronecker) sequence has discrepancy O(log n / n) on every interval (Weyl; Niederreiter,
+  // "Random Number Generation and Quasi-Monte Carlo Methods", SIAM 1992, ch. 2 and 3), so each
+  // source voxel gets its expected number of decays to within a few, instead of the
+  // multinomial spread sqrt(n p). The batches are independent randomisations (random shifts
+  // U_b), so the batch-to-batch variance stays an unbiased estimate of the variance of the
+  // mean (randomised QMC; L'Ecuyer & Lemieux, in "Modeling Uncertainty", 2002, §4).
+  // Computed in 64-bit fixed point (exact modulo 2^64, any k).
+  BD_FUNCTION double stratified_uniform(std::uint64_t history) const {
+    const std::uint64_t b = history / stratify_per_batch, k = history - b * stratify_per_batch;
+    PhiloxEngine shift_rng(stratify_key, b, 0u);
+    const std::uint64_t shift = (static_cast<std::uint64_t>(shift_rng()) << 32) | shift_rng();
+    const std::uint64_t x = shift + k * 0x9E3779B97F4A7C15ull;  // 2^64 φ
+    return (static_cast<double>(x >> 11) + 0.5) * (1.0 / 9007199254740992.0);
   }
 };
 
@@ -34,8 +65,8 @@ struct VoxelSourceSampler {
   int nx = 0, ny = 0;
   float dx_cm = 0, dy_cm = 0, dz_cm = 0;
 
-  BD_FUNCTION Vec3f sample(PhiloxEngine& rng) const {
-    const std::uint32_t v = voxel_index[table.sample(rng)];
+  BD_FUNCTION Vec3f sample(PhiloxEngine& rng, std::uint64_t history) const {
+    const std::uint32_t v = voxel_index[table.sample(rng, history)];
     const std::uint32_t ix = v % static_cast<std::uint32_t>(nx);
     const std::uint32_t rest = v / static_cast<std::uint32_t>(nx);
     const std::uint32_t iy = rest % static_cast<std::uint32_t>(ny);
@@ -51,9 +82,9 @@ struct PointSourceSampler {
   AliasTableView table;
   ConstSpan<Vec3f> position_cm;
 
-  BD_FUNCTION Vec3f sample(PhiloxEngine& rng) const {
+  BD_FUNCTION Vec3f sample(PhiloxEngine& rng, std::uint64_t history) const {
     if (position_cm.size() == 1) return position_cm[0];
-    return position_cm[table.sample(rng)];
+    return position_cm[table.sample(rng, history)];
   }
 };
 

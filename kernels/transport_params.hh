@@ -22,6 +22,10 @@
 //                                  voxel's faces deposit there (voxel tallies only); the
 //                                  bremsstrahlung of their residual track is still emitted
 //   dose_to_water        off       dose to medium; on: dose to water in medium (see the field)
+//   stratified_source    off       voxel and point-list sources of `mc`: the source entry of
+//                                  each decay from a randomised golden-ratio sequence per batch
+//                                  (kernels/source_sampling.hh); set from
+//                                  TransportOptions::stratified_source (on by default there)
 // Production thresholds and the electron absorption energy are matched to the scoring
 // resolution by match_cuts_to_resolution() (transport_physics.hh): W_cc = eabs_electron = the
 // energy whose CSDA range is 2 % of the voxel/shell size, clamped to [5, 50] keV.
@@ -36,7 +40,16 @@
 
 namespace bd {
 
-// The variance-reduction technique of the engine (TG-268 "VRT"), switched by range_rejection.
+// The variance-reduction techniques of the engine (TG-268 "VRT"), switched by range_rejection
+// and stratified_source.
+inline constexpr PhysicsModel kStratifiedSourceSampling{
+    "variance reduction: stratified source sampling",
+    "the source voxel (or point) of decay k of a batch from u_k = frac(U_b + k phi), phi the "
+    "golden ratio, U_b a random shift per batch (randomised quasi-Monte Carlo): every decay still "
+    "samples the activity exactly, each voxel gets its expected number of decays to within a few, "
+    "and the batches stay independent replicas for the uncertainty",
+    "Niederreiter, Random Number Generation and Quasi-Monte Carlo Methods (SIAM 1992); "
+    "L'Ecuyer & Lemieux, Modeling Uncertainty (Kluwer 2002) 419"};
 inline constexpr PhysicsModel kRangeRejection{
     "variance reduction: range rejection",
     "an electron whose CSDA range is below the distance to its voxel's faces deposits its "
@@ -59,6 +72,7 @@ struct TransportParams {
   // Score dose to water (each deposit weighted by S_col,water/S_col,medium at the depositing
   // electron's energy) instead of dose to medium; the energy balance is not weighted.
   bool dose_to_water = false;
+  bool stratified_source = false;
   // Copied from the electron tables (production thresholds the cross sections assume).
   float wcc_MeV = 0.020f;
   float wcr_MeV = 0.010f;

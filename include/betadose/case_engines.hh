@@ -29,6 +29,7 @@ struct McSettings {
   std::string device = "cpu";
   int threads = 0;
   std::string dose_to = "medium";  // medium | water (dose to water in medium, transport.hh)
+  std::string source_sampling = "stratified";  // stratified | independent (TransportOptions)
 };
 
 // Checks the settings before any input is read (InputError naming the option); also applies

@@ -49,6 +49,11 @@ struct TransportOptions {
   // depend on it (bitwise).
   std::int64_t secondary_queue = -1;
   DoseTo dose_to = DoseTo::medium;
+  // The source entry (voxel or point) of each decay stratified within its batch
+  // (kernels/source_sampling.hh, AliasTableView::stratified_uniform): the same expected dose,
+  // a smaller variance (no multinomial spread of the decays per source voxel). false: one
+  // independent uniform per decay.
+  bool stratified_source = true;
   std::function<void(const TransportProgress&)> progress;  // optional, called per batch
   RunControl run;                        // MPI ranks, parts, checkpoint/resume (run_control.hh)
 };

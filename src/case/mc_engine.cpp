@@ -21,6 +21,12 @@ namespace {
 
 std::uint64_t parse_histories(const std::string& text) { return parse_decay_count(text, "--histories"); }
 
+bool parse_stratified(const std::string& text) {
+  BD_VALIDATE(text == "stratified" || text == "independent",
+              "--source-sampling " << text << ": expected stratified or independent");
+  return text == "stratified";
+}
+
 }  // namespace
 
 void check_mc_settings(const McSettings& s) {
@@ -34,6 +40,7 @@ void check_mc_settings(const McSettings& s) {
   if (s.threads > 0) omp_set_num_threads(s.threads);
   require_device(parse_device(s.device));
   parse_dose_to(s.dose_to, "--dose-to");
+  parse_stratified(s.source_sampling);
 }
 
 TransportOptions mc_transport_options(const DoseCase& dc, const McSettings& s) {
@@ -46,6 +53,7 @@ TransportOptions mc_transport_options(const DoseCase& dc, const McSettings& s) {
   opt.device = parse_device(s.device);
   opt.threads = s.threads;
   opt.dose_to = parse_dose_to(s.dose_to, "--dose-to");
+  opt.stratified_source = parse_stratified(s.source_sampling);
   return opt;
 }
 

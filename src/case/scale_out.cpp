@@ -161,7 +161,8 @@ std::string mc_identity_options(const CaseSpec& c, const McSettings& s) {
      << "seed = " << s.seed << "\n"
      << "device = " << to_string(parse_device(s.device)) << "\n"
      << "target_uncertainty = " << exact(s.target_uncertainty) << "\n"
-     << "uncertainty_mask = " << s.uncertainty_mask << "\n";
+     << "uncertainty_mask = " << s.uncertainty_mask << "\n"
+     << "source_sampling = " << s.source_sampling << "\n";
   return os.str();
 }
 

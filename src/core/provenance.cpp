@@ -170,8 +170,12 @@ ProvenanceSection variance_reduction_provenance(const TransportParams& p) {
   ProvenanceSection s{"variance_reduction", "Variance reduction techniques", {}};
   s.add("range_rejection", on_off(p.range_rejection))
       .add("range_rejection_method", std::string(kRangeRejection.model) + " [" + kRangeRejection.reference + "]")
-      .add("other_techniques", "none: analogue histories, unit weights, no splitting, no "
-                               "Russian roulette, no forced interactions");
+      .add("stratified_source_sampling", on_off(p.stratified_source));
+  if (p.stratified_source)
+    s.add("stratified_source_sampling_method",
+          std::string(kStratifiedSourceSampling.model) + " [" + kStratifiedSourceSampling.reference + "]");
+  s.add("other_techniques", "none: analogue transport, unit weights, no splitting, no Russian roulette, no "
+                            "forced interactions");
   return s;
 }
 

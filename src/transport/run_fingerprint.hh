@@ -74,6 +74,7 @@ inline void feed_physics(Digest& d, const TransportPhysics& physics, ConstSpan<f
   feed_value(d, static_cast<int>(p.straggling));
   feed_value(d, static_cast<int>(p.range_rejection));
   feed_value(d, static_cast<int>(p.dose_to_water));
+  feed_value(d, static_cast<int>(p.stratified_source));
   feed_text(d, emission.label);
   feed_value(d, emission.mono_MeV);
   feed_value(d, emission.betas_per_decay);

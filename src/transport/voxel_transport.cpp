@@ -74,6 +74,7 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
   TransportParams params;
   match_cuts_to_resolution(min_spacing_cm * rho_cut, tables, params);
   params.dose_to_water = options.dose_to == DoseTo::water;
+  params.stratified_source = options.stratified_source;
   TransportPhysics physics = build_transport_physics(materials, params, tables);
   EmissionSpec spec;
   spec.nuclide = nuclide;
@@ -111,6 +112,12 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
     f.tally.ny = ny;
     f.tally.nz = nz;
     set_position(f, gpu);
+    if (physics.params.stratified_source) {
+      // The batches of run_batches (the same layout); a key of its own, so the shifts are
+      // not a stream of any particle.
+      f.position.table.stratify_per_batch = BatchLayout::make(options.histories, options.batches).per_batch;
+      f.position.table.stratify_key = options.seed ^ 0x5374726174696679ull;  // "Stratify"
+    }
     f.energy = em.primary(gpu);
     f.balance = balance;
     f.seed = options.seed;
