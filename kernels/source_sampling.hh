@@ -1,8 +1,10 @@
 // Decay position samplers (views): a Walker alias table over voxels (decays uniform inside the
 // voxel) or over an explicit list of points (microspheres, point-source kernels).
 // Walker, ACM TOMS 3 (1977) 253; Vose, IEEE TSE 17 (1991) 972 (construction on the host in
-// src/transport/alias_table.cpp). One double uniform picks the column (resolution for
-// millions of voxels), one float decides between the column and its alias.
+// src/transport/alias_table.cpp). Independent sampling: one double uniform picks the column
+// (resolution for millions of voxels), one float decides between the column and its alias.
+// Stratified sampling (the `mc` default): one value of a randomised golden-ratio sequence
+// per decay does both (AliasTableView::stratified_uniform).
 #pragma once
 
 #include <cstdint>
@@ -17,7 +19,7 @@ namespace bd {
 struct AliasTableView {
   ConstSpan<float> probability;        // acceptance probability of column i
   ConstSpan<std::uint32_t> alias;      // alias of column i
-  // Stratified (randomised quasi-Monte Carlo) choice, when per_batch > 0: see
+  // Stratified (randomised quasi-Monte Carlo) choice, when stratify_per_batch > 0: see
   // stratified_uniform(). 0 = one independent uniform per decay.
   std::uint64_t stratify_per_batch = 0;
   std::uint64_t stratify_key = 0;
