@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -39,8 +40,17 @@ void say(const char* text) {
 [[noreturn]] void clean_up_and_exit(int sig) {
   std::lock_guard<std::recursive_mutex> lock(registry_mutex());
   for (pid_t pid : children()) ::kill(pid, SIGTERM);
-  std::error_code ec;
-  for (const auto& dir : staging_dirs()) std::filesystem::remove_all(dir, ec);
+  // A writer thread still running (ITK writing a MetaImage's second file) can create an
+  // entry while remove_all walks the directory, which then fails with ENOTEMPTY and would
+  // leave the staging directory behind: repeat until it is gone (a file cannot be created
+  // in a directory that no longer exists). Seen once in CI (InterruptCli.DuringEachWriter).
+  for (const auto& dir : staging_dirs()) {
+    std::error_code ec;
+    for (int attempt = 0; attempt < 1000 && std::filesystem::exists(dir, ec); ++attempt) {
+      std::filesystem::remove_all(dir, ec);
+      if (ec) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
   say(sig == SIGINT ? "\nbetadose: interrupted (SIGINT): no output written\n"
                     : "\nbetadose: terminated (SIGTERM): no output written\n");
   ::_exit(128 + sig);
