@@ -40,10 +40,9 @@ void say(const char* text) {
 [[noreturn]] void clean_up_and_exit(int sig) {
   std::lock_guard<std::recursive_mutex> lock(registry_mutex());
   for (pid_t pid : children()) ::kill(pid, SIGTERM);
-  // A writer thread still running (ITK writing a MetaImage's second file) can create an
-  // entry while remove_all walks the directory, which then fails with ENOTEMPTY and would
-  // leave the staging directory behind: repeat until it is gone (a file cannot be created
-  // in a directory that no longer exists). Seen once in CI (InterruptCli.DuringEachWriter).
+  // remove_all gives up when the tree changes under it (a writer thread still running: a
+  // file it opens fails, and so on); repeat until each directory is gone. StagedOutput's own
+  // clean-up takes the same lock, so it cannot run at the same time.
   for (const auto& dir : staging_dirs()) {
     std::error_code ec;
     for (int attempt = 0; attempt < 1000 && std::filesystem::exists(dir, ec); ++attempt) {

@@ -83,6 +83,11 @@ StagedOutput::~StagedOutput() {
 
 void StagedOutput::discard() noexcept {
   if (staging_dir_.empty()) return;
+  // Under the lock the interrupt watcher cleans up with: a writer failing because the watcher
+  // is deleting its files (SIGINT while writing) would otherwise remove the same directory
+  // concurrently, and the watcher's remove_all, finding entries gone, gave up on the parent
+  // (a set's staging directory was left behind once in CI, InterruptCli.DuringEachWriter).
+  detail::CommitGuard guard;
   std::error_code ec;
   fs::remove_all(staging_dir_, ec);
   detail::unregister_staging_dir(staging_dir_);
