@@ -5,6 +5,7 @@
 // committed together at the end.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,9 @@ std::vector<Material> case_materials(const DoseCase& dose_case);
 std::vector<std::string> validation_case_summaries();
 
 // Writes spec.out and, when given, spec.export_path (the dose as an image) and
-// spec.export_rtdose (RT Dose + RT Plan) as one set.
-void write_case_outputs(const CaseSpec& spec, const DoseFile& file);
+// spec.export_rtdose (RT Dose + RT Plan) as one set; `committed` runs in the same step as the
+// renames (commit_all), e.g. removing the checkpoint of the completed run.
+void write_case_outputs(const CaseSpec& spec, const DoseFile& file, const std::function<void()>& committed = {});
 
 // The per-ROI table every engine prints: ROI, volume_ml, mean_Gy, D70_Gy, D90_Gy, V<x>_%
 // for each threshold, unc_% (mean voxel relative uncertainty; 0 for deterministic methods).

@@ -18,6 +18,7 @@
 // output path, or an output that is the same file as an input, is refused before any work.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,7 +48,7 @@ class StagedOutput {
   void discard() noexcept;
 
  private:
-  friend void commit_all(const std::vector<StagedOutput*>& outputs);
+  friend void commit_all(const std::vector<StagedOutput*>& outputs, const std::function<void()>& then);
   void commit_locked();
 
   std::string target_, what_, staging_dir_, staged_;
@@ -56,7 +57,9 @@ class StagedOutput {
 
 // Commits several outputs of one run back to back; a signal that arrives meanwhile is handled
 // only after the last rename, so the set is complete or (on an earlier failure) absent.
-void commit_all(const std::vector<StagedOutput*>& outputs);
+// `then` runs in the same step (what completes the run with its outputs: removing the
+// checkpoint), so a signal never finds the outputs written and the checkpoint still there.
+void commit_all(const std::vector<StagedOutput*>& outputs, const std::function<void()>& then = {});
 
 // The outputs of one run, staged one by one and committed together at the end:
 //   OutputSet outputs;
@@ -74,9 +77,10 @@ class OutputSet {
   std::vector<std::unique_ptr<StagedOutput>> outputs_;
 };
 
-// Writes `bytes` to `path` through a StagedOutput, checking every write, the close and fsync.
-void write_file_atomic(const std::string& path, std::string_view bytes,
-                       const std::string& what = "output");
+// Writes `bytes` to `path` through a StagedOutput, checking every write, the close and fsync;
+// `committed` runs in the step of the rename (commit_all).
+void write_file_atomic(const std::string& path, std::string_view bytes, const std::string& what = "output",
+                       const std::function<void()>& committed = {});
 
 // ---- checks before a run (so that a long run never ends in an unwritable output) ----------
 

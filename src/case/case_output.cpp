@@ -143,7 +143,7 @@ DoseFile case_dose_file(const DoseCase& dc) {
   return f;
 }
 
-void write_case_outputs(const CaseSpec& s, const DoseFile& f) {
+void write_case_outputs(const CaseSpec& s, const DoseFile& f, const std::function<void()>& committed) {
   // Every file is staged first and all are renamed together: never an export without its dose
   // file.
   StagedOutput dose(s.out, "--out");
@@ -160,7 +160,7 @@ void write_case_outputs(const CaseSpec& s, const DoseFile& f) {
   std::vector<std::unique_ptr<StagedOutput>> rtdose;
   if (!s.export_rtdose.empty()) stage_rtdose_export(f, s.export_rtdose, rtdose_options(s), rtdose);
   for (auto& r : rtdose) all.push_back(r.get());
-  commit_all(all);
+  commit_all(all, committed);
 }
 
 std::string roi_summary_table(const DoseFile& f, const std::vector<double>& v_gy) {

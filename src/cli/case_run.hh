@@ -16,8 +16,9 @@
 
 namespace bd::cli {
 
-// `more_outputs` (a checkpoint) are checked with the outputs; `committed` runs after they are
-// written (removes the checkpoint of a completed run).
+// `more_outputs` (a checkpoint) are checked with the outputs; `committed` runs in the step
+// that commits them (removes the checkpoint of a completed run: a signal finds either the
+// checkpoint and no output, or the outputs and no checkpoint).
 inline void run_case_command(const CaseSpec& spec, const CaseNeeds& needs,
                              const std::function<EngineRun(const DoseCase&)>& engine,
                              const std::vector<OutputTarget>& more_outputs = {},
@@ -34,8 +35,7 @@ inline void run_case_command(const CaseSpec& spec, const CaseNeeds& needs,
   EngineRun run = engine(dc);
   if (!root) return;
   run.file.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-  write_case_outputs(spec, run.file);
-  if (committed) committed();
+  write_case_outputs(spec, run.file, committed);
   for (const auto& line : run.lines) print(line);
   print("wrote     " + spec.out + (spec.export_path.empty() ? "" : " and " + spec.export_path) +
         (spec.export_rtdose.empty() ? "" : " and " + spec.export_rtdose + " (RT Dose, with its RT Plan)"));

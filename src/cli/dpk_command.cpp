@@ -36,8 +36,8 @@ void add_dpk_command(CLI::App& app) {
     const EmissionSpec em = emission_of(*args);
     const DpkResult r = run_dpk(em, args->material, args->shell_mm, args->rmax_mm, opt, args->density);
     if (!ranks().root()) return;
-    write_text_file_atomic(args->out, format_dpk_csv(r, args->seed, args->device));
-    scale.finished();
+    write_text_file_atomic(args->out, format_dpk_csv(r, args->seed, args->device), "output",
+                           [&] { scale.finished(); });
     std::printf("dpk: %llu histories in %.2f s (%.3g /s), deposited fraction %.4f, X90 %.3f mm -> %s\n",
                 static_cast<unsigned long long>(r.histories), r.wall_time_s, r.histories / r.wall_time_s,
                 r.deposited_fraction, r.x90_mm, args->out.c_str());

@@ -49,8 +49,7 @@ void add_vsv_command(CLI::App& app) {
     for (const auto& e : r.entries)
       out << e.i << ',' << e.j << ',' << e.k << ',' << e.s_mGy_per_MBq_s << ',' << e.energy_fraction << ','
           << e.rel_uncertainty << '\n';
-    write_text_file_atomic(args->out, out.str());
-    scale.finished();
+    write_text_file_atomic(args->out, out.str(), "output", [&] { scale.finished(); });
     std::printf("vsv: %llu histories in %.2f s (%.3g /s), S(0,0,0) = %.4g mGy/(MBq s) -> %s\n",
                 static_cast<unsigned long long>(r.histories), r.wall_time_s, r.histories / r.wall_time_s,
                 r.entries.empty() ? 0.0 : r.entries[0].s_mGy_per_MBq_s, args->out.c_str());

@@ -144,11 +144,12 @@ void StagedOutput::commit_locked() {
   discard();
 }
 
-void commit_all(const std::vector<StagedOutput*>& outputs) {
+void commit_all(const std::vector<StagedOutput*>& outputs, const std::function<void()>& then) {
   test_pause_before_commit();
   detail::CommitGuard guard;
   for (StagedOutput* o : outputs)
     if (o) o->commit_locked();
+  if (then) then();
 }
 
 const std::string& OutputSet::stage(const std::string& target, const std::string& what) {
@@ -162,7 +163,8 @@ void OutputSet::commit() {
   commit_all(all);
 }
 
-void write_file_atomic(const std::string& path, std::string_view bytes, const std::string& what) {
+void write_file_atomic(const std::string& path, std::string_view bytes, const std::string& what,
+                       const std::function<void()>& committed) {
   StagedOutput out(path, what);
   const int fd = ::open(out.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   BD_VALIDATE(fd >= 0, what << " " << path << ": cannot create the file (" << errno_text() << ")");
@@ -183,7 +185,7 @@ void write_file_atomic(const std::string& path, std::string_view bytes, const st
     throw InputError(what + " " + path + ": cannot flush to disk (" + err + "; disk full?)");
   }
   BD_VALIDATE(::close(fd) == 0, what << " " << path << ": close failed (" << errno_text() << ")");
-  out.commit();
+  commit_all({&out}, committed);
 }
 
 std::vector<std::string> companion_files(const std::string& path) {
