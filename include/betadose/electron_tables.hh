@@ -70,6 +70,11 @@ struct ElectronTables {
 ElectronTables build_electron_tables(const Material& material,
                                      const ElectronTableOptions& options = {});
 
+// Computes the per-element bremsstrahlung tables (brems_element_table.hh) of every element of
+// `materials` in parallel, so that building their tables afterwards, in parallel by material,
+// does not wait on a shared element; errors are left to build_electron_tables.
+void precompute_element_brems(const std::vector<Material>& materials, const ElectronTableOptions& options = {});
+
 // Unrestricted collision stopping power [MeV cm²/g] of `material` at its nominal density at
 // the given energies (the s_col column of build_electron_tables, alone).
 std::vector<double> collision_stopping_on_grid(const Material& material, const std::vector<double>& energy_MeV);

@@ -1,13 +1,10 @@
 // Packing of the electron tables for the kernels; see include/betadose/electron_params.hh.
 #include "betadose/electron_params.hh"
 
-#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <sstream>
 
-#include "betadose/brems_element_table.hh"
-#include "betadose/elements.hh"
 #include "betadose/errors.hh"
 
 namespace bd {
@@ -20,23 +17,7 @@ ElectronParams::ElectronParams(const std::vector<Material>& materials,
   // function of its material); the first error is rethrown after the loop.
   tables_.resize(materials.size());
   std::vector<std::exception_ptr> errors(materials.size());
-  // The bremsstrahlung of each element first, spread over the threads (materials share
-  // elements: by material, one thread would compute an element the others then wait for).
-  std::vector<int> elements;
-  for (const Material& m : materials)
-    for (const auto& e : m.elements)
-      if (e.Z >= 1 && e.Z <= kMaxElementZ && e.mass_fraction > 0) elements.push_back(e.Z);
-  std::sort(elements.begin(), elements.end());
-  elements.erase(std::unique(elements.begin(), elements.end()), elements.end());
-  const int nodes = std::max(2, options.brems_shape_points);
-#pragma omp parallel for schedule(dynamic)
-  for (long k = 0; k < static_cast<long>(elements.size()); ++k) {
-    try {
-      element_brems_table(elements[k], options.e_min_MeV, options.e_max_MeV, options.points, options.wcr_MeV, nodes);
-    } catch (...) {
-      // Invalid options: build_electron_tables below reports them with the material's name.
-    }
-  }
+  precompute_element_brems(materials, options);
 #pragma omp parallel for schedule(dynamic)
   for (long m = 0; m < static_cast<long>(materials.size()); ++m) {
     try {

@@ -55,7 +55,33 @@ double effective_screening(const std::vector<double>& c, const std::vector<doubl
   return std::exp(0.5 * (lo + hi));
 }
 
+// Photon-energy nodes of the bremsstrahlung sampling table.
+int brems_nodes(const ElectronTableOptions& opt) { return std::max(2, opt.brems_shape_points); }
+
+// The shared bremsstrahlung table of element Z for these table options (the one place that
+// maps the options onto element_brems_table's key).
+std::shared_ptr<const ElementBremsTable> brems_table_for(int Z, const ElectronTableOptions& opt) {
+  return element_brems_table(Z, opt.e_min_MeV, opt.e_max_MeV, opt.points, opt.wcr_MeV, brems_nodes(opt));
+}
+
 }  // namespace
+
+void precompute_element_brems(const std::vector<Material>& materials, const ElectronTableOptions& opt) {
+  std::vector<int> elements;
+  for (const Material& m : materials)
+    for (const auto& e : m.elements)
+      if (e.mass_fraction > 0) elements.push_back(e.Z);
+  std::sort(elements.begin(), elements.end());
+  elements.erase(std::unique(elements.begin(), elements.end()), elements.end());
+#pragma omp parallel for schedule(dynamic)
+  for (long k = 0; k < static_cast<long>(elements.size()); ++k) {
+    try {
+      brems_table_for(elements[k], opt);
+    } catch (...) {
+      // An invalid element or option: build_electron_tables reports it with the material's name.
+    }
+  }
+}
 
 std::vector<double> collision_stopping_on_grid(const Material& m, const std::vector<double>& energy_MeV) {
   double wsum = 0;
@@ -149,10 +175,10 @@ ElectronTables build_electron_tables(const Material& material, const ElectronTab
   };
 
   const int n = opt.points;
-  const int nk = std::max(2, opt.brems_shape_points);
   // Bremsstrahlung per element, shared with the other materials of the process.
   std::vector<std::shared_ptr<const ElementBremsTable>> brems;
-  for (int z : Z) brems.push_back(element_brems_table(z, opt.e_min_MeV, opt.e_max_MeV, n, opt.wcr_MeV, nk));
+  for (int z : Z) brems.push_back(brems_table_for(z, opt));
+  const int nk = brems_nodes(opt);
   const std::vector<double> energies = electron_table_energies(opt.e_min_MeV, opt.e_max_MeV, n);
   t.brems_shape_points = nk;
   t.brems_shape.assign(static_cast<std::size_t>(n) * nk, 0.0);
