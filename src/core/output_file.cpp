@@ -105,11 +105,7 @@ void test_pause_before_commit() {
 }
 }  // namespace
 
-void StagedOutput::commit() {
-  test_pause_before_commit();
-  detail::CommitGuard guard;
-  commit_locked();
-}
+void StagedOutput::commit() { commit_all({this}); }
 
 void StagedOutput::commit_locked() {
   BD_VALIDATE(!committed_ && !staging_dir_.empty(), what_ << " " << target_ << ": already committed");
