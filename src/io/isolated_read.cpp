@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +21,7 @@
 #include <string>
 
 #include "betadose/errors.hh"
+#include "betadose/text_parse.hh"
 
 // Present only in sanitizer builds (weak: null otherwise). A fuzzing parent registers a death
 // callback that records the crashing input; the child's expected crash is not the parent's.
@@ -81,7 +84,17 @@ double time_limit_s(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) bytes = double(st.st_size);
   }
-  return 60.0 + 10.0 * bytes / 100e6;
+  double limit = 60.0 + 10.0 * bytes / 100e6;
+  // A user's (or a fuzz harness's) shorter limit, as BETADOSE_MEMORY_LIMIT_MB caps memory.
+  if (const char* env = std::getenv("BETADOSE_READ_TIME_LIMIT_S"); env && *env) {
+    char* end = nullptr;
+    const double cap = std::strtod(env, &end);
+    if (end == env || *end != '\0' || !std::isfinite(cap) || cap <= 0 || cap > 1e6)
+      throw InputError(std::string("BETADOSE_READ_TIME_LIMIT_S = '") + env +
+                       "': expected a time in seconds, greater than 0 and at most 1e6");
+    limit = std::min(limit, cap);
+  }
+  return limit;
 }
 
 // A read in this process, marked as one that needs no rehearsal of its nested reads.
@@ -115,6 +128,7 @@ void read_isolated(const std::string& path, const std::string& what, const std::
                  std::strerror(errno));
     read_here(read);
   };
+  const double limit_s = time_limit_s_in > 0 ? time_limit_s_in : time_limit_s(path);
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return read_here_unrehearsed("pipe");
   std::fflush(nullptr);  // nothing buffered twice
@@ -133,7 +147,6 @@ void read_isolated(const std::string& path, const std::string& what, const std::
   ::close(fds[1]);
 
   // The child's message (bounded), until it closes the pipe or the time limit passes.
-  const double limit_s = time_limit_s_in > 0 ? time_limit_s_in : time_limit_s(path);
   const auto start = std::chrono::steady_clock::now();
   std::string message;
   bool timed_out = false;
@@ -161,7 +174,7 @@ void read_isolated(const std::string& path, const std::string& what, const std::
   }
   if (timed_out)
     throw InputError(path + ": reading this " + what + " did not finish within " +
-                     std::to_string(static_cast<int>(limit_s)) +
+                     format_g(limit_s, 3) +
                      " s (a damaged file can make the " + library + " library loop); nothing was read from it");
   if (WIFSIGNALED(status))
     throw InputError(path + ": the " + library + " library crashed (" + signal_text(WTERMSIG(status)) + ") reading this " +

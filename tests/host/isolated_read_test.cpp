@@ -70,6 +70,33 @@ TEST(IsolatedRead, AHangingReadIsStoppedAtTheTimeLimit) {
   EXPECT_LT(took_s, 30.0);
 }
 
+// $BETADOSE_READ_TIME_LIMIT_S shortens the default limit (60 s + 10 s per 100 MB); the fuzz
+// harnesses set it below libFuzzer's own timeout, so that a library hang the product contains
+// is not reported as the harness's.
+TEST(IsolatedRead, TheEnvironmentsShorterTimeLimitApplies) {
+  ::setenv("BETADOSE_READ_TIME_LIMIT_S", "0.5", 1);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string msg = bd::test::input_error_message([] {
+    bd::io::read_isolated("/data/loop.h5", "dose file", "HDF5", [] { std::this_thread::sleep_for(std::chrono::seconds(60)); });
+  });
+  const double took_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ::unsetenv("BETADOSE_READ_TIME_LIMIT_S");
+  EXPECT_NE(msg.find("did not finish within 0.5 s"), std::string::npos) << msg;
+  EXPECT_LT(took_s, 30.0);
+}
+
+TEST(IsolatedRead, AMalformedTimeLimitInTheEnvironmentIsRefused) {
+  for (const char* bad : {"ten", "0", "-1", "nan", "5s", "1e9"}) {
+    ::setenv("BETADOSE_READ_TIME_LIMIT_S", bad, 1);
+    int passes = 0;
+    const std::string msg =
+        bd::test::input_error_message([&] { bd::io::read_isolated("/data/a.h5", "dose file", "HDF5", [&] { ++passes; }); });
+    EXPECT_NE(msg.find("BETADOSE_READ_TIME_LIMIT_S"), std::string::npos) << bad << ": " << msg;
+    EXPECT_EQ(passes, 0) << bad;
+  }
+  ::unsetenv("BETADOSE_READ_TIME_LIMIT_S");
+}
+
 // A file from the fuzz campaign (validation/RELIABILITY.md): its attribute table makes libhdf5
 // 1.10.8 use freed memory. Under ASan the child's read aborts; in a plain build the damage may go
 // unnoticed by the library and the reader's own checks refuse the file. Either way: InputError
