@@ -36,8 +36,9 @@ inline const std::string& work_dir() {
     // more is refused, as a user's machine with this much memory would refuse it.
     ::setenv("BETADOSE_MEMORY_LIMIT_MB", "512", 1);
     // The product's rehearsed reads (src/io/isolated_read.hh) give up on a hanging library
-    // (libhdf5 loops on some crafted files) after this long, well inside libFuzzer's timeout
-    // (tools/fuzz.sh, 20 s), so that the product's refusal, not the wait, is what the harness sees.
+    // (libhdf5 loops or crawls on some crafted files) after this long, well inside libFuzzer's
+    // timeout for those harnesses (tools/fuzz.sh --smoke: 60 s, for the child's 5 s and the
+    // parent's read after it), so that the product's refusal, not the wait, is what they see.
     ::setenv("BETADOSE_READ_TIME_LIMIT_S", "5", 1);
     return new std::string(d);
   }();

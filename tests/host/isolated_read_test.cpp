@@ -107,6 +107,21 @@ TEST(IsolatedRead, TheDoseFileThatCrashedHdf5IsRefusedCleanly) {
   EXPECT_NE(msg.find(path), std::string::npos) << msg;
 }
 
+// A file from the CI smoke pass's fuzzing (2026-12-02): libhdf5 1.10.8 never returns from
+// reading its variable-length data (H5T__conv_vlen -> H5HG_read, the global heap). The product
+// refuses it at the time limit, naming the file; the limit is shortened here to keep the test
+// short (the default is 60 s: validated by AHangingReadIsStoppedAtTheTimeLimit's mechanism).
+TEST(IsolatedRead, TheDoseFileThatMadeHdf5HangIsRefusedAtTheTimeLimit) {
+  const std::string path = std::string(BETADOSE_TEST_DATA_DIR) + "/hostile/hdf5_global_heap_hang.h5";
+  ::setenv("BETADOSE_READ_TIME_LIMIT_S", "2", 1);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string msg = bd::test::input_error_message([&] { bd::read_dose_file(path); });
+  const double took_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ::unsetenv("BETADOSE_READ_TIME_LIMIT_S");
+  EXPECT_NE(msg.find(path), std::string::npos) << msg;
+  EXPECT_LT(took_s, 30.0);
+}
+
 }  // namespace
 
 namespace {
