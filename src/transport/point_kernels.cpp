@@ -7,8 +7,8 @@
 #include <iomanip>
 #include <numeric>
 #include <sstream>
+#include <utility>
 
-#include "betadose/alias_table.hh"
 #include "betadose/electron_tables.hh"
 #include "betadose/errors.hh"
 #include "betadose/materials.hh"
@@ -16,6 +16,7 @@
 #include "src/transport/batch_runner.hh"
 #include "src/transport/emission.hh"
 #include "src/transport/run_fingerprint.hh"
+#include "src/transport/voxel_arrays.hh"
 
 namespace bd {
 namespace {
@@ -212,49 +213,27 @@ detail::BatchTotals run_kernel_phantom(const EmissionSpec& emission, const Kerne
   if (options.match_cuts) match_cuts_to_resolution(min_mm * 0.1 * min_density, tables, params);
   TransportPhysics physics = build_transport_physics(phantom.materials, params, tables);
   em = detail::make_emission(emission);
-  MirroredArray<float> majorant(physics.photon_majorant(max_density));
-  MirroredArray<std::uint8_t> mat_ids(phantom.material_id);
-  MirroredArray<float> dens(phantom.density_g_cm3);
-  std::vector<std::uint32_t> active;
-  for (auto v : phantom.source_voxels) active.push_back(static_cast<std::uint32_t>(v));
-  const AliasTable alias_table = build_alias_table(std::vector<double>(active.size(), 1.0));
-  MirroredArray<float> prob(alias_table.probability);
-  MirroredArray<std::uint32_t> alias(alias_table.alias);
-  MirroredArray<std::uint32_t> active_idx(active);
   const bool gpu = options.device == Device::cuda;
   if (gpu) {
     physics.mirror_to_device();
     em.mirror_to_device();
-    majorant.mirror_to_device();
-    mat_ids.mirror_to_device();
-    dens.mirror_to_device();
-    prob.mirror_to_device();
-    alias.mirror_to_device();
-    active_idx.mirror_to_device();
   }
-  const float dx = static_cast<float>(phantom.voxel_mm[0] * 0.1), dy = static_cast<float>(phantom.voxel_mm[1] * 0.1),
-              dz = static_cast<float>(phantom.voxel_mm[2] * 0.1);
+  const detail::VoxelPhantomArrays arrays(physics.photon_majorant(max_density), phantom.material_id,
+                                          phantom.density_g_cm3, gpu);
+  std::vector<std::uint32_t> active;
+  for (auto v : phantom.source_voxels) active.push_back(static_cast<std::uint32_t>(v));
+  const std::vector<double> uniform(active.size(), 1.0);
+  const detail::VoxelSourceArrays source_arrays(uniform, std::move(active), gpu);
   auto make = [&](Span<unsigned long long> tally, Span<unsigned long long> balance) {
     VoxelDecayHistory f;
-    f.tables = physics.view(gpu ? majorant.device_view() : majorant.host_view(), gpu);
+    f.tables = physics.view(arrays.majorant(), gpu);
     f.params = physics.params;
-    f.geometry.nx = f.tally.nx = phantom.nx;
-    f.geometry.ny = f.tally.ny = phantom.ny;
-    f.geometry.nz = f.tally.nz = phantom.nz;
-    f.geometry.dx_cm = dx;
-    f.geometry.dy_cm = dy;
-    f.geometry.dz_cm = dz;
-    f.geometry.material = gpu ? mat_ids.device_view() : mat_ids.host_view();
-    f.geometry.density_g_cm3 = gpu ? dens.device_view() : dens.host_view();
+    f.geometry = arrays.geometry(phantom.nx, phantom.ny, phantom.nz, phantom.voxel_mm);
+    f.tally.nx = phantom.nx;
+    f.tally.ny = phantom.ny;
+    f.tally.nz = phantom.nz;
     f.tally.energy = tally;
-    f.position.table.probability = gpu ? prob.device_view() : prob.host_view();
-    f.position.table.alias = gpu ? alias.device_view() : alias.host_view();
-    f.position.voxel_index = gpu ? active_idx.device_view() : active_idx.host_view();
-    f.position.nx = phantom.nx;
-    f.position.ny = phantom.ny;
-    f.position.dx_cm = dx;
-    f.position.dy_cm = dy;
-    f.position.dz_cm = dz;
+    source_arrays.fill(f.position, phantom.nx, phantom.ny, phantom.voxel_mm);
     f.energy = em.primary(gpu);
     f.balance = balance;
     f.seed = options.seed;
@@ -263,7 +242,7 @@ detail::BatchTotals run_kernel_phantom(const EmissionSpec& emission, const Kerne
   detail::BatchControl control = control_from(options);
   control.case_fingerprint = detail::case_fingerprint(options.run, [&](Digest& d) {
     feed_geometry(d);
-    detail::feed_physics(d, physics, majorant.host_view(), em);
+    detail::feed_physics(d, physics, arrays.majorant_host(), em);
   });
   return detail::run_batches<VoxelDecayHistory>(make, nvox, fold ? nbins : nvox, fold, control);
 }

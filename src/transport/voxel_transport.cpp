@@ -5,6 +5,7 @@
 // scaled by the nuclide's betas per decay).
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "betadose/alias_table.hh"
 #include "betadose/errors.hh"
@@ -14,6 +15,7 @@
 #include "src/transport/batch_runner.hh"
 #include "src/transport/emission.hh"
 #include "src/transport/run_fingerprint.hh"
+#include "src/transport/voxel_arrays.hh"
 
 namespace bd {
 namespace {
@@ -81,32 +83,19 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
   detail::EmissionData em = detail::make_emission(spec);
   BD_VALIDATE(em.tau_s > 0, "nuclide " << nuclide << ": half-life missing");
 
-  MirroredArray<float> majorant(physics.photon_majorant(max_density));
-  MirroredArray<std::uint8_t> mat_ids(phantom.material_id);
-  MirroredArray<float> dens(phantom.density_g_cm3);
   const bool gpu = options.device == Device::cuda;
   if (gpu) {
     physics.mirror_to_device();
     em.mirror_to_device();
-    majorant.mirror_to_device();
-    mat_ids.mirror_to_device();
-    dens.mirror_to_device();
   }
+  const detail::VoxelPhantomArrays arrays(physics.photon_majorant(max_density), phantom.material_id,
+                                          phantom.density_g_cm3, gpu);
   const int nx = static_cast<int>(g.size[0]), ny = static_cast<int>(g.size[1]), nz = static_cast<int>(g.size[2]);
-  const float dx = static_cast<float>(g.spacing_mm[0] * 0.1), dy = static_cast<float>(g.spacing_mm[1] * 0.1),
-              dz = static_cast<float>(g.spacing_mm[2] * 0.1);
   auto make = [&](Span<unsigned long long> tally, Span<unsigned long long> balance) {
     History f;
-    f.tables = physics.view(gpu ? majorant.device_view() : majorant.host_view(), gpu);
+    f.tables = physics.view(arrays.majorant(), gpu);
     f.params = physics.params;
-    f.geometry.nx = nx;
-    f.geometry.ny = ny;
-    f.geometry.nz = nz;
-    f.geometry.dx_cm = dx;
-    f.geometry.dy_cm = dy;
-    f.geometry.dz_cm = dz;
-    f.geometry.material = gpu ? mat_ids.device_view() : mat_ids.host_view();
-    f.geometry.density_g_cm3 = gpu ? dens.device_view() : dens.host_view();
+    f.geometry = arrays.geometry(nx, ny, nz, g.spacing_mm);
     f.tally.energy = tally;
     f.tally.nx = nx;
     f.tally.ny = ny;
@@ -146,7 +135,7 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
     }
     detail::feed_array(d, phantom.material_id);
     detail::feed_array(d, phantom.density_g_cm3);
-    detail::feed_physics(d, physics, majorant.host_view(), em);
+    detail::feed_physics(d, physics, arrays.majorant_host(), em);
     feed_source(d);
   });
   const auto t = detail::run_batches<History>(make, nvox, nvox, nullptr, control);
@@ -241,25 +230,10 @@ DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source
     }
   }
   BD_VALIDATE(!active.empty(), "activity: no voxel with positive activity");
-  const AliasTable alias = build_alias_table(weights);
-  MirroredArray<float> prob(alias.probability);
-  MirroredArray<std::uint32_t> alias_idx(alias.alias);
-  MirroredArray<std::uint32_t> active_idx(active);
-  if (options.device == Device::cuda) {
-    require_device(options.device);
-    prob.mirror_to_device();
-    alias_idx.mirror_to_device();
-    active_idx.mirror_to_device();
-  }
-  auto set_position = [&](VoxelDecayHistory& f, bool gpu) {
-    f.position.table.probability = gpu ? prob.device_view() : prob.host_view();
-    f.position.table.alias = gpu ? alias_idx.device_view() : alias_idx.host_view();
-    f.position.voxel_index = gpu ? active_idx.device_view() : active_idx.host_view();
-    f.position.nx = static_cast<int>(g.size[0]);
-    f.position.ny = static_cast<int>(g.size[1]);
-    f.position.dx_cm = static_cast<float>(g.spacing_mm[0] * 0.1);
-    f.position.dy_cm = static_cast<float>(g.spacing_mm[1] * 0.1);
-    f.position.dz_cm = static_cast<float>(g.spacing_mm[2] * 0.1);
+  if (options.device == Device::cuda) require_device(options.device);
+  const detail::VoxelSourceArrays source_arrays(weights, std::move(active), options.device == Device::cuda);
+  auto set_position = [&](VoxelDecayHistory& f, bool) {
+    source_arrays.fill(f.position, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), g.spacing_mm);
   };
   auto feed_source = [&](Digest& d) {
     detail::feed_text(d, "voxel source " + source.nuclide);
