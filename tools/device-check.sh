@@ -8,6 +8,8 @@
 # occupancy and SIMT efficiency when Nsight Compute (ncu) is installed, and a summary table.
 # Everything also goes to $OUT/device-check.log.
 # Usage: tools/device-check.sh [build-dir]     (default build-device)
+# The lent machine's image has nvcc, CMake and a compiler but not Random123 or GoogleTest: make
+# .device-deps/ here first (tools/device-bundle.sh) and name it in the device tool's carry.
 # Budget: build ~5 min on 16 cores (skip it by carrying build-device), tests ~1 min, bench
 # ~2 min, ncu ~1 min; each step has its own time limit.
 set -uo pipefail
