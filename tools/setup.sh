@@ -14,7 +14,7 @@ packages=(build-essential cmake pkg-config
           nlohmann-json3-dev
           clang libclang-rt-dev libomp-dev ccache
           python3 python3-numpy python3-h5py python3-matplotlib python3-pil
-          python3-pydicom dicom3tools chromium
+          python3-pydicom dicom3tools libgdcm-tools chromium
           linux-perf)  # perf stat/record: profiling betadose_bench (validation/BENCHMARKS.md)
 # npm fetches the report's 3-D viewer (below); Debian's nodejs/npm only when none is installed
 # (a machine's own Node.js, e.g. NodeSource's, ships npm and conflicts with Debian's).

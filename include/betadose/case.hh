@@ -55,6 +55,7 @@ struct CaseSpec {
   std::string lung_mask;                // ROI name or mask file
   std::string lung_shunt_mode = "uniform";
   bool clamp_negative = false;
+  bool allow_lossy_activity = false;  // accept lossy-compressed DICOM activity pixels (recorded)
   bool allow_implausible = false;  // accept > 100 GBq or > 1 GBq/ml (value_checks.hh)
   std::string nuclide = "Y-90";
   std::string outside_geometry = "error";  // error | air | drop

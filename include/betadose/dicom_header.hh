@@ -21,6 +21,15 @@ PetHeader read_pet_header(const std::vector<std::string>& files);
 // NumberOfFrames bytes (native transfer syntaxes), Image Orientation (Patient) is the same
 // on every slice and the Image Positions step evenly along the slice normal (a missing,
 // duplicated or out-of-order slice is refused). InputError naming the file and the tag.
-void check_dicom_series(const std::vector<std::string>& files, const std::string& what);
+struct DicomSeriesCheck {
+  // Empty, or why the pixel data are not the modality's own values (the first file that says
+  // so): Lossy Image Compression (0028,2110) = 01, with its ratio (0028,2112) and method
+  // (0028,2114) when given, or a transfer syntax that is lossy by definition (the JPEG lossy
+  // processes, JPEG-LS near-lossless, MPEG/HEVC video, JPEG XL lossy; PS3.5 Annex A). JPEG
+  // 2000 (.4.91) and HTJ2K may be either: there the attribute decides, as PS3.3 C.7.6.1.1.5
+  // requires it for lossy data.
+  std::string lossy_compression;
+};
+DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const std::string& what);
 
 }  // namespace bd

@@ -28,6 +28,9 @@ struct ImageMetadata {
   std::size_t series_count = 0;  // DICOM series found in the directory
   std::size_t file_count = 0;    // DICOM files of the series read
   std::vector<std::string> files;  // DICOM files in slice order (slice k = files[k])
+  // DICOM: empty, or the file and the reason its pixel data are lossy-compressed
+  // (DicomSeriesCheck, dicom_header.hh).
+  std::string lossy_compression;
 };
 
 // Reads a 3-D single-component image as float. Throws InputError naming `path` when the

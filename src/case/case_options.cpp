@@ -36,6 +36,9 @@ void add_case_options(CLI::App& cmd, CaseSpec& s, CaseOptionSet set) {
   cmd.add_option("--activity", s.activity, "Activity image (SPECT/PET/map; file or DICOM directory)")->group(a);
   cmd.add_flag("--clamp-negative", s.clamp_negative,
                "Set negative/NaN activity voxels to 0 (reported) instead of failing")->group(a);
+  cmd.add_flag("--allow-lossy-activity", s.allow_lossy_activity,
+               "Accept an activity image whose DICOM pixel data are lossy-compressed (Lossy Image "
+               "Compression (0028,2110) = 01, JPEG baseline, ...; refused otherwise; recorded)")->group(a);
   if (dose) {
     cmd.add_option("--activity-units", s.activity_units,
                    "auto (DICOM Units: BQML, GML = SUVbw, CNTS) | bq | bq-per-ml | counts | suv")

@@ -265,6 +265,17 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     dc.has_activity = true;
     log(image_line("activity  ", s.activity, act_meta, act.grid));
     dc.note("activity_image", s.activity, "--activity");
+    // Lossy compression changes every voxel by an amount nobody recorded: the activity, and
+    // the dose from it, would be off by that much with nothing to show it.
+    if (!act_meta.lossy_compression.empty()) {
+      BD_VALIDATE(s.allow_lossy_activity,
+                  s.activity << ": the pixel data are lossy-compressed (" << act_meta.lossy_compression
+                             << "): its voxel values differ from the reconstruction's by an unrecorded amount, "
+                                "and so would the activity and the dose; use a losslessly stored series (as the "
+                                "scanner wrote it), or --allow-lossy-activity to accept it (recorded in the dose file)");
+      log("  activity: lossy-compressed pixel data accepted (--allow-lossy-activity): " + act_meta.lossy_compression);
+      dc.note("activity_lossy_compression", act_meta.lossy_compression, "--allow-lossy-activity");
+    }
   }
   const std::string geom_path = !s.ct.empty() ? s.ct : s.labels;
   const std::string geom_option = !s.ct.empty() ? "ct" : !s.labels.empty() ? "labels" : "uniform";
@@ -274,6 +285,15 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     ImageMetadata m;
     geo = read_image(geom_path, &m);
     log(image_line(s.ct.empty() ? "labels    " : "ct        ", geom_path, m, geo.grid));
+    if (!m.lossy_compression.empty()) {
+      // Labels are identities: a lossy codec turns them into other labels.
+      BD_VALIDATE(!s.ct.empty(), geom_path << ": the label image's pixel data are lossy-compressed ("
+                                           << m.lossy_compression << "): labels must be stored exactly");
+      // A few HU of codec error move the density by well under the calibration's own
+      // uncertainty; said and recorded, not refused.
+      log("  ct: note: lossy-compressed pixel data (" + m.lossy_compression + "): HU values are approximate");
+      dc.note("ct_lossy_compression", m.lossy_compression, "DICOM header");
+    }
     if (dc.has_activity) require_overlap(geo.grid, geom_path, act.grid, s.activity);
     if (!s.ct.empty()) ct_report = check_and_clamp_ct_hu(geo.data, s.ct);
     dc.has_geometry = true;

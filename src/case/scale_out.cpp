@@ -143,6 +143,7 @@ std::string mc_identity_options(const CaseSpec& c, const McSettings& s) {
      << "lung_mask = " << ref(c.lung_mask) << "\n"
      << "lung_shunt_mode = " << c.lung_shunt_mode << "\n"
      << "clamp_negative = " << c.clamp_negative << "\n"
+     << "allow_lossy_activity = " << c.allow_lossy_activity << "\n"
      << "nuclide = " << c.nuclide << "\n"
      << "outside_geometry = " << c.outside_geometry << "\n"
      << "voxel_mm = " << c.voxel_mm << "\n";

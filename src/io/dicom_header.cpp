@@ -139,10 +139,46 @@ void check_element_lengths(DcmDataset* ds, const std::string& file) {
                                            << " (damaged or truncated file)");
   }
 }
+
+// Transfer syntaxes whose pixel data are lossy by definition (PS3.5 Annex A, PS3.6 Table A-1).
+bool lossy_transfer_syntax(const std::string& uid) {
+  static const char* const kLossy[] = {
+      "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.52", "1.2.840.10008.1.2.4.53",
+      "1.2.840.10008.1.2.4.54", "1.2.840.10008.1.2.4.55", "1.2.840.10008.1.2.4.56", "1.2.840.10008.1.2.4.58",
+      "1.2.840.10008.1.2.4.59", "1.2.840.10008.1.2.4.60", "1.2.840.10008.1.2.4.61", "1.2.840.10008.1.2.4.62",
+      "1.2.840.10008.1.2.4.63", "1.2.840.10008.1.2.4.64",  // JPEG lossy processes (.57, .70 lossless)
+      "1.2.840.10008.1.2.4.81",                            // JPEG-LS near-lossless
+      "1.2.840.10008.1.2.4.100", "1.2.840.10008.1.2.4.101", "1.2.840.10008.1.2.4.102", "1.2.840.10008.1.2.4.103",
+      "1.2.840.10008.1.2.4.104", "1.2.840.10008.1.2.4.105", "1.2.840.10008.1.2.4.106", "1.2.840.10008.1.2.4.107",
+      "1.2.840.10008.1.2.4.108",  // MPEG-2, MPEG-4, HEVC
+      "1.2.840.10008.1.2.4.112",  // JPEG XL (lossy)
+  };
+  for (const char* u : kLossy)
+    if (uid == u) return true;
+  return false;
+}
+
+std::string lossy_compression_of(DcmDataset* ds, E_TransferSyntax xfer) {
+  OFString flag;
+  if (ds->findAndGetOFString(DCM_LossyImageCompression, flag).good() && trim(flag.c_str()) == "01") {
+    std::string why = "Lossy Image Compression (0028,2110) = 01";
+    OFString ratio, method;
+    if (ds->findAndGetOFStringArray(DCM_LossyImageCompressionRatio, ratio).good() && !ratio.empty())
+      why += ", ratio " + trim(ratio.c_str());
+    if (ds->findAndGetOFStringArray(DCM_LossyImageCompressionMethod, method).good() && !method.empty())
+      why += ", method " + trim(method.c_str());
+    return why;
+  }
+  const DcmXfer x(xfer);
+  if (lossy_transfer_syntax(x.getXferID())) return std::string("transfer syntax ") + x.getXferName() + " (" + x.getXferID() + ")";
+  return "";
+}
+
 }  // namespace
 
-void check_dicom_series(const std::vector<std::string>& files, const std::string& what) {
+DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const std::string& what) {
   BD_VALIDATE(!files.empty(), what << ": DICOM series without files");
+  DicomSeriesCheck result;
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // the InputError below says what is wrong
   std::vector<double> positions;  // along the slice normal [mm]
   std::array<double, 6> orientation{};
@@ -176,6 +212,10 @@ void check_dicom_series(const std::vector<std::string>& files, const std::string
     BD_VALIDATE(ds->findAndGetElement(DCM_PixelData, pixels).good() && pixels != nullptr,
                 file << ": no Pixel Data (7FE0,0010)");
     const E_TransferSyntax xfer = ds->getOriginalXfer();
+    if (result.lossy_compression.empty()) {
+      const std::string lossy = lossy_compression_of(ds, xfer);
+      if (!lossy.empty()) result.lossy_compression = file + ": " + lossy;
+    }
     const bool native = DcmXfer(xfer).isNotEncapsulated();
     if (native) {
       const double want = double(rows) * cols * (bits / 8) * std::max<Uint16>(samples, 1) * frames;
@@ -185,7 +225,7 @@ void check_dicom_series(const std::vector<std::string>& files, const std::string
     }
     // Geometry of the slice: only a series of slice files needs the spacing check (a single
     // multi-frame NM file keeps its positions elsewhere).
-    if (files.size() == 1) return;
+    if (files.size() == 1) return result;
     std::array<double, 3> ipp{};
     std::array<double, 6> iop{};
     for (int i = 0; i < 3; ++i) {
@@ -219,7 +259,7 @@ void check_dicom_series(const std::vector<std::string>& files, const std::string
   if (positions.size() < 3) {
     BD_VALIDATE(positions.size() < 2 || std::abs(positions[1] - positions[0]) > 1e-3,
                 files[1] << ": has the Image Position (0020,0032) of " << files[0] << " (duplicate slice)");
-    return;
+    return result;
   }
   // Even steps between consecutive slices (in the order the series reader uses), compared
   // with the median step so that the message points at the gap itself.
@@ -237,6 +277,7 @@ void check_dicom_series(const std::vector<std::string>& files, const std::string
                          << " mm: a missing, duplicated or misplaced slice (Image Position (Patient) (0020,0032)); "
                             "betadose needs evenly spaced slices");
   }
+  return result;
 }
 
 }  // namespace bd

@@ -184,7 +184,7 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) 
   BD_VALIDATE(!files.empty(), dir << ": directory holds no readable DICOM series ("
                                   << kSupported << ")");
   // Every file complete, slices evenly spaced (dicom_header.hh), before GDCM reads pixels.
-  check_dicom_series(files, dir);
+  const DicomSeriesCheck checked = check_dicom_series(files, dir);
   auto io = itk::GDCMImageIO::New();
   auto reader = itk::ImageSeriesReader<FloatImage>::New();
   reader->SetImageIO(io);
@@ -210,6 +210,7 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) 
     meta->series_count = series_count;
     meta->file_count = files.size();
     meta->files = files;
+    meta->lossy_compression = checked.lossy_compression;
   }
   return v;
 }
@@ -223,7 +224,8 @@ static Volume<float> read_image_here(const std::string& path, ImageMetadata* met
   BD_VALIDATE(f != Format::unknown, path << ": unsupported image format (" << kSupported << ")");
   // Sizes, spacing and data length checked before ITK sees the file (image_header.hh).
   if (is_checked_image_name(path)) check_image_file(path);
-  if (f == Format::dicom_file) check_dicom_series({path}, path);
+  DicomSeriesCheck checked;
+  if (f == Format::dicom_file) checked = check_dicom_series({path}, path);
   ItkWarningsAreErrors trap(path);
   auto io = open_file_image(path, f);
   auto reader = itk::ImageFileReader<FloatImage>::New();
@@ -246,6 +248,7 @@ static Volume<float> read_image_here(const std::string& path, ImageMetadata* met
       meta->units = tag_value(gdcm, "0054|1001");
       meta->file_count = 1;
       meta->files = {path};
+      meta->lossy_compression = checked.lossy_compression;
     }
   }
   return v;

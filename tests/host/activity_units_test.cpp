@@ -9,6 +9,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "betadose/dose_file.hh"
 #include "cli_runner.hh"
@@ -114,6 +117,65 @@ TEST_F(ActivityUnits, UnknownUnitsContradictionsAndMissingTags) {
   r = run(gml, "--activity-units counts --total-activity-gbq 1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("is not used (--activity-units counts)"), std::string::npos) << r.output;
+}
+
+// The same pixels in every lossless transfer syntax a PACS export uses: native (explicit and
+// implicit VR little endian, explicit big endian), deflated, and encapsulated (RLE Lossless;
+// JPEG Lossless, JPEG-LS and JPEG 2000 lossless, converted by GDCM's gdcmconv, tools/setup.sh).
+// The activity and the dose are bitwise those of the explicit little-endian series.
+TEST_F(ActivityUnits, EveryLosslessTransferSyntaxGivesTheSameActivityAndDose) {
+  const std::string ref_dir = series("explicit", "BQML START");
+  ASSERT_EQ(run(ref_dir).exit_code, 0);
+  const auto ref = bd::read_dose_file(path("dose.h5"));
+  ASSERT_FALSE(ref.activity_bq.empty());
+  std::vector<std::pair<std::string, std::string>> dirs;
+  for (const char* t : {"implicit", "big", "rle", "deflate"})
+    dirs.emplace_back(t, series(t, std::string("BQML START --transfer-syntax ") + t));
+  for (const auto& [name, option] : {std::pair<std::string, std::string>{"jpeg_lossless", "--jpeg"},
+                                     {"jpeg_ls", "--jpegls"}, {"jpeg2000", "--j2k"}}) {
+    const std::string d = path(name);
+    fs::create_directories(d);
+    for (const auto& e : fs::directory_iterator(ref_dir)) {
+      const auto r = bd::test::run_program_argv(
+          {"/usr/bin/gdcmconv", option, e.path().string(), (fs::path(d) / e.path().filename()).string()});
+      ASSERT_EQ(r.exit_code, 0) << "gdcmconv (libgdcm-tools, tools/setup.sh) " << option << ": " << r.output;
+    }
+    dirs.emplace_back(name, d);
+  }
+  for (const auto& [name, d] : dirs) {
+    const auto r = run(d);
+    ASSERT_EQ(r.exit_code, 0) << name << "\n" << r.output;
+    const auto f = bd::read_dose_file(path("dose.h5"));
+    EXPECT_EQ(f.total_activity_bq, ref.total_activity_bq) << name;
+    EXPECT_EQ(f.activity_bq, ref.activity_bq) << name;
+    EXPECT_EQ(f.dose_gy, ref.dose_gy) << name;
+  }
+}
+
+// Lossy-compressed activity pixels: refused (exit 2, no output) naming the file, the tag and
+// the override, whether the series says so (0028,2110) or its transfer syntax is lossy (JPEG
+// 2000 lossy by gdcmconv, which also sets the tag); accepted with --allow-lossy-activity and
+// recorded in the dose file's provenance.
+TEST_F(ActivityUnits, LossyCompressedActivityIsRefusedUnlessAccepted) {
+  const std::string flagged = series("flagged", "BQML START --lossy-flag");
+  expect_exit2(flagged, "", {"flagged", "lossy-compressed", "(0028,2110) = 01", "ratio 8.5", "--allow-lossy-activity"});
+  const auto r = run(flagged, "--allow-lossy-activity");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("lossy-compressed pixel data accepted"), std::string::npos) << r.output;
+  const auto f = bd::read_dose_file(path("dose.h5"));
+  EXPECT_NE(f.text.at("provenance").find("activity_lossy_compression"), std::string::npos) << f.text.at("provenance");
+
+  const std::string ref_dir = series("explicit", "BQML START");
+  const std::string j2k = path("j2k_lossy");
+  fs::create_directories(j2k);
+  for (const auto& e : fs::directory_iterator(ref_dir)) {
+    const auto c = bd::test::run_program_argv({"/usr/bin/gdcmconv", "--j2k", "--lossy", "-q", "50", e.path().string(),
+                                               (fs::path(j2k) / e.path().filename()).string()});
+    ASSERT_EQ(c.exit_code, 0) << c.output;
+  }
+  expect_exit2(j2k, "--clamp-negative", {"j2k_lossy", "lossy-compressed", "--allow-lossy-activity"});
+  // The lossless series of the same pixels runs (the check is not a refusal of DICOM).
+  EXPECT_EQ(run(ref_dir).exit_code, 0);
 }
 
 TEST_F(ActivityUnits, TotalActivityRescalesAQuantitativeImage) {

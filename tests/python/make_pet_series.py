@@ -3,6 +3,7 @@
 tests of --activity-units auto.
 
 usage: make_pet_series.py DIR UNITS DECAY [--omit KEYWORD ...] [--time-only] [--half-life-s S]
+                          [--transfer-syntax explicit|implicit|big|rle|deflate] [--lossy-flag]
 
 Activity at administration (2026-12-01 09:30:00): 2.0e5 Bq/ml in a 4x4x4-voxel cube, 1.0e3
 Bq/ml elsewhere, on 8 x 8 x 6 voxels of 4 mm (0.064 ml). Administered 3.2e9 Bq, patient
@@ -20,7 +21,8 @@ import numpy as np
 import pydicom
 from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
 from pydicom.sequence import Sequence
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pydicom.uid import (DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian, ExplicitVRLittleEndian,
+                         ImplicitVRLittleEndian, RLELossless, generate_uid)
 
 PET = "1.2.840.10008.5.1.4.1.1.128"
 ADMIN = dt.datetime(2026, 12, 1, 9, 30, 0)
@@ -37,6 +39,11 @@ def main():
     ap.add_argument("--omit", nargs="*", default=[])
     ap.add_argument("--time-only", action="store_true", help="only (0018,1072), no (0018,1078)")
     ap.add_argument("--half-life-s", type=float, default=230760.0)
+    # How PACS exports store the same pixels: explicit/implicit VR little endian, explicit big
+    # endian (retired, still met), RLE Lossless (encapsulated, compressed per frame), deflated.
+    ap.add_argument("--transfer-syntax", default="explicit", choices=["explicit", "implicit", "big", "rle", "deflate"])
+    # Lossy Image Compression (0028,2110) = 01, as a series keeps it after a lossy step.
+    ap.add_argument("--lossy-flag", action="store_true")
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     half = a.half_life_s
@@ -86,12 +93,27 @@ def main():
         ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
         ds.RescaleSlope, ds.RescaleIntercept = f"{slope:.10g}", "0"
         ds.PixelData = stored.tobytes()
+        if a.lossy_flag:
+            ds.LossyImageCompression = "01"
+            ds.LossyImageCompressionRatio = "8.5"
+            ds.LossyImageCompressionMethod = "ISO_15444_1"
         for kw in a.omit:
             if kw in ds:
                 delattr(ds, kw)
             if kw in rp:
                 delattr(rp, kw)
         ds.is_little_endian, ds.is_implicit_VR = True, False
+        if a.transfer_syntax == "rle":
+            ds.compress(RLELossless, stored)
+        elif a.transfer_syntax == "implicit":
+            meta.TransferSyntaxUID = ImplicitVRLittleEndian
+            ds.is_implicit_VR = True
+        elif a.transfer_syntax == "big":
+            meta.TransferSyntaxUID = ExplicitVRBigEndian
+            ds.is_little_endian = False
+            ds.PixelData = stored.astype(">i2").tobytes()
+        elif a.transfer_syntax == "deflate":
+            meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
         ds.save_as(os.path.join(a.dir, f"pt{k:03d}.dcm"), write_like_original=False)
 
 
