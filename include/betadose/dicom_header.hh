@@ -19,7 +19,8 @@ PetHeader read_pet_header(const std::vector<std::string>& files);
 // file or a series with a missing slice without a word): every file parses as DICOM to its
 // end, its Pixel Data (7FE0,0010) holds Rows x Columns x BitsAllocated/8 x SamplesPerPixel x
 // NumberOfFrames bytes (native transfer syntaxes), Image Orientation (Patient) is the same
-// on every slice and the Image Positions step evenly along the slice normal (a missing,
+// on every slice, the Image Positions step evenly along the slice normal and not within the
+// slice plane (a gantry-tilted, sheared series is refused; a missing,
 // duplicated or out-of-order slice is refused). InputError naming the file and the tag.
 struct DicomSeriesCheck {
   // Empty, or why the pixel data are not the modality's own values (the first file that says

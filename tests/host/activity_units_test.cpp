@@ -178,6 +178,14 @@ TEST_F(ActivityUnits, LossyCompressedActivityIsRefusedUnlessAccepted) {
   EXPECT_EQ(run(ref_dir).exit_code, 0);
 }
 
+// A sheared series (gantry tilt): ITK's 3-D image would put every slice but the first in the
+// wrong place; refused naming the slice and the tilt. A shear within DS rounding is not one.
+TEST_F(ActivityUnits, AGantryTiltedSeriesIsRefused) {
+  expect_exit2(series("tilted", "BQML START --shear-mm-per-slice 0.5"), "",
+               {"tilted", "pt001.dcm", "(0020,0032)", "sheared", "7.13 degrees"});
+  EXPECT_EQ(run(series("rounded", "BQML START --shear-mm-per-slice 0.000001")).exit_code, 0);
+}
+
 TEST_F(ActivityUnits, TotalActivityRescalesAQuantitativeImage) {
   const std::string d = series("bqml", "BQML START");
   const double image_gbq = kExpectedBq * 1e-9;

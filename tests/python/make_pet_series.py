@@ -4,6 +4,7 @@ tests of --activity-units auto.
 
 usage: make_pet_series.py DIR UNITS DECAY [--omit KEYWORD ...] [--time-only] [--half-life-s S]
                           [--transfer-syntax explicit|implicit|big|rle|deflate] [--lossy-flag]
+                          [--shear-mm-per-slice Y]
 
 Activity at administration (2026-12-01 09:30:00): 2.0e5 Bq/ml in a 4x4x4-voxel cube, 1.0e3
 Bq/ml elsewhere, on 8 x 8 x 6 voxels of 4 mm (0.064 ml). Administered 3.2e9 Bq, patient
@@ -44,6 +45,8 @@ def main():
     ap.add_argument("--transfer-syntax", default="explicit", choices=["explicit", "implicit", "big", "rle", "deflate"])
     # Lossy Image Compression (0028,2110) = 01, as a series keeps it after a lossy step.
     ap.add_argument("--lossy-flag", action="store_true")
+    # Each slice's origin moved by Y mm along the rows as well (a gantry-tilted acquisition).
+    ap.add_argument("--shear-mm-per-slice", type=float, default=0.0)
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     half = a.half_life_s
@@ -83,7 +86,7 @@ def main():
         rp.RadionuclideHalfLife = f"{half:.6g}"
         ds.RadiopharmaceuticalInformationSequence = Sequence([rp])
         ds.InstanceNumber = k + 1
-        ds.ImagePositionPatient = [-14.0, -14.0, 100.0 + VOXEL * k]
+        ds.ImagePositionPatient = [-14.0, -14.0 + a.shear_mm_per_slice * k, 100.0 + VOXEL * k]
         ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
         ds.PixelSpacing = [VOXEL, VOXEL]
         ds.SliceThickness = VOXEL
