@@ -174,16 +174,122 @@ std::string lossy_compression_of(DcmDataset* ds, E_TransferSyntax xfer) {
   return "";
 }
 
+// Where one slice (a file of a series, or a frame of an enhanced multi-frame file) lies.
+struct SlicePlane {
+  std::string label;           // the file, or "FILE frame N"
+  std::array<double, 3> ipp;   // Image Position (Patient) [mm]
+  std::array<double, 6> iop;   // Image Orientation (Patient)
+};
+
+template <std::size_t N>
+std::array<double, N> read_doubles(DcmItem* item, const DcmTagKey& tag, const std::string& label, const char* name) {
+  std::array<double, N> out{};
+  for (std::size_t i = 0; i < N; ++i) {
+    Float64 v = 0;
+    BD_VALIDATE(item->findAndGetFloat64(tag, v, static_cast<unsigned long>(i)).good() && std::isfinite(v),
+                label << ": " << name << " missing or not finite (" << N << " values expected)");
+    out[i] = v;
+  }
+  return out;
+}
+
+// The frames' planes of an enhanced multi-frame file (Plane Position (0020,9113) and Plane
+// Orientation (0020,9116) functional groups, per frame or shared); empty when it has none.
+std::vector<SlicePlane> frame_planes(DcmDataset* ds, const std::string& file, Sint32 frames) {
+  std::vector<SlicePlane> planes;
+  DcmItem* first = nullptr;
+  if (!ds->findAndGetSequenceItem(DCM_PerFrameFunctionalGroupsSequence, first, 0).good() || first == nullptr)
+    return planes;
+  DcmItem* shared = nullptr;
+  if (!ds->findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0).good()) shared = nullptr;
+  // A macro from the frame's own group, else from the shared group.
+  auto macro = [&](DcmItem* frame, const DcmTagKey& seq) -> DcmItem* {
+    DcmItem* m = nullptr;
+    if (frame->findAndGetSequenceItem(seq, m, 0).good() && m) return m;
+    if (shared && shared->findAndGetSequenceItem(seq, m, 0).good() && m) return m;
+    return nullptr;
+  };
+  for (Sint32 k = 0; k < frames; ++k) {
+    DcmItem* frame = nullptr;
+    BD_VALIDATE(ds->findAndGetSequenceItem(DCM_PerFrameFunctionalGroupsSequence, frame, k).good() && frame,
+                file << ": Per-frame Functional Groups Sequence (5200,9230) has fewer items than Number of Frames "
+                        "(0028,0008) = " << frames);
+    const std::string label = file + " frame " + std::to_string(k + 1);
+    DcmItem* position = macro(frame, DCM_PlanePositionSequence);
+    DcmItem* orientation = macro(frame, DCM_PlaneOrientationSequence);
+    BD_VALIDATE(position && orientation, label << ": no Plane Position (0020,9113) or Plane Orientation (0020,9116) "
+                                                  "functional group: the frame's place is unknown");
+    planes.push_back({label, read_doubles<3>(position, DCM_ImagePositionPatient, label, "Image Position (Patient) (0020,0032)"),
+                      read_doubles<6>(orientation, DCM_ImageOrientationPatient, label,
+                                      "Image Orientation (Patient) (0020,0037)")});
+  }
+  return planes;
+}
+
+// Slices (in the reader's order) that form a 3-D image: one orientation, origins on the first
+// slice's normal, evenly spaced along it.
+void check_slice_stack(const std::vector<SlicePlane>& planes, const std::string& what) {
+  if (planes.size() < 2) return;
+  const auto& iop = planes.front().iop;
+  std::array<double, 3> normal{iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5],
+                               iop[0] * iop[4] - iop[1] * iop[3]};
+  const double n = std::sqrt(normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2]);
+  BD_VALIDATE(n > 0.5, planes.front().label << ": Image Orientation (Patient) (0020,0037) rows and columns are parallel");
+  for (auto& c : normal) c /= n;
+  const auto& first = planes.front();
+  std::vector<double> positions;  // along the normal [mm]
+  for (const SlicePlane& p : planes) {
+    for (int i = 0; i < 6; ++i)
+      BD_VALIDATE(std::abs(p.iop[std::size_t(i)] - iop[std::size_t(i)]) < 1e-4,
+                  p.label << ": Image Orientation (Patient) (0020,0037) differs from " << first.label
+                          << "'s: one series must have one orientation");
+    positions.push_back(p.ipp[0] * normal[0] + p.ipp[1] * normal[1] + p.ipp[2] * normal[2]);
+    // Slices must stack along their normal. A gantry-tilted (or otherwise sheared) series moves
+    // each slice's origin within the slice plane as well; a 3-D image has no shear, so ITK's
+    // reader would silently place every slice but the first where it is not (by up to
+    // tan(tilt) x the series' length: 10 mm per 2 cm at 27 degrees).
+    const std::array<double, 3> d{p.ipp[0] - first.ipp[0], p.ipp[1] - first.ipp[1], p.ipp[2] - first.ipp[2]};
+    const double along = d[0] * normal[0] + d[1] * normal[1] + d[2] * normal[2];
+    const double in_plane = std::sqrt(std::max(0.0, d[0] * d[0] + d[1] * d[1] + d[2] * d[2] - along * along));
+    // DS rounding of the positions (16 characters) stays far below this.
+    BD_VALIDATE(in_plane <= 0.01 + 1e-3 * std::abs(along),
+                p.label << ": Image Position (Patient) (0020,0032) lies " << format_g(in_plane, 4)
+                        << " mm within the slice plane from " << first.label << "'s, " << format_g(along, 6)
+                        << " mm along the normal: the slices are sheared (gantry tilt of "
+                        << format_g(std::atan2(in_plane, std::abs(along)) * 57.29577951308232, 3)
+                        << " degrees?); betadose needs slices stacked along their normal: resample the series "
+                           "(e.g. 3D Slicer's DICOM import with acquisition geometry regularization)");
+  }
+  if (positions.size() < 3) {
+    BD_VALIDATE(std::abs(positions[1] - positions[0]) > 1e-3,
+                planes[1].label << ": has the Image Position (0020,0032) of " << first.label << " (duplicate slice)");
+    return;
+  }
+  // Even steps between consecutive slices (in the order the reader uses), compared with the
+  // median step so that the message points at the gap itself.
+  std::vector<double> steps;
+  for (std::size_t k = 1; k < positions.size(); ++k) steps.push_back(positions[k] - positions[k - 1]);
+  std::vector<double> sorted = steps;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const double step = sorted[sorted.size() / 2];
+  BD_VALIDATE(std::abs(step) > 1e-3, what << ": slices lie at the same position along the normal (duplicates)");
+  for (std::size_t k = 1; k < positions.size(); ++k) {
+    const double d = steps[k - 1];
+    BD_VALIDATE(std::abs(d - step) <= 1e-3 * std::abs(step) + 1e-3,
+                planes[k].label << ": lies " << format_g(d, 6) << " mm from the previous slice " << planes[k - 1].label
+                                << " along the slice normal, where the series steps " << format_g(step, 6)
+                                << " mm: a missing, duplicated or misplaced slice (Image Position (Patient) "
+                                   "(0020,0032)); betadose needs evenly spaced slices");
+  }
+}
+
 }  // namespace
 
 DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const std::string& what) {
   BD_VALIDATE(!files.empty(), what << ": DICOM series without files");
   DicomSeriesCheck result;
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // the InputError below says what is wrong
-  std::vector<double> positions;  // along the slice normal [mm]
-  std::array<double, 3> first_ipp{};
-  std::array<double, 6> orientation{};
-  std::array<double, 3> normal{};
+  std::vector<SlicePlane> planes;  // one per file, in slice order
   for (std::size_t k = 0; k < files.size(); ++k) {
     const std::string& file = files[k];
     require_input_file(file, what + ":");
@@ -224,76 +330,17 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
       BD_VALIDATE(have >= want, file << ": Pixel Data (7FE0,0010) holds " << have << " bytes, Rows x Columns x Bits "
                                      << "Allocated/8 x Samples x Frames = " << want << " (truncated file?)");
     }
-    // Geometry of the slice: only a series of slice files needs the spacing check (a single
-    // multi-frame NM file keeps its positions elsewhere).
-    if (files.size() == 1) return result;
-    std::array<double, 3> ipp{};
-    std::array<double, 6> iop{};
-    for (int i = 0; i < 3; ++i) {
-      Float64 v = 0;
-      BD_VALIDATE(ds->findAndGetFloat64(DCM_ImagePositionPatient, v, static_cast<unsigned long>(i)).good() &&
-                      std::isfinite(v),
-                  file << ": Image Position (Patient) (0020,0032) missing or not finite");
-      ipp[std::size_t(i)] = v;
+    if (files.size() == 1) {
+      // One file: an enhanced multi-frame image keeps each frame's plane in its functional
+      // groups (GDCM falls back to 1 mm voxels on frames it cannot stack: checked here); a
+      // classic multi-frame NM file's frames are evenly spaced by construction.
+      check_slice_stack(frame_planes(ds, file, frames), what);
+      return result;
     }
-    for (int i = 0; i < 6; ++i) {
-      Float64 v = 0;
-      BD_VALIDATE(ds->findAndGetFloat64(DCM_ImageOrientationPatient, v, static_cast<unsigned long>(i)).good() &&
-                      std::isfinite(v),
-                  file << ": Image Orientation (Patient) (0020,0037) missing or not finite");
-      iop[std::size_t(i)] = v;
-    }
-    if (k == 0) {
-      orientation = iop;
-      normal = {iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5], iop[0] * iop[4] - iop[1] * iop[3]};
-      const double n = std::sqrt(normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2]);
-      BD_VALIDATE(n > 0.5, file << ": Image Orientation (Patient) (0020,0037) rows and columns are parallel");
-      for (auto& c : normal) c /= n;
-    } else {
-      for (int i = 0; i < 6; ++i)
-        BD_VALIDATE(std::abs(iop[std::size_t(i)] - orientation[std::size_t(i)]) < 1e-4,
-                    file << ": Image Orientation (Patient) (0020,0037) differs from " << files.front()
-                         << "'s: one series must have one orientation");
-    }
-    positions.push_back(ipp[0] * normal[0] + ipp[1] * normal[1] + ipp[2] * normal[2]);
-    // Slices must stack along their normal. A gantry-tilted (or otherwise sheared) series moves
-    // each slice's origin within the slice plane as well; a 3-D image has no shear, so ITK's
-    // reader would silently place every slice but the first where it is not (by up to
-    // tan(tilt) x the series' length: 10 mm per 2 cm at 27 degrees).
-    if (k == 0) first_ipp = ipp;
-    const std::array<double, 3> d{ipp[0] - first_ipp[0], ipp[1] - first_ipp[1], ipp[2] - first_ipp[2]};
-    const double along = d[0] * normal[0] + d[1] * normal[1] + d[2] * normal[2];
-    const double in_plane = std::sqrt(std::max(0.0, d[0] * d[0] + d[1] * d[1] + d[2] * d[2] - along * along));
-    // DS rounding of the positions (16 characters) stays far below this.
-    BD_VALIDATE(in_plane <= 0.01 + 1e-3 * std::abs(along),
-                file << ": Image Position (Patient) (0020,0032) lies " << format_g(in_plane, 4)
-                     << " mm within the slice plane from " << files.front() << "'s, " << format_g(along, 6)
-                     << " mm along the normal: the slices are sheared (gantry tilt of "
-                     << format_g(std::atan2(in_plane, std::abs(along)) * 57.29577951308232, 3)
-                     << " degrees?); betadose needs slices stacked along their normal: resample the series "
-                        "(e.g. 3D Slicer's DICOM import with acquisition geometry regularization)");
+    planes.push_back({file, read_doubles<3>(ds, DCM_ImagePositionPatient, file, "Image Position (Patient) (0020,0032)"),
+                      read_doubles<6>(ds, DCM_ImageOrientationPatient, file, "Image Orientation (Patient) (0020,0037)")});
   }
-  if (positions.size() < 3) {
-    BD_VALIDATE(positions.size() < 2 || std::abs(positions[1] - positions[0]) > 1e-3,
-                files[1] << ": has the Image Position (0020,0032) of " << files[0] << " (duplicate slice)");
-    return result;
-  }
-  // Even steps between consecutive slices (in the order the series reader uses), compared
-  // with the median step so that the message points at the gap itself.
-  std::vector<double> steps;
-  for (std::size_t k = 1; k < positions.size(); ++k) steps.push_back(positions[k] - positions[k - 1]);
-  std::vector<double> sorted = steps;
-  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
-  const double step = sorted[sorted.size() / 2];
-  BD_VALIDATE(std::abs(step) > 1e-3, what << ": slices lie at the same position along the normal (duplicates)");
-  for (std::size_t k = 1; k < positions.size(); ++k) {
-    const double d = steps[k - 1];
-    BD_VALIDATE(std::abs(d - step) <= 1e-3 * std::abs(step) + 1e-3,
-                files[k] << ": lies " << format_g(d, 6) << " mm from the previous slice " << files[k - 1]
-                         << " along the slice normal, where the series steps " << format_g(step, 6)
-                         << " mm: a missing, duplicated or misplaced slice (Image Position (Patient) (0020,0032)); "
-                            "betadose needs evenly spaced slices");
-  }
+  check_slice_stack(planes, what);
   return result;
 }
 

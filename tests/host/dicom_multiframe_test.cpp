@@ -1,0 +1,69 @@
+// Enhanced multi-frame DICOM (one file, each frame's plane in its functional groups;
+// tests/python/make_enhanced_ct.py): the geometry comes from the frames' positions, in either
+// stacking order; frames that do not form evenly spaced, unsheared slices are refused, since
+// GDCM then falls back to 1 mm voxels (a wrong geometry with exit 0 before the check).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include "betadose/image_io.hh"
+#include "cli_runner.hh"
+#include "support/error_message.hh"
+#include "tests/support/paths.hh"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+class EnhancedMultiFrame : public ::testing::Test {
+ protected:
+  fs::path dir;
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("bd_enhanced_" + std::to_string(::getpid()) + "_" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string make(const std::string& name, const std::string& zs, const std::string& air_z) const {
+    const std::string path = (dir / (name + ".dcm")).string();
+    const auto r = bd::test::run_program_argv(
+        {"/usr/bin/python3", bd::test::source_path("tests/python/make_enhanced_ct.py"), path, zs, air_z});
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return path;
+  }
+};
+
+// The air frame at z = 60 mm lands at z = 60 mm whichever way the frames are stored.
+TEST_F(EnhancedMultiFrame, FramesInEitherOrderGiveTheGeometryOfTheirPositions) {
+  for (const char* zs : {"50,55,60,65,70,75", "75,70,65,60,55,50"}) {
+    const auto v = bd::read_image(make("ct", zs, "60"));
+    ASSERT_EQ(v.grid.size[2], 6u) << zs;
+    EXPECT_NEAR(v.grid.spacing_mm[0], 2.0, 1e-9) << zs;
+    EXPECT_NEAR(v.grid.spacing_mm[2], 5.0, 1e-9) << zs;
+    int air_frames = 0;
+    for (std::size_t k = 0; k < 6; ++k) {
+      const double z = v.grid.index_to_physical({3.0, 3.0, double(k)})[2];
+      const float hu = v.data[v.grid.linear_index(3, 3, k)];
+      if (hu < -500) {
+        ++air_frames;
+        EXPECT_NEAR(z, 60.0, 1e-6) << zs;
+      } else {
+        EXPECT_NEAR(hu, 0.0f, 1e-3f) << zs << " z " << z;
+      }
+    }
+    EXPECT_EQ(air_frames, 1) << zs;
+  }
+}
+
+TEST_F(EnhancedMultiFrame, AMissingFrameIsRefusedNamingIt) {
+  const std::string path = make("gap", "50,55,60,70,75,80", "60");
+  const std::string msg = bd::test::input_error_message([&] { bd::read_image(path); });
+  EXPECT_NE(msg.find(path + " frame 4"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("evenly spaced"), std::string::npos) << msg;
+}
+
+}  // namespace
