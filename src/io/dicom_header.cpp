@@ -226,6 +226,33 @@ std::vector<SlicePlane> frame_planes(DcmDataset* ds, const std::string& file, Si
   return planes;
 }
 
+// A classic multi-frame file (no functional groups) is a 3-D image only as an NM
+// reconstruction (PS3.3 C.8.4): its place from the Detector Information Sequence (0054,0022),
+// its slice step from Spacing Between Slices (0018,0088). Without them GDCM reads the volume
+// at the origin (0, 0, 0), or with 1 mm between slices, and says nothing.
+void check_nm_frame_geometry(DcmDataset* ds, const std::string& file) {
+  OFString modality;
+  ds->findAndGetOFString(DCM_Modality, modality);
+  BD_VALIDATE(trim(modality.c_str()) == "NM",
+              file << ": a multi-frame " << (modality.empty() ? std::string("image") : trim(modality.c_str()) + " image")
+                   << " without per-frame planes (Per-frame Functional Groups Sequence (5200,9230)): where its "
+                      "frames lie is unknown");
+  DcmItem* detector = nullptr;
+  BD_VALIDATE(ds->findAndGetSequenceItem(DCM_DetectorInformationSequence, detector, 0).good() && detector,
+              file << ": NM multi-frame image without a Detector Information Sequence (0054,0022): its position "
+                      "in the patient is unknown (the reader would put it at the origin); convert it to NIfTI with "
+                      "the position the reconstruction used");
+  read_doubles<3>(detector, DCM_ImagePositionPatient, file + ": Detector Information Sequence (0054,0022)",
+                  "Image Position (Patient) (0020,0032)");
+  read_doubles<6>(detector, DCM_ImageOrientationPatient, file + ": Detector Information Sequence (0054,0022)",
+                  "Image Orientation (Patient) (0020,0037)");
+  Float64 step = 0;
+  BD_VALIDATE(ds->findAndGetFloat64(DCM_SpacingBetweenSlices, step).good() && std::isfinite(step) && step > 0,
+              file << ": NM multi-frame image without a positive Spacing Between Slices (0018,0088): the distance "
+                      "between its slices is unknown (the reader would take 1 mm; Slice Thickness (0018,0050) is "
+                      "not the spacing)");
+}
+
 // Slices (in the reader's order) that form a 3-D image: one orientation, origins on the first
 // slice's normal, evenly spaced along it.
 void check_slice_stack(const std::vector<SlicePlane>& planes, const std::string& what) {
@@ -334,7 +361,9 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
       // One file: an enhanced multi-frame image keeps each frame's plane in its functional
       // groups (GDCM falls back to 1 mm voxels on frames it cannot stack: checked here); a
       // classic multi-frame NM file's frames are evenly spaced by construction.
-      check_slice_stack(frame_planes(ds, file, frames), what);
+      const std::vector<SlicePlane> planes_of_frames = frame_planes(ds, file, frames);
+      if (planes_of_frames.empty() && frames > 1) check_nm_frame_geometry(ds, file);
+      check_slice_stack(planes_of_frames, what);
       return result;
     }
     planes.push_back({file, read_doubles<3>(ds, DCM_ImagePositionPatient, file, "Image Position (Patient) (0020,0032)"),

@@ -1,13 +1,17 @@
-// Enhanced multi-frame DICOM (one file, each frame's plane in its functional groups;
+// Multi-frame DICOM. Enhanced (one file, each frame's plane in its functional groups;
 // tests/python/make_enhanced_ct.py): the geometry comes from the frames' positions, in either
 // stacking order; frames that do not form evenly spaced, unsheared slices are refused, since
 // GDCM then falls back to 1 mm voxels (a wrong geometry with exit 0 before the check).
+// Classic NM reconstructions (tests/python/make_nm_spect.py): the position from the Detector
+// Information Sequence, the step from Spacing Between Slices (not Slice Thickness); without
+// either GDCM reads the image at the origin or with 1 mm slices, so both are required.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "betadose/image_io.hh"
 #include "cli_runner.hh"
@@ -64,6 +68,35 @@ TEST_F(EnhancedMultiFrame, AMissingFrameIsRefusedNamingIt) {
   const std::string msg = bd::test::input_error_message([&] { bd::read_image(path); });
   EXPECT_NE(msg.find(path + " frame 4"), std::string::npos) << msg;
   EXPECT_NE(msg.find("evenly spaced"), std::string::npos) << msg;
+}
+
+std::string make_nm(const fs::path& dir, const std::string& name, const std::string& args) {
+  const std::string path = (dir / (name + ".dcm")).string();
+  std::vector<std::string> argv{"/usr/bin/python3", bd::test::source_path("tests/python/make_nm_spect.py"), path};
+  for (const auto& a : bd::test::split_args(args)) argv.push_back(a);
+  const auto r = bd::test::run_program_argv(argv);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return path;
+}
+
+TEST_F(EnhancedMultiFrame, AnNmReconstructionTakesItsPlaceAndStepFromTheHeader) {
+  for (const char* args : {"", "--thickness-mm 8"}) {  // overlapping slices: the step is 4 mm
+    const auto v = bd::read_image(make_nm(dir, "nm", args));
+    EXPECT_NEAR(v.grid.spacing_mm[2], 4.0, 1e-9) << args;
+    EXPECT_NEAR(v.grid.index_to_physical({0, 0, 0})[2], 100.0, 1e-9) << args;
+    EXPECT_NEAR(v.grid.index_to_physical({0, 0, 0})[0], -14.0, 1e-9) << args;
+    EXPECT_EQ(v.data[v.grid.linear_index(3, 3, 3)], 1000.0f) << args;
+  }
+}
+
+TEST_F(EnhancedMultiFrame, AnNmReconstructionWithoutSpacingOrPositionIsRefused) {
+  const std::string no_step = make_nm(dir, "no_step", "--no-spacing");
+  std::string msg = bd::test::input_error_message([&] { bd::read_image(no_step); });
+  EXPECT_NE(msg.find(no_step), std::string::npos) << msg;
+  EXPECT_NE(msg.find("Spacing Between Slices (0018,0088)"), std::string::npos) << msg;
+  const std::string no_place = make_nm(dir, "no_place", "--no-detector");
+  msg = bd::test::input_error_message([&] { bd::read_image(no_place); });
+  EXPECT_NE(msg.find("Detector Information Sequence (0054,0022)"), std::string::npos) << msg;
 }
 
 }  // namespace
