@@ -11,23 +11,17 @@ group; the orientation (axial) and the pixel measures (2 x 2 mm, 5 mm thick) are
 import sys
 
 import numpy as np
-from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+from dicom_dataset import new_dataset
 
 ENHANCED_CT = "1.2.840.10008.5.1.4.1.1.2.1"
 
 
 def main():
     path, zs, air_z = sys.argv[1], [float(z) for z in sys.argv[2].split(",")], float(sys.argv[3])
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = ENHANCED_CT
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
-    ds.SOPClassUID, ds.SOPInstanceUID, ds.Modality = ENHANCED_CT, meta.MediaStorageSOPInstanceUID, "CT"
-    ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = generate_uid(), generate_uid(), generate_uid()
-    ds.PatientName, ds.PatientID = "betadose^enhanced", "3"
+    ds = new_dataset(ENHANCED_CT, "CT", "betadose^enhanced", "3")
     ds.Rows, ds.Columns, ds.NumberOfFrames = 8, 8, len(zs)
     ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
     ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
@@ -56,7 +50,6 @@ def main():
             pixels[k] = 24
     ds.PerFrameFunctionalGroupsSequence = Sequence(frames)
     ds.PixelData = pixels.tobytes()
-    ds.is_little_endian, ds.is_implicit_VR = True, False
     ds.save_as(path, write_like_original=False)
 
 

@@ -8,9 +8,10 @@ usage: make_nm_spect.py FILE [--spacing-mm S | --no-spacing] [--thickness-mm T] 
 import argparse
 
 import numpy as np
-from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+from dicom_dataset import new_dataset
 
 NM = "1.2.840.10008.5.1.4.1.1.20"
 
@@ -23,14 +24,7 @@ def main():
     ap.add_argument("--thickness-mm", type=float, default=4.0)
     ap.add_argument("--no-detector", action="store_true")
     a = ap.parse_args()
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = NM
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
-    ds.SOPClassUID, ds.SOPInstanceUID, ds.Modality = NM, meta.MediaStorageSOPInstanceUID, "NM"
-    ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = generate_uid(), generate_uid(), generate_uid()
-    ds.PatientName, ds.PatientID = "betadose^spect", "4"
+    ds = new_dataset(NM, "NM", "betadose^spect", "4")
     ds.ImageType = ["ORIGINAL", "PRIMARY", "RECON TOMO", "EMISSION"]
     ds.Rows, ds.Columns, ds.NumberOfFrames = 8, 8, 6
     ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
@@ -48,7 +42,6 @@ def main():
     counts = np.zeros((6, 8, 8), np.uint16)
     counts[3, 2:6, 2:6] = 1000
     ds.PixelData = counts.tobytes()
-    ds.is_little_endian, ds.is_implicit_VR = True, False
     ds.save_as(a.file, write_like_original=False)
 
 
