@@ -317,6 +317,8 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
   DicomSeriesCheck result;
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // the InputError below says what is wrong
   std::vector<SlicePlane> planes;  // one per file, in slice order
+  Uint16 first_rows = 0, first_cols = 0;
+  std::array<double, 2> first_spacing{0.0, 0.0};
   for (std::size_t k = 0; k < files.size(); ++k) {
     const std::string& file = files[k];
     require_input_file(file, what + ":");
@@ -368,6 +370,28 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
     }
     planes.push_back({file, read_doubles<3>(ds, DCM_ImagePositionPatient, file, "Image Position (Patient) (0020,0032)"),
                       read_doubles<6>(ds, DCM_ImageOrientationPatient, file, "Image Orientation (Patient) (0020,0037)")});
+    // The reader takes the first slice's pixel grid for all: another size is an ITK error,
+    // another Pixel Spacing (0028,0030) would be ignored in silence.
+    std::array<double, 2> spacing{0.0, 0.0};  // absent: 0
+    for (unsigned long i = 0; i < 2; ++i) {
+      Float64 v = 0;
+      if (ds->findAndGetFloat64(DCM_PixelSpacing, v, i).good() && std::isfinite(v)) spacing[i] = v;
+    }
+    auto grid_text = [](Uint16 r, Uint16 c, const std::array<double, 2>& sp) {
+      return std::to_string(r) + " x " + std::to_string(c) + " pixels of " +
+             (sp[0] > 0 ? format_g(sp[0], 8) + " x " + format_g(sp[1], 8) + " mm" : std::string("(no Pixel Spacing)"));
+    };
+    if (k == 0) {
+      first_rows = rows;
+      first_cols = cols;
+      first_spacing = spacing;
+    }
+    BD_VALIDATE(rows == first_rows && cols == first_cols &&
+                    std::abs(spacing[0] - first_spacing[0]) <= 1e-4 * first_spacing[0] &&
+                    std::abs(spacing[1] - first_spacing[1]) <= 1e-4 * first_spacing[1],
+                file << ": " << grid_text(rows, cols, spacing) << " (Rows, Columns, Pixel Spacing (0028,0030)), where "
+                     << files.front() << " has " << grid_text(first_rows, first_cols, first_spacing)
+                     << ": one series must have one pixel grid");
   }
   check_slice_stack(planes, what);
   return result;

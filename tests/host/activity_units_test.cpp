@@ -186,6 +186,14 @@ TEST_F(ActivityUnits, AGantryTiltedSeriesIsRefused) {
   EXPECT_EQ(run(series("rounded", "BQML START --shear-mm-per-slice 0.000001")).exit_code, 0);
 }
 
+// One slice with another Pixel Spacing: the series reader would use the first slice's for all.
+// The same spacing written differently ("4.000" for 4.0) is the same grid.
+TEST_F(ActivityUnits, ASliceWithAnotherPixelGridIsRefused) {
+  expect_exit2(series("odd", "BQML START --slice3-pixel-mm 4.5"), "",
+               {"pt003.dcm", "Pixel Spacing (0028,0030)", "4.5 x 4.5 mm", "one pixel grid"});
+  EXPECT_EQ(run(series("same", "BQML START --slice3-pixel-mm 4.000")).exit_code, 0);
+}
+
 TEST_F(ActivityUnits, TotalActivityRescalesAQuantitativeImage) {
   const std::string d = series("bqml", "BQML START");
   const double image_gbq = kExpectedBq * 1e-9;

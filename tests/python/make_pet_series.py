@@ -4,7 +4,7 @@ tests of --activity-units auto.
 
 usage: make_pet_series.py DIR UNITS DECAY [--omit KEYWORD ...] [--time-only] [--half-life-s S]
                           [--transfer-syntax explicit|implicit|big|rle|deflate] [--lossy-flag]
-                          [--shear-mm-per-slice Y]
+                          [--shear-mm-per-slice Y] [--slice3-pixel-mm S]
 
 Activity at administration (2026-12-01 09:30:00): 2.0e5 Bq/ml in a 4x4x4-voxel cube, 1.0e3
 Bq/ml elsewhere, on 8 x 8 x 6 voxels of 4 mm (0.064 ml). Administered 3.2e9 Bq, patient
@@ -47,6 +47,8 @@ def main():
     ap.add_argument("--lossy-flag", action="store_true")
     # Each slice's origin moved by Y mm along the rows as well (a gantry-tilted acquisition).
     ap.add_argument("--shear-mm-per-slice", type=float, default=0.0)
+    # Slice 3 written with another Pixel Spacing (0028,0030), as text "S\\S".
+    ap.add_argument("--slice3-pixel-mm")
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     half = a.half_life_s
@@ -88,7 +90,7 @@ def main():
         ds.InstanceNumber = k + 1
         ds.ImagePositionPatient = [-14.0, -14.0 + a.shear_mm_per_slice * k, 100.0 + VOXEL * k]
         ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
-        ds.PixelSpacing = [VOXEL, VOXEL]
+        ds.PixelSpacing = [a.slice3_pixel_mm] * 2 if (a.slice3_pixel_mm and k == 3) else [VOXEL, VOXEL]
         ds.SliceThickness = VOXEL
         ds.Rows, ds.Columns = NY, NX
         ds.SamplesPerPixel = 1
