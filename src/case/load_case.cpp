@@ -27,6 +27,8 @@ std::string image_line(const char* role, const std::string& path, const ImageMet
   if (!m.modality.empty()) s += " " + m.modality;
   if (!m.units.empty()) s += " [" + m.units + "]";
   if (m.file_count > 1) s += " (" + std::to_string(m.file_count) + " files)";
+  if (m.series_count > 1)
+    s += " (the largest of " + std::to_string(m.series_count) + " series in the directory: " + m.series_uid + ")";
   return s + ", " + describe_geometry(g);
 }
 

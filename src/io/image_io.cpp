@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <utility>
 #include <atomic>
 #include <cctype>
 #include <cmath>
@@ -171,12 +172,24 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) 
     names->SetDirectory(dir);
     const auto& uids = names->GetSeriesUIDs();
     series_count = uids.size();
-    for (const auto& u : uids) {
-      auto f = names->GetFileNames(u);
-      if (f.size() > files.size()) {
-        files = f;
-        uid = u;
-      }
+    std::vector<std::pair<std::string, std::vector<std::string>>> all;
+    for (const auto& u : uids) all.emplace_back(u, names->GetFileNames(u));
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+    if (!all.empty()) {
+      uid = all.front().first;
+      files = all.front().second;
+    }
+    // The largest series is the image, and a localizer or a dose screen beside it is left out
+    // (said in the image line); two series of comparable size (attenuation-corrected and
+    // uncorrected PET, two reconstructions) leave the choice to the user.
+    if (all.size() >= 2 && 2 * all[1].second.size() >= all[0].second.size()) {
+      std::string list;
+      for (const auto& [u, f] : all)
+        list += "\n  " + u + ": " + std::to_string(f.size()) + " files, e.g. " + (f.empty() ? "-" : f.front());
+      throw InputError(dir + ": holds " + std::to_string(all.size()) +
+                       " DICOM series, two or more of comparable size, and which one is meant is not known (e.g. "
+                       "attenuation-corrected and uncorrected PET, two CT reconstructions); give a directory "
+                       "holding only the series to use:" + list);
     }
   } catch (const itk::ExceptionObject& e) {
     throw InputError(dir + ": cannot scan the directory for DICOM series: " + itk_reason(e));

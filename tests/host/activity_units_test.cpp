@@ -194,6 +194,28 @@ TEST_F(ActivityUnits, ASliceWithAnotherPixelGridIsRefused) {
   EXPECT_EQ(run(series("same", "BQML START --slice3-pixel-mm 4.000")).exit_code, 0);
 }
 
+// A directory of two series of the same size (attenuation-corrected and not, say) is refused
+// listing both; a small series beside the image (a localizer) is left out and said.
+TEST_F(ActivityUnits, AnAmbiguousDirectoryOfSeriesIsRefused) {
+  const std::string a = series("a", "BQML START");
+  const std::string b = series("b", "BQML START");
+  const std::string both = path("both");
+  fs::create_directories(both);
+  for (const auto& [src, prefix] : {std::pair<std::string, std::string>{a, "a_"}, {b, "b_"}})
+    for (const auto& e : fs::directory_iterator(src))
+      fs::copy_file(e.path(), fs::path(both) / (prefix + e.path().filename().string()));
+  expect_exit2(both, "", {"both", "holds 2 DICOM series", "6 files", "a_pt000.dcm", "b_pt000.dcm"});
+  // One slice of b beside all of a: a is the image.
+  const std::string plus_one = path("plus_one");
+  fs::create_directories(plus_one);
+  for (const auto& e : fs::directory_iterator(a)) fs::copy_file(e.path(), fs::path(plus_one) / e.path().filename());
+  fs::copy_file(fs::path(b) / "pt000.dcm", fs::path(plus_one) / "extra.dcm");
+  const auto r = run(plus_one);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("the largest of 2 series"), std::string::npos) << r.output;
+  EXPECT_NEAR(bd::read_dose_file(path("dose.h5")).total_activity_bq / kExpectedBq, 1.0, 1e-3);
+}
+
 TEST_F(ActivityUnits, TotalActivityRescalesAQuantitativeImage) {
   const std::string d = series("bqml", "BQML START");
   const double image_gbq = kExpectedBq * 1e-9;
