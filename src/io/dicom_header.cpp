@@ -141,12 +141,15 @@ void check_element_lengths(DcmDataset* ds, const std::string& file) {
 }
 
 // Transfer syntaxes whose pixel data are lossy by definition (PS3.5 Annex A, PS3.6 Table A-1).
+// Not DCMTK's DcmXfer::isLossy(): that also marks the "lossless or lossy" JPEG 2000 syntaxes
+// (.91, .93, where Lossy Image Compression decides) and the lossless JPEG processes 15, 28 and
+// 29 (.58, .65, .66), and does not know JPEG XL.
 bool lossy_transfer_syntax(const std::string& uid) {
   static const char* const kLossy[] = {
       "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.52", "1.2.840.10008.1.2.4.53",
-      "1.2.840.10008.1.2.4.54", "1.2.840.10008.1.2.4.55", "1.2.840.10008.1.2.4.56", "1.2.840.10008.1.2.4.58",
-      "1.2.840.10008.1.2.4.59", "1.2.840.10008.1.2.4.60", "1.2.840.10008.1.2.4.61", "1.2.840.10008.1.2.4.62",
-      "1.2.840.10008.1.2.4.63", "1.2.840.10008.1.2.4.64",  // JPEG lossy processes (.57, .70 lossless)
+      "1.2.840.10008.1.2.4.54", "1.2.840.10008.1.2.4.55", "1.2.840.10008.1.2.4.56", "1.2.840.10008.1.2.4.59",
+      "1.2.840.10008.1.2.4.60", "1.2.840.10008.1.2.4.61", "1.2.840.10008.1.2.4.62", "1.2.840.10008.1.2.4.63",
+      "1.2.840.10008.1.2.4.64",  // JPEG lossy processes (.57, .58, .65, .66, .70 are the lossless ones)
       "1.2.840.10008.1.2.4.81",                            // JPEG-LS near-lossless
       "1.2.840.10008.1.2.4.100", "1.2.840.10008.1.2.4.101", "1.2.840.10008.1.2.4.102", "1.2.840.10008.1.2.4.103",
       "1.2.840.10008.1.2.4.104", "1.2.840.10008.1.2.4.105", "1.2.840.10008.1.2.4.106", "1.2.840.10008.1.2.4.107",

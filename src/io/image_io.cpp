@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <utility>
 #include <atomic>
 #include <cctype>
 #include <cmath>
@@ -25,6 +24,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <sstream>
+#include <utility>
 
 #include "betadose/dicom_header.hh"
 #include "betadose/errors.hh"

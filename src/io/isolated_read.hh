@@ -19,8 +19,8 @@ namespace bd::io {
 // the library that reads it ("HDF5", "GDCM").
 // Throws InputError when the child threw one (its message), was killed by a signal, exited
 // abnormally, or ran past the time limit (`time_limit_s`; 0: 60 s plus 10 s per 100 MB of
-// file, or of the files of a directory, or $BETADOSE_READ_TIME_LIMIT_S when that is shorter). Calls nested inside `read` run directly (they are
-// already inside a rehearsed read). Where pipe() or fork() fails (descriptor or process
+// file, or of the files of a directory, or $BETADOSE_READ_TIME_LIMIT_S when that is shorter).
+// Calls nested inside `read` run directly (they are already inside a rehearsed read). Where pipe() or fork() fails (descriptor or process
 // limits), the read runs in this process only, with a note on stderr.
 void read_isolated(const std::string& path, const std::string& what, const std::string& library,
                    const std::function<void()>& read, double time_limit_s = 0);
