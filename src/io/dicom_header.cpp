@@ -313,6 +313,13 @@ void check_slice_stack(const std::vector<SlicePlane>& planes, const std::string&
   }
 }
 
+// "R x C pixels of X x Y mm": a slice's pixel grid, for the one-grid-per-series message.
+std::string grid_text(Uint16 rows, Uint16 cols, const std::array<double, 2>& spacing) {
+  return std::to_string(rows) + " x " + std::to_string(cols) + " pixels of " +
+         (spacing[0] > 0 ? format_g(spacing[0], 8) + " x " + format_g(spacing[1], 8) + " mm"
+                         : std::string("(no Pixel Spacing)"));
+}
+
 }  // namespace
 
 DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const std::string& what) {
@@ -380,10 +387,6 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
       Float64 v = 0;
       if (ds->findAndGetFloat64(DCM_PixelSpacing, v, i).good() && std::isfinite(v)) spacing[i] = v;
     }
-    auto grid_text = [](Uint16 r, Uint16 c, const std::array<double, 2>& sp) {
-      return std::to_string(r) + " x " + std::to_string(c) + " pixels of " +
-             (sp[0] > 0 ? format_g(sp[0], 8) + " x " + format_g(sp[1], 8) + " mm" : std::string("(no Pixel Spacing)"));
-    };
     if (k == 0) {
       first_rows = rows;
       first_cols = cols;

@@ -98,13 +98,12 @@ DpkResult run_dpk(const EmissionSpec& emission, const std::string& material_name
   TransportPhysics physics = build_transport_physics({material}, params, tables);
   detail::EmissionData em = detail::make_emission(emission);
   MirroredArray<float> majorant(physics.photon_majorant({rho}));
-  MirroredArray<Vec3f> origin(std::vector<Vec3f>{Vec3f{0.0f, 0.0f, 0.0f}});
   const bool gpu = options.device == Device::cuda;
+  const detail::PointSourceArrays origin({1.0}, {Vec3f{0.0f, 0.0f, 0.0f}}, gpu);
   if (gpu) {
     physics.mirror_to_device();
     em.mirror_to_device();
     majorant.mirror_to_device();
-    origin.mirror_to_device();
   }
 
   const double shell_cm = shell_mm * 0.1;
@@ -116,7 +115,7 @@ DpkResult run_dpk(const EmissionSpec& emission, const std::string& material_name
     f.geometry.world_radius_cm = static_cast<float>(rmax_mm * 0.1 + 2.0);
     f.tally.energy = tally;
     f.tally.inv_dr_cm = static_cast<float>(1.0 / shell_cm);
-    f.position.position_cm = gpu ? origin.device_view() : origin.host_view();
+    origin.fill(f.position);
     f.energy = em.primary(gpu);
     f.balance = balance;
     f.seed = options.seed;

@@ -1,7 +1,7 @@
 // The arrays of a voxel run as the transport kernels read them: the phantom (material ids,
 // densities, the photon majorant over them: kernels/geometry.hh VoxelGeometry) and a source
 // spread over voxels (alias table over the active voxels: kernels/source_sampling.hh
-// VoxelSourceSampler), each with a device copy when the run is on the GPU. Shared by the
+// VoxelSourceSampler) or at points (PointSourceSampler), each with a device copy when the run is on the GPU. Shared by the
 // patient runs (voxel_transport.cpp) and the voxel kernels (point_kernels.cpp), so that both
 // hand the kernels the same geometry. Private to src/transport.
 #pragma once
@@ -63,25 +63,42 @@ class VoxelPhantomArrays {
   bool gpu_;
 };
 
-// Decays in `voxels` (linear indices, x fastest) with probabilities proportional to `weights`.
-class VoxelSourceArrays {
+// An alias table over `weights` (kernels/source_sampling.hh AliasTableView), mirrored when gpu.
+class MirroredAliasTable {
  public:
-  VoxelSourceArrays(const std::vector<double>& weights, std::vector<std::uint32_t> voxels, bool gpu)
-      : voxels_(std::move(voxels)), gpu_(gpu) {
+  MirroredAliasTable(const std::vector<double>& weights, bool gpu) : gpu_(gpu) {
     const AliasTable table = build_alias_table(weights);
     probability_ = MirroredArray<float>(table.probability);
     alias_ = MirroredArray<std::uint32_t>(table.alias);
     if (gpu_) {
       probability_.mirror_to_device();
       alias_.mirror_to_device();
-      voxels_.mirror_to_device();
     }
+  }
+  AliasTableView view() const {
+    AliasTableView v;
+    v.probability = view_of(probability_, gpu_);
+    v.alias = view_of(alias_, gpu_);
+    return v;
+  }
+
+ private:
+  MirroredArray<float> probability_;
+  MirroredArray<std::uint32_t> alias_;
+  bool gpu_;
+};
+
+// Decays in `voxels` (linear indices, x fastest) with probabilities proportional to `weights`.
+class VoxelSourceArrays {
+ public:
+  VoxelSourceArrays(const std::vector<double>& weights, std::vector<std::uint32_t> voxels, bool gpu)
+      : table_(weights, gpu), voxels_(std::move(voxels)), gpu_(gpu) {
+    if (gpu_) voxels_.mirror_to_device();
   }
   // The sampler's arrays and grid; its stratification is the caller's (run_in_phantom).
   void fill(VoxelSourceSampler& s, int nx, int ny, const std::array<double, 3>& voxel_mm) const {
     const auto d = voxel_cm(voxel_mm);
-    s.table.probability = view_of(probability_, gpu_);
-    s.table.alias = view_of(alias_, gpu_);
+    s.table = table_.view();
     s.voxel_index = view_of(voxels_, gpu_);
     s.nx = nx;
     s.ny = ny;
@@ -91,9 +108,27 @@ class VoxelSourceArrays {
   }
 
  private:
-  MirroredArray<float> probability_;
-  MirroredArray<std::uint32_t> alias_;
+  MirroredAliasTable table_;
   MirroredArray<std::uint32_t> voxels_;
+  bool gpu_;
+};
+
+// Decays at explicit points (geometry coordinates [cm]) with probabilities proportional to
+// `weights` (one point: the sampler returns it without a draw).
+class PointSourceArrays {
+ public:
+  PointSourceArrays(const std::vector<double>& weights, const std::vector<Vec3f>& points_cm, bool gpu)
+      : table_(weights, gpu), points_(points_cm), gpu_(gpu) {
+    if (gpu_) points_.mirror_to_device();
+  }
+  void fill(PointSourceSampler& s) const {
+    s.table = table_.view();
+    s.position_cm = view_of(points_, gpu_);
+  }
+
+ private:
+  MirroredAliasTable table_;
+  MirroredArray<Vec3f> points_;
   bool gpu_;
 };
 

@@ -38,9 +38,9 @@ void validate_phantom(const Phantom& phantom) {
               "phantom grid " << g.describe() << " too large (at most 2^32 voxels)");
 }
 
-// Shared by the voxel-activity and point-list entry points: `set_position(f, gpu)` fills the
-// history's position sampler (its arrays already mirrored when gpu); `feed_source(digest)`
-// adds the source to the case fingerprint.
+// Shared by the voxel-activity and point-list entry points: `set_position(f)` fills the
+// history's position sampler (arrays mirrored to the device for a GPU run);
+// `feed_source(digest)` adds the source to the case fingerprint.
 template <class History, class SetPosition, class FeedSource>
 DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, double total_bq,
                           const TransportOptions& options, const SetPosition& set_position,
@@ -100,7 +100,7 @@ DoseResult run_in_phantom(const Phantom& phantom, const std::string& nuclide, do
     f.tally.nx = nx;
     f.tally.ny = ny;
     f.tally.nz = nz;
-    set_position(f, gpu);
+    set_position(f);
     if (physics.params.stratified_source) {
       // The batches of run_batches (the same layout); a key of its own, so the shifts are
       // not a stream of any particle.
@@ -232,7 +232,7 @@ DoseResult run_voxel_transport(const Phantom& phantom, const VoxelSource& source
   BD_VALIDATE(!active.empty(), "activity: no voxel with positive activity");
   if (options.device == Device::cuda) require_device(options.device);
   const detail::VoxelSourceArrays source_arrays(weights, std::move(active), options.device == Device::cuda);
-  auto set_position = [&](VoxelDecayHistory& f, bool) {
+  auto set_position = [&](VoxelDecayHistory& f) {
     source_arrays.fill(f.position, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), g.spacing_mm);
   };
   auto feed_source = [&](Digest& d) {
@@ -265,21 +265,9 @@ DoseResult run_point_transport(const Phantom& phantom, const PointSource& source
                         static_cast<float>((idx[2] + 0.5) * g.spacing_mm[2] * 0.1)});
     total += source.activity_bq[i];
   }
-  const AliasTable alias = build_alias_table(source.activity_bq);
-  MirroredArray<float> prob(alias.probability);
-  MirroredArray<std::uint32_t> alias_idx(alias.alias);
-  MirroredArray<Vec3f> points(pos);
-  if (options.device == Device::cuda) {
-    require_device(options.device);
-    prob.mirror_to_device();
-    alias_idx.mirror_to_device();
-    points.mirror_to_device();
-  }
-  auto set_position = [&](VoxelPointDecayHistory& f, bool gpu) {
-    f.position.table.probability = gpu ? prob.device_view() : prob.host_view();
-    f.position.table.alias = gpu ? alias_idx.device_view() : alias_idx.host_view();
-    f.position.position_cm = gpu ? points.device_view() : points.host_view();
-  };
+  if (options.device == Device::cuda) require_device(options.device);
+  const detail::PointSourceArrays source_arrays(source.activity_bq, pos, options.device == Device::cuda);
+  auto set_position = [&](VoxelPointDecayHistory& f) { source_arrays.fill(f.position); };
   auto feed_source = [&](Digest& d) {
     detail::feed_text(d, "point source " + source.nuclide);
     detail::feed_array(d, pos.data(), pos.size());
