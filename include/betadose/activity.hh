@@ -62,6 +62,7 @@ struct SourceReport {
   double removed_outside_mask = 0; // content removed by the restriction mask
   double total_activity_bq = 0;    // of the source built
   double lung_activity_bq = 0;     // inside the lung mask
+  double map_lung = 0, map_rest = 0; // map content inside / outside the lung mask (after restriction; with a shunt)
   double scale_bq_per_unit = 0;    // normalisation factor applied to the (non-lung) map
   std::size_t active_voxels = 0;
 };

@@ -71,6 +71,7 @@ struct ActivityCalibration {
   std::string reference_time;       // ISO 8601, or a description ("administration")
   std::string administration_time;  // ISO 8601 or ""
   std::string decay_correction;     // START / ADMIN / NONE / ""
+  double header_injected_bq = 0;    // (0018,1074) RadionuclideTotalDose when readable and > 0, else 0
   std::vector<std::string> lines;   // what was done, for the log (one line each)
   // Provenance: (quantity, value, source) triples.
   std::vector<std::array<std::string, 3>> provenance;

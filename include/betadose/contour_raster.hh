@@ -28,6 +28,7 @@ struct PlanarContour {
 struct ContourPlaneInfo {
   Vec3 normal{{0, 0, 1}};
   double spacing_mm = 0;  // slab thickness used
+  bool single_plane = false;  // all contours in one plane: spacing_mm is the fallback
 };
 
 // Common normal and plane spacing of all contours (of all ROIs of a structure set). Throws

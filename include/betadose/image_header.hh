@@ -10,12 +10,15 @@
 //   - sizes are positive and 3-D (a 4th axis of size 1, or a NRRD list axis for a .seg.nrrd);
 //   - spacing is finite and positive, origin and direction finite (orthonormality is checked
 //     on the geometry ITK derives, validate_grid), data type and NIfTI scaling valid;
-//   - the voxels fit in memory (require_memory) before anything is allocated.
+//   - the voxels fit in memory (require_memory) before anything is allocated;
+//   - NIfTI: NIfTI-1 only (ITK 5.2), spatial unit mm (or unknown), no sheared sform; its
+//     NaN/infinite float voxels are listed (ITK would make them 0).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace bd {
 
@@ -26,6 +29,13 @@ struct ImageFileLayout {
   std::uint64_t bytes_per_component = 0;       // as stored
   std::uint64_t data_bytes = 0;                // declared, uncompressed
   std::string data_file;                       // the file holding the voxels
+  // NIfTI float voxels that are NaN/infinite (linear indices, x fastest): ITK's reader makes
+  // them 0, read_image restores them as NaN so that the inputs' NaN policy applies.
+  std::vector<std::uint64_t> nonfinite_voxels;
+  // NIfTI: which transforms the header holds and their origins [mm, RAS as stored], for the
+  // note on an orientation the reader had to choose or guess (read_image).
+  bool nifti_qform = false, nifti_sform = false;
+  std::array<double, 3> nifti_qform_origin{{0, 0, 0}}, nifti_sform_origin{{0, 0, 0}};
 };
 
 enum class ImageComponents { scalar, any };

@@ -31,6 +31,9 @@ struct ImageMetadata {
   // DICOM: empty, or the file and the reason its pixel data are lossy-compressed
   // (DicomSeriesCheck, dicom_header.hh).
   std::string lossy_compression;
+  std::string frame_of_reference_uid;  // DICOM (0020,0052); empty otherwise
+  // What the reader had to choose or assume about the geometry (printed with the image line).
+  std::vector<std::string> notes;
 };
 
 // Reads a 3-D single-component image as float. Throws InputError naming `path` when the

@@ -19,6 +19,10 @@ struct RtStructRoi {
   std::string name;                     // ROI Name (3006,0026)
   std::vector<PlanarContour> contours;  // CLOSED_PLANAR only
   std::size_t skipped_contours = 0;     // POINT / OPEN_PLANAR / OPEN_NONPLANAR
+  std::string frame_of_reference_uid;   // Referenced Frame of Reference UID (3006,0024)
+  // Contours that repeat an earlier one of the ROI point for point (an export fault): the
+  // even-odd rule would cancel the slice, so the repeat is dropped and counted.
+  std::size_t duplicate_contours = 0;
 };
 
 struct StructureSet {
@@ -29,7 +33,9 @@ struct StructureSet {
 };
 
 // Throws InputError naming the file (and the element) when it is not a readable DICOM file,
-// not an RT Structure Set, or a contour is malformed (point count vs data length).
+// not an RT Structure Set, or a contour is malformed (point count vs data length, a coordinate
+// not finite or beyond 1e6 mm). Text is converted to UTF-8 from the file's Specific Character
+// Set (0008,0005); Contour Data stored as VR UN (explicit VR beyond 64 KiB) is read as DS.
 StructureSet read_rtstruct(const std::string& path);
 
 }  // namespace bd

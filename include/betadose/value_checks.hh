@@ -34,6 +34,17 @@ inline constexpr std::int64_t kMaxBatches = 100000;
 // highest radiation-segmentectomy doses, and beyond the count rates any SPECT/PET quantifies.
 inline constexpr double kMaxPlausibleTotalActivityBq = 100e9;
 inline constexpr double kMaxPlausibleConcentrationBqPerMl = 1e9;
+// Below 1 Bq in all the dose underflows toward zero in the float dose grid (1e-300 GBq gave a
+// dose of 0 everywhere with exit 0): a unit or typing error.
+inline constexpr double kMinPlausibleTotalActivityBq = 1.0;
+// Warnings only (phantoms, research maps and partial fields of view are legitimate): a
+// quantitative image whose content at administration is outside [0.5, 1.2] x the header's
+// injected activity (a post-treatment PET sees the liver and lungs, less the vial and catheter
+// residue, ~1-10 %, and its calibration is good to ~10 %), or a source below 10 MBq (the
+// smallest 90Y therapies are ~0.1 GBq).
+inline constexpr double kMinImageToInjectedRatio = 0.5;
+inline constexpr double kMaxImageToInjectedRatio = 1.2;
+inline constexpr double kMinTherapyActivityBq = 10e6;
 
 struct ValueRange {
   double min = -std::numeric_limits<double>::infinity();

@@ -19,6 +19,9 @@ void add_roi_options(CLI::App& cmd, RoiInputs& r) {
   cmd.add_option("--rtstruct", r.rtstructs,
                  "DICOM RT structure set: every ROI by its ROIName (spaces -> _), contours rasterised "
                  "onto the dose grid; repeatable")->allow_extra_args(false)->group(g);
+  cmd.add_flag("--accept-frame-mismatch", r.accept_frame_mismatch,
+               "Accept RT structure ROIs whose Referenced Frame of Reference UID (3006,0024) is not that of "
+               "the DICOM CT/activity (e.g. files anonymised separately; refused otherwise, recorded)")->group(g);
 }
 
 void add_case_options(CLI::App& cmd, CaseSpec& s, CaseOptionSet set) {

@@ -29,7 +29,9 @@ std::string image_line(const char* role, const std::string& path, const ImageMet
   if (m.file_count > 1) s += " (" + std::to_string(m.file_count) + " files)";
   if (m.series_count > 1)
     s += " (the largest of " + std::to_string(m.series_count) + " series in the directory: " + m.series_uid + ")";
-  return s + ", " + describe_geometry(g);
+  s += ", " + describe_geometry(g);
+  for (const auto& n : m.notes) s += "\n  note: " + n;
+  return s;
 }
 
 // Parses "S" or "Sx,Sy,Sz" [mm]; false for anything else.
@@ -155,6 +157,10 @@ void check_activity_plausible(const VoxelSource& src, const std::string& activit
       at = v;
     }
   }
+  BD_VALIDATE(std::isfinite(total) && total >= kMinPlausibleTotalActivityBq,
+              activity_path << ": the source holds " << format_g(total) << " Bq, below " << kMinPlausibleTotalActivityBq
+                            << " Bq (the dose would underflow; check --activity-units, the image's units and "
+                               "--total-activity-gbq); --allow-implausible accepts it");
   BD_VALIDATE(std::isfinite(total) && total <= kMaxPlausibleTotalActivityBq,
               activity_path << ": the source holds " << format_g(total * 1e-9) << " GBq, above "
                             << format_g(kMaxPlausibleTotalActivityBq * 1e-9)
@@ -245,6 +251,10 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
                                       << kMaxPlausibleTotalActivityBq * 1e-9
                                       << " GBq, more than any 90Y treatment administers (a unit or typing error?); "
                                          "--allow-implausible accepts it");
+  BD_VALIDATE(s.allow_implausible || s.total_activity_gbq == 0 || s.total_activity_gbq * 1e9 >= kMinPlausibleTotalActivityBq,
+              "--total-activity-gbq " << s.total_activity_gbq << " is below " << kMinPlausibleTotalActivityBq
+                                      << " Bq (the dose would underflow; a unit or typing error?); "
+                                         "--allow-implausible accepts it");
   BD_VALIDATE(std::isfinite(s.lung_shunt) && s.lung_shunt >= 0 && s.lung_shunt < 1,
               "--lung-shunt: fraction must be in [0, 1), got " << s.lung_shunt);
   BD_VALIDATE(s.lung_mask.empty() || s.lung_shunt > 0,
@@ -261,11 +271,13 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   dc.outside_policy = policy;
   // ---- images ---------------------------------------------------------------------------------
   Volume<float> act;
+  std::vector<std::pair<std::string, std::string>> image_frames;  // (image, DICOM Frame of Reference UID)
   ImageMetadata act_meta;
   if (!s.activity.empty()) {
     act = read_image(s.activity, &act_meta);
     dc.has_activity = true;
     log(image_line("activity  ", s.activity, act_meta, act.grid));
+    if (!act_meta.frame_of_reference_uid.empty()) image_frames.emplace_back(s.activity, act_meta.frame_of_reference_uid);
     dc.note("activity_image", s.activity, "--activity");
     // Lossy compression changes every voxel by an amount nobody recorded: the activity, and
     // the dose from it, would be off by that much with nothing to show it.
@@ -287,6 +299,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     ImageMetadata m;
     geo = read_image(geom_path, &m);
     log(image_line(s.ct.empty() ? "labels    " : "ct        ", geom_path, m, geo.grid));
+    if (!m.frame_of_reference_uid.empty()) image_frames.emplace_back(geom_path, m.frame_of_reference_uid);
     if (!m.lossy_compression.empty()) {
       // Labels are identities: a lossy codec turns them into other labels.
       BD_VALIDATE(!s.ct.empty(), geom_path << ": the label image's pixel data are lossy-compressed ("
@@ -367,7 +380,11 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   geo = Volume<float>();  // free
 
   // ---- ROIs -----------------------------------------------------------------------------------------
-  dc.rois = load_rois(s.rois, grid, log);
+  {
+    RoiInputs rois = s.rois;
+    rois.image_frames = image_frames;  // the frames an RT structure set must reference
+    dc.rois = load_rois(rois, grid, log);
+  }
 
   if (!dc.has_activity) return dc;
   // ---- activity ---------------------------------------------------------------------------------------
@@ -480,6 +497,26 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
           " % (more than 20 %): check the calibration, the decay correction and the given activity");
     dc.note("total_activity_rescale_factor", format_g(factor, 10), "--total-activity-gbq / image activity");
   }
+  // A quantitative image's total against what its header says was given, and against any
+  // therapy: an administration date a few days off, a dose entered in MBq, a weight in grams
+  // all give a plausible-looking map at the wrong scale (warnings: phantoms and partial fields
+  // of view are legitimate).
+  if (dc.calibration.quantitative && total_bq <= 0) {
+    const double injected = dc.calibration.header_injected_bq;
+    if (dc.calibration.units != "suv" && injected > 0) {
+      const double ratio = map_kept / injected;
+      if (ratio > kMaxImageToInjectedRatio || ratio < kMinImageToInjectedRatio)
+        log("  warning: the image holds " + format_g(map_kept * 1e-9) + " GBq at the administration, " +
+            format_g(ratio, 3) + " x the injected " + format_g(injected * 1e-9) +
+            " GBq of (0018,1074) RadionuclideTotalDose: check the administration date/time (0018,1078), the "
+            "series and acquisition times, the units and the injected activity");
+      dc.note("image_to_injected_activity_ratio", format_g(ratio, 8), "image content / (0018,1074)");
+    }
+    if (rep.total_activity_bq < kMinTherapyActivityBq)
+      log("  warning: the source holds " + format_g(rep.total_activity_bq * 1e-6) + " MBq, below any 90Y therapy (" +
+          format_g(kMinTherapyActivityBq * 1e-6) + " MBq): check the units (SUV needs the injected activity in Bq "
+          "and the weight in kg) and the calibration");
+  }
   dc.note("total_activity_bq", format_g(rep.total_activity_bq, 10),
           total_bq > 0 ? "--total-activity-gbq" : "activity image content (" + dc.calibration.units + ")");
   std::string line = "source    " + format_g(rep.total_activity_bq * 1e-9) + " GBq " + s.nuclide + " in " +
@@ -490,6 +527,16 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   if (rep.removed_outside_mask > 0 && rep.map_total > 0)
     log("  " + format_g(100.0 * rep.removed_outside_mask / rep.map_total, 3) + " % of the map lies outside " +
         spec.restrict_mask_name + " and was removed");
+  if (s.lung_shunt > 0 && rep.map_rest + rep.map_lung > 0) {
+    const double own = rep.map_lung / (rep.map_rest + rep.map_lung);
+    log("  lung shunt: the map's own lung fraction " + format_g(100 * own, 3) + " % is replaced by " +
+        format_g(100 * s.lung_shunt, 3) + " %" +
+        (dc.calibration.quantitative && total_bq <= 0
+             ? " (quantitative image: its activity outside " + spec.lung_mask_name + ", " +
+                   format_g(rep.map_rest * 1e-9) + " GBq, is kept as measured; the total is it / (1 - F))"
+             : std::string()));
+    dc.note("map_lung_fraction", format_g(own, 8), "activity map inside the lung mask, before the shunt");
+  }
   if (!s.activity_mask.empty()) dc.note("activity_mask", spec.restrict_mask_name, "--activity-mask");
   if (s.lung_shunt > 0) {
     dc.note("lung_shunt_fraction", format_g(s.lung_shunt, 8), "--lung-shunt");

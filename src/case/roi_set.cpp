@@ -103,18 +103,19 @@ std::string roi_line(const std::string& name, const std::vector<std::uint8_t>& m
          " ml (" + from + ")";
 }
 
-// Slab thickness for structure sets whose contours all lie in one plane: the dose grid's
-// spacing along the contour normal.
-double spacing_along(const Grid& grid, const Vec3& n) {
-  double best = 0, s = grid.spacing_mm[0];
-  for (int c = 0; c < 3; ++c) {
-    const double d = std::abs(n[0] * grid.direction[c] + n[1] * grid.direction[3 + c] + n[2] * grid.direction[6 + c]);
-    if (d > best) {
-      best = d;
-      s = grid.spacing_mm[c];
-    }
-  }
-  return s;
+// Whether every contour point, and the slab half-thickness either side of its plane, lies
+// within the grid's voxels.
+bool contours_inside(const std::vector<PlanarContour>& contours, const ContourPlaneInfo& planes, const Grid& grid) {
+  const double h = 0.5 * planes.spacing_mm;
+  for (const auto& c : contours)
+    for (const auto& p : c.points_mm)
+      for (double side : {-h, h}) {
+        const Vec3 q{{p[0] + side * planes.normal[0], p[1] + side * planes.normal[1], p[2] + side * planes.normal[2]}};
+        const Vec3 idx = grid.physical_to_index(q);
+        for (int a = 0; a < 3; ++a)
+          if (idx[a] < -0.5 - 1e-6 || idx[a] > double(grid.size[a]) - 0.5 + 1e-6) return false;
+      }
+  return true;
 }
 
 // The voxels of a fractional ROI that best hold its volume: as many voxels as the fractions
@@ -180,7 +181,32 @@ std::string RoiSet::list() const {
   return s;
 }
 
+namespace {
+// Well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF).
+bool valid_utf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 4;
+    if (n == 4 || i + n >= s.size()) return false;  // a bad lead byte, or cut short
+    std::uint32_t cp = n == 0 ? c : c & (0x3Fu >> n);
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d >> 6) != 0x2) return false;
+      cp = (cp << 6) | (d & 0x3Fu);
+    }
+    static const std::uint32_t min_of[4] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_of[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+}  // namespace
+
 void RoiSet::add(const std::string& name, std::vector<std::uint8_t> mask, const std::string& from) {
+  // The name is an HDF5 dataset name (/roi/NAME) and a word in tables.
+  BD_VALIDATE(!name.empty() && name != "." && name != ".." && valid_utf8(name),
+              from << ": the ROI name '" << name << "' is not usable (" << (name.empty() ? "empty" : !valid_utf8(name) ? "not UTF-8 text: check the file's character set" : "'.' and '..' are reserved")
+                   << "); rename the ROI");
   BD_VALIDATE(masks.count(name) == 0, "ROI name '" << name << "' is given twice: " << origin.at(name)
                                                    << " and " << from
                                                    << " (rename one: --mask NEWNAME=FILE, or in the segmentation)");
@@ -266,28 +292,75 @@ RoiSet load_rois(const RoiInputs& in, const Grid& grid, const CaseLog& log) {
   }
   for (const auto& path : in.rtstructs) {
     const StructureSet ss = read_rtstruct(path);
-    std::vector<const PlanarContour*> all;
-    for (const auto& r : ss.rois)
-      for (const auto& c : r.contours) all.push_back(&c);
     say("rtstruct  " + path + ": " + std::to_string(ss.rois.size()) + " ROIs" +
         (ss.label.empty() ? "" : " ('" + ss.label + "')"));
+    auto from_of = [&](const RtStructRoi& r) { return "ROI " + std::to_string(r.number) + " '" + r.name + "' of " + path; };
+    // Each ROI's contours checked and measured on their own (errors name the ROI), then
+    // against the others: one normal for the set.
+    std::vector<const PlanarContour*> all;
+    std::vector<ContourPlaneInfo> roi_planes(ss.rois.size());
+    const RtStructRoi* first = nullptr;
+    for (std::size_t i = 0; i < ss.rois.size(); ++i) {
+      const RtStructRoi& r = ss.rois[i];
+      if (r.contours.empty()) continue;
+      std::vector<const PlanarContour*> mine;
+      for (const auto& c : r.contours) mine.push_back(&c);
+      roi_planes[i] = contour_planes(mine, from_of(r), /*fallback_spacing_mm=*/1.0);
+      if (first == nullptr) {
+        first = &r;
+      } else {
+        const Vec3& a = roi_planes[std::size_t(first - ss.rois.data())].normal;
+        const Vec3& b = roi_planes[i].normal;
+        BD_VALIDATE(std::abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) > 1.0 - 1e-4,
+                    from_of(r) << " is contoured on planes of normal (" << format_g(b[0], 3) << ", " << format_g(b[1], 3)
+                               << ", " << format_g(b[2], 3) << "), " << from_of(*first) << " on ("
+                               << format_g(a[0], 3) << ", " << format_g(a[1], 3) << ", " << format_g(a[2], 3)
+                               << "): one structure set's contours must lie on parallel slices");
+      }
+      all.insert(all.end(), mine.begin(), mine.end());
+    }
     if (all.empty()) {
       say("  warning: " + path + " holds no closed planar contour; no ROI from it");
       continue;
     }
-    ContourPlaneInfo planes = contour_planes(all, path);
-    if (planes.spacing_mm <= 0) planes.spacing_mm = spacing_along(grid, planes.normal);
-    say("  contours: normal (" + format_g(planes.normal[0], 3) + ", " + format_g(planes.normal[1], 3) + ", " +
-        format_g(planes.normal[2], 3) + "), slab " + format_g(planes.spacing_mm) + " mm (median contour plane spacing)");
-    for (const auto& r : ss.rois) {
+    // The slab of an ROI is its own median plane spacing (ROIs of one set may be drawn on
+    // slices of different series: liver on 2 mm CT slices, a tumour on 4 mm PET slices);
+    // an ROI on a single plane takes the set's.
+    const ContourPlaneInfo set_planes = contour_planes(all, path);
+    say("  contours: normal (" + format_g(set_planes.normal[0], 3) + ", " + format_g(set_planes.normal[1], 3) + ", " +
+        format_g(set_planes.normal[2], 3) + "), slab " + format_g(set_planes.spacing_mm) +
+        " mm (median contour plane spacing of the set; an ROI on several planes uses its own)");
+    for (std::size_t i = 0; i < ss.rois.size(); ++i) {
+      const RtStructRoi& r = ss.rois[i];
       const std::string name = roi_name(r.name);
-      const std::string from = "ROI " + std::to_string(r.number) + " '" + r.name + "' of " + path;
+      std::string from = from_of(r);
       if (r.contours.empty()) {
         say("  warning: " + from + " has no closed planar contour" +
             (r.skipped_contours ? " (" + std::to_string(r.skipped_contours) + " point/open contours)" : "") +
             "; no ROI '" + name + "'");
         continue;
       }
+      if (!in.image_frames.empty() && !r.frame_of_reference_uid.empty() &&
+          std::none_of(in.image_frames.begin(), in.image_frames.end(),
+                       [&](const auto& f) { return f.second == r.frame_of_reference_uid; })) {
+        std::string list;
+        for (const auto& [image, uid] : in.image_frames) list += "\n  " + image + ": " + uid;
+        BD_VALIDATE(in.accept_frame_mismatch,
+                    from << ": Referenced Frame of Reference UID (3006,0024) " << r.frame_of_reference_uid
+                         << " is not that of the case's DICOM images, so its contours were drawn in another "
+                            "coordinate frame (another scan or registration):"
+                         << list << "\nregister the structures to these images, or give --accept-frame-mismatch "
+                                    "if it is the same frame under another UID (e.g. anonymised separately)");
+        say("  warning: " + from + " references Frame of Reference " + r.frame_of_reference_uid +
+            ", not the images' (accepted: --accept-frame-mismatch)");
+        from += " (Frame of Reference mismatch accepted)";
+      }
+      if (r.duplicate_contours)
+        say("  warning: " + from + ": " + std::to_string(r.duplicate_contours) +
+            " contour(s) repeat an earlier one point for point and were dropped (by the even-odd rule they would "
+            "cancel their slice)");
+      ContourPlaneInfo planes = set_planes;
+      if (!roi_planes[i].single_plane) planes.spacing_mm = roi_planes[i].spacing_mm;
       const std::vector<float> frac = rasterize_contours(r.contours, planes, grid);
       std::vector<std::uint8_t> mask = volume_preserving_mask(frac);
       double contoured_ml = 0;
@@ -297,7 +370,11 @@ RoiSet load_rois(const RoiInputs& in, const Grid& grid, const CaseLog& log) {
             "smaller than a voxel); no ROI '" + name + "'");
         continue;
       }
-      say(roi_line(name, mask, grid, from) + ", " + format_g(contoured_ml) + " ml of contoured volume on the grid");
+      if (!contours_inside(r.contours, planes, grid))
+        say("  warning: " + from + " reaches beyond the dose grid: only its part inside the grid is the ROI " +
+            "(its dose statistics describe that part)");
+      say(roi_line(name, mask, grid, from) + ", " + format_g(contoured_ml) + " ml of contoured volume on the grid" +
+          (std::abs(planes.spacing_mm - set_planes.spacing_mm) > 1e-6 * set_planes.spacing_mm ? " (slab " + format_g(planes.spacing_mm) + " mm)" : ""));
       set.add(name, std::move(mask), from);
     }
   }

@@ -105,6 +105,11 @@ void quantitative_dicom(ActivityCalibration& c, const PetHeader& h, bool gml,
     throw InputError(h.file + ": (0054,1102) DecayCorrection '" + dc +
                      "' is not one betadose knows (START, ADMIN, NONE)");
   c.decay_correction = dc;
+  try {
+    c.header_injected_bq = positive_attribute(h.injected_activity_bq, "(0018,1074) RadionuclideTotalDose", h.file, "Bq");
+  } catch (const MissingAttribute&) {
+    c.header_injected_bq = 0;  // only a cross-check for BQML (load_case.cpp); GML requires it below
+  }
   double weight_kg = 0, injected_bq = 0;
   if (gml) {
     weight_kg = positive_attribute(h.patient_weight_kg, "(0010,1030) PatientWeight", h.file, "kg");
@@ -149,10 +154,30 @@ void quantitative_dicom(ActivityCalibration& c, const PetHeader& h, bool gml,
   } else if (dc == "START") {
     if (trim(h.series_date).empty()) throw MissingAttribute(h.file + ": (0008,0021) SeriesDate is missing");
     if (trim(h.series_time).empty()) throw MissingAttribute(h.file + ": (0008,0031) SeriesTime is missing");
-    const double t = dicom_date_time_s(h.series_date, h.series_time, h.file + ": (0008,0021/0031) SeriesDate/Time");
+    double t = dicom_date_time_s(h.series_date, h.series_time, h.file + ": (0008,0021/0031) SeriesDate/Time");
+    ref_what = "(0054,1102) START: values refer to the series start (0008,0021/0031)";
+    // A Series Time after the first acquisition is not the scan's start (a series
+    // reconstructed or re-saved later): the earliest Acquisition Date/Time is, as in QIBA's
+    // vendor-neutral SUV algorithm (QIBA FDG-PET/CT profile, SUV calculation pseudo-code).
+    // Unreadable acquisition times are left out of this check.
+    double earliest = t;
+    for (std::size_t k = 0; k < h.acquisition_time.size() && k < h.acquisition_date.size(); ++k) {
+      if (trim(h.acquisition_date[k]).empty() || trim(h.acquisition_time[k]).empty()) continue;
+      try {
+        earliest = std::min(earliest, dicom_date_time_s(h.acquisition_date[k], h.acquisition_time[k], h.file));
+      } catch (const InputError&) {
+      }
+    }
+    if (earliest < t) {
+      c.lines.push_back("  note: (0008,0021/0031) SeriesDate/Time " + iso_time(t) + " is " + fmt((t - earliest) / 60, 4) +
+                        " min after the first acquisition (0008,0022/0032) " + iso_time(earliest) +
+                        ": the series was made after the scan; the scan start is the first acquisition");
+      ref_what = "(0054,1102) START: values refer to the scan start, the earliest (0008,0022/0032) "
+                 "AcquisitionDate/Time (Series Time is later)";
+      t = earliest;
+    }
     dt_s = {t - t_inj};
     c.reference_time = iso_time(t);
-    ref_what = "(0054,1102) START: values refer to the series start (0008,0021/0031)";
   } else {
     const std::size_t n = h.acquisition_time.size();
     if (n == 0) throw MissingAttribute(h.file + ": (0008,0032) AcquisitionTime is missing");
@@ -185,7 +210,11 @@ void quantitative_dicom(ActivityCalibration& c, const PetHeader& h, bool gml,
   c.per_ml = true;
   c.units = gml ? "suv" : "bq-per-ml";
   std::ostringstream line;
-  line << "  units: " << (gml ? "GML = SUVbw" : "BQML = Bq/ml") << " ((0054,1001) of " << h.file << "); " << ref_what;
+  const bool unit_given = !upper(h.units).empty();  // else --activity-units bq-per-ml said so
+  line << "  units: " << (gml ? "GML = SUVbw" : unit_given ? "BQML = Bq/ml" : "Bq/ml")
+       << (unit_given ? " ((0054,1001) of " + h.file + ")"
+                      : " (--activity-units bq-per-ml; " + h.file + " has no (0054,1001) Units)")
+       << "; " << ref_what;
   c.lines.push_back(line.str());
   std::ostringstream conv;
   conv << "  conversion: 1 " << (gml ? "SUV" : "Bq/ml") << " = " << fmt(c.reference_factor) << " Bq/ml at "
@@ -204,7 +233,9 @@ void quantitative_dicom(ActivityCalibration& c, const PetHeader& h, bool gml,
     if (*hi > *lo * (1 + 1e-9)) conv << " (slices " << fmt(*lo) << " to " << fmt(*hi) << ")";
   }
   c.lines.push_back(conv.str());
-  c.provenance.push_back({"activity_units", c.units, h.file + " (0054,1001) Units = " + upper(h.units)});
+  c.provenance.push_back({"activity_units", c.units,
+                          unit_given ? h.file + " (0054,1001) Units = " + upper(h.units)
+                                     : "--activity-units bq-per-ml (" + h.file + " has no (0054,1001) Units)"});
   c.provenance.push_back({"decay_correction", dc, h.file + " (0054,1102) DecayCorrection"});
   c.provenance.push_back({"activity_reference_time", c.reference_time, ref_what});
   c.provenance.push_back({"activity_factor_bq_per_ml_at_reference", fmt(c.reference_factor, 10), "computed"});
@@ -268,10 +299,10 @@ ActivityCalibration calibrate_activity(ActivityUnitsRequest request, const PetHe
       quantitative_dicom(c, *header, gml, nuclide_half_life_s, nuclide);
     } catch (const MissingAttribute& e) {
       if (!total_given)
-        throw InputError(std::string(e.what()) + "; it is needed to convert " + units +
+        throw InputError(std::string(e.what()) + "; it is needed to convert " + (units.empty() ? "Bq/ml" : units) +
                          " to activity (or give --total-activity-gbq A to use the image as a "
                          "relative map normalised to A)");
-      ActivityCalibration r = relative_map(std::string(e.what()) + "; header units " + units + " not used");
+      ActivityCalibration r = relative_map(std::string(e.what()) + "; header units " + (units.empty() ? "(none)" : units) + " not used");
       return r;
     }
     return c;
@@ -281,8 +312,12 @@ ActivityCalibration calibrate_activity(ActivityUnitsRequest request, const PetHe
       if (units.empty()) {
         const std::string why = header ? where + " has no (0054,1001) Units"
                                        : path + " carries no activity unit (not DICOM)";
-        BD_VALIDATE(total_given, why << ": give --activity-units bq|bq-per-ml for a quantitative map, "
-                                        "or --total-activity-gbq A to normalise a relative map to A");
+        // NM (SPECT) pixels are counts; only a PET or a map file may be quantitative.
+        BD_VALIDATE(total_given, why << (header && upper(header->modality) == "NM"
+                                            ? ": an NM image holds counts: give --total-activity-gbq A "
+                                              "(the administered activity) to normalise it to A"
+                                            : ": give --activity-units bq-per-ml for a quantitative map, or "
+                                              "--total-activity-gbq A to normalise a relative map to A"));
         return relative_map(why);
       }
       if (units == "BQML") return quantitative(false);
@@ -296,13 +331,19 @@ ActivityCalibration calibrate_activity(ActivityUnitsRequest request, const PetHe
                              "--activity-units counts --total-activity-gbq A to use the image as a "
                              "relative map");
     case ActivityUnitsRequest::bq:
-      BD_VALIDATE(units.empty(), "--activity-units bq contradicts " << tag
-                                     << " (DICOM activity images are per ml; use auto)");
+      BD_VALIDATE(!header, "--activity-units bq (activity per voxel) contradicts "
+                               << (units.empty() ? "the DICOM image " + where : tag)
+                               << " (DICOM activity images are concentrations, bq-per-ml, or counts; use auto)");
       return absolute_without_header(false, path);
     case ActivityUnitsRequest::bq_per_ml:
       BD_VALIDATE(units.empty() || units == "BQML",
                   "--activity-units bq-per-ml contradicts " << tag << " (use auto, or counts for a relative map)");
-      if (units == "BQML") return quantitative(false);
+      // A DICOM header without Units still says when its values were measured: the same
+      // decay correction as BQML (values taken at the administration would be low by the
+      // decay from administration to scan, −24 % after a day of 90Y).
+      if (units == "BQML" || (header && !trim(header->decay_correction).empty())) return quantitative(false);
+      if (header)
+        return absolute_without_header(true, where + " (DICOM without (0054,1102) DecayCorrection)");
       return absolute_without_header(true, path);
     case ActivityUnitsRequest::counts: {
       ActivityCalibration c = relative_map("--activity-units counts");

@@ -99,6 +99,7 @@ ContourPlaneInfo contour_planes(const std::vector<const PlanarContour*>& contour
     BD_VALIDATE(fallback_spacing_mm > 0, what << ": all contours lie in one plane, so the slice "
                                                  "thickness they stand for is unknown");
     info.spacing_mm = fallback_spacing_mm;
+    info.single_plane = true;
   } else {
     std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
     info.spacing_mm = gaps[gaps.size() / 2];
@@ -152,13 +153,30 @@ std::vector<float> rasterize_contours(const std::vector<PlanarContour>& contours
   const double sample_mm =
       std::min({grid.spacing_mm[0], grid.spacing_mm[1], grid.spacing_mm[2]}) / ns;
   const double row_mm = sample_mm / 4;
+  // Rows only where the grid is: a contour reaching far beyond it (one stray point) would
+  // otherwise need rows over its whole extent.
+  double grid_v_lo = 1e300, grid_v_hi = -1e300;
+  {
+    const auto M = grid.index_matrix();
+    for (int corner = 0; corner < 8; ++corner) {
+      const double f[3] = {(corner & 1 ? double(grid.size[0]) : 0.0) - 0.5, (corner & 2 ? double(grid.size[1]) : 0.0) - 0.5,
+                           (corner & 4 ? double(grid.size[2]) : 0.0) - 0.5};
+      Vec3 p;
+      for (int r = 0; r < 3; ++r) p[r] = grid.origin_mm[r] + M[3 * r] * f[0] + M[3 * r + 1] * f[1] + M[3 * r + 2] * f[2];
+      grid_v_lo = std::min(grid_v_lo, dot(e2, p));
+      grid_v_hi = std::max(grid_v_hi, dot(e2, p));
+    }
+  }
   for (auto& pl : planes) {
     double v_lo = 1e300, v_hi = -1e300;
     for (const auto& e : pl.edges) {
       v_lo = std::min({v_lo, e[1], e[3]});
       v_hi = std::max({v_hi, e[1], e[3]});
     }
+    v_lo = std::max(v_lo, grid_v_lo - row_mm);
+    v_hi = std::min(v_hi, grid_v_hi + row_mm);
     pl.v_min = v_lo;
+    if (v_hi < v_lo) continue;  // the plane's contours miss the grid: no rows
     const auto nrows = static_cast<std::size_t>(std::ceil((v_hi - v_lo) / row_mm)) + 1;
     pl.rows.assign(nrows, {});
     for (std::size_t r = 0; r < nrows; ++r) {

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <cmath>
@@ -68,8 +69,13 @@ PetHeader read_pet_header(const std::vector<std::string>& files) {
     h.acquisition_date.push_back(value_of(ds, DCM_AcquisitionDate));
     h.acquisition_time.push_back(value_of(ds, DCM_AcquisitionTime));
   }
-  // Acquisition times per slice matter only for DecayCorrection NONE (not decay corrected).
-  if (h.decay_correction == "NONE") {
+  // Acquisition times per slice: for DecayCorrection NONE (each slice at its own time) and
+  // START (a Series Time after the first acquisition is a reconstruction's time, not the
+  // scan's start: activity_calibration.cpp). Code strings compared in upper case, as the
+  // calibration reads them.
+  std::string decay = h.decay_correction;
+  std::transform(decay.begin(), decay.end(), decay.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (decay == "NONE" || decay == "START") {
     for (std::size_t k = 1; k < files.size(); ++k) {
       DcmFileFormat ff;
       DcmDataset* ds = load(ff, files[k]);
@@ -233,13 +239,95 @@ std::vector<SlicePlane> frame_planes(DcmDataset* ds, const std::string& file, Si
 // reconstruction (PS3.3 C.8.4): its place from the Detector Information Sequence (0054,0022),
 // its slice step from Spacing Between Slices (0018,0088). Without them GDCM reads the volume
 // at the origin (0, 0, 0), or with 1 mm between slices, and says nothing.
-void check_nm_frame_geometry(DcmDataset* ds, const std::string& file) {
+// Its frames are one volume's slices only when they index slices alone (PS3.3 C.8.4.8, Frame
+// Increment Pointer): one energy window, one detector, one rotation, one time slot and one time
+// slice, Number of Slices (0054,0081) = Number of Frames, the Slice Vector 1..N in order. A
+// scatter window, a second head, a gated or dynamic study, or TOMO projections would otherwise be
+// stacked as extra slices of the volume (the reader has no notion of the vectors).
+void check_nm_frames_are_slices(DcmDataset* ds, const std::string& file, Sint32 frames) {
+  OFString type3;
+  if (ds->findAndGetOFString(DCM_ImageType, type3, 2).good()) {
+    const std::string t = trim(type3.c_str());
+    BD_VALIDATE(t == "RECON TOMO", file << ": NM Image Type (0008,0008) value 3 is '" << t
+                                        << "', not RECON TOMO: not a reconstructed SPECT volume"
+                                        << (t == "TOMO" ? " (TOMO frames are projections)" : "")
+                                        << "; betadose needs one reconstructed, ungated, static volume");
+  }
+  Uint16 slices = 0;
+  const bool have_slices = ds->findAndGetUint16(DCM_NumberOfSlices, slices).good();
+  if (have_slices)
+    BD_VALIDATE(Sint32(slices) == frames, file << ": NM Number of Slices (0054,0081) = " << slices << " but Number of "
+                                               << "Frames (0028,0008) = " << frames
+                                               << ": the frames are not one volume's slices (energy windows, "
+                                                  "detectors, gates or time frames stacked with them?)");
+  // A count above 1 is harmless when its vector gives every frame the same value (a header
+  // that keeps the acquisition's windows), or, without a vector, when the frames are the slices.
+  struct Index {
+    DcmTagKey count, vector;
+    const char* name;
+  };
+  for (const Index c : {Index{DCM_NumberOfEnergyWindows, DCM_EnergyWindowVector, "Energy Window"},
+                        Index{DCM_NumberOfDetectors, DCM_DetectorVector, "Detector"},
+                        Index{DCM_NumberOfRotations, DCM_RotationVector, "Rotation"},
+                        Index{DCM_NumberOfTimeSlots, DCM_TimeSlotVector, "Time Slot (gated)"},
+                        Index{DCM_NumberOfTimeSlices, DCM_TimeSliceVector, "Time Slice (dynamic)"}}) {
+    Uint16 n = 1;
+    if (ds->findAndGetUint16(c.count, n).bad() || n <= 1) continue;
+    DcmElement* v = nullptr;
+    const bool have_vector = ds->findAndGetElement(c.vector, v).good() && v != nullptr && v->getVM() > 0;
+    bool one_value = have_slices;
+    if (have_vector) {
+      Uint16 first = 0, x = 0;
+      v->getUint16(first, 0);
+      one_value = true;
+      for (unsigned long k = 1; k < v->getVM(); ++k)
+        if (v->getUint16(x, k).bad() || x != first) one_value = false;
+    }
+    BD_VALIDATE(one_value, file << ": NM Number of " << c.name << "s = " << n << " and "
+                                << (have_vector ? std::string("its Vector gives the ") + std::to_string(frames) +
+                                                      " frames different values"
+                                                : std::string("no Number of Slices (0054,0081) says the ") +
+                                                      std::to_string(frames) + " frames are slices")
+                                << ": they are not one volume (betadose would stack them all); export the "
+                                   "reconstruction of one energy window, detector set and time as its own file");
+  }
+  DcmElement* vector = nullptr;
+  if (ds->findAndGetElement(DCM_SliceVector, vector).good() && vector != nullptr) {
+    const unsigned long n = vector->getVM();
+    BD_VALIDATE(Sint32(n) == frames, file << ": NM Slice Vector (0054,0080) has " << n << " values for " << frames
+                                          << " frames");
+    for (unsigned long k = 0; k < n; ++k) {
+      Uint16 v = 0;
+      BD_VALIDATE(vector->getUint16(v, k).good() && v == k + 1,
+                  file << ": NM Slice Vector (0054,0080) value " << k + 1 << " is " << v << ", where frame " << k + 1
+                       << " of a volume is slice " << k + 1 << " (the reader stacks frames in file order)");
+    }
+  }
+}
+
+// A dynamic or gated PET series repeats every slice position once per frame or gate; the
+// slice-stack check would refuse it as duplicated slices, which hides the reason.
+void check_one_time_frame(DcmDataset* ds, const std::string& file) {
+  Uint16 n = 1;
+  if (ds->findAndGetUint16(DCM_NumberOfTimeSlices, n).good() && n > 1)
+    throw InputError(file + ": Number of Time Slices (0054,0101) = " + std::to_string(n) +
+                     ": a dynamic series of " + std::to_string(n) +
+                     " time frames; betadose needs one static image (export one frame, or the static "
+                     "reconstruction)");
+  n = 1;
+  if (ds->findAndGetUint16(DCM_NumberOfTimeSlots, n).good() && n > 1)
+    throw InputError(file + ": Number of Time Slots (0054,0071) = " + std::to_string(n) +
+                     ": a gated series; betadose needs one static image (the ungated reconstruction)");
+}
+
+void check_nm_frame_geometry(DcmDataset* ds, const std::string& file, Sint32 frames) {
   OFString modality;
   ds->findAndGetOFString(DCM_Modality, modality);
   BD_VALIDATE(trim(modality.c_str()) == "NM",
               file << ": a multi-frame " << (modality.empty() ? std::string("image") : trim(modality.c_str()) + " image")
                    << " without per-frame planes (Per-frame Functional Groups Sequence (5200,9230)): where its "
                       "frames lie is unknown");
+  check_nm_frames_are_slices(ds, file, frames);
   DcmItem* detector = nullptr;
   BD_VALIDATE(ds->findAndGetSequenceItem(DCM_DetectorInformationSequence, detector, 0).good() && detector,
               file << ": NM multi-frame image without a Detector Information Sequence (0054,0022): its position "
@@ -337,6 +425,7 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
     DcmDataset* ds = load(ff, file);
     check_geometry_multiplicity(ds, file);
     check_element_lengths(ds, file);
+    if (k == 0) check_one_time_frame(ds, file);
     Uint16 rows = 0, cols = 0, bits = 0, samples = 1;
     BD_VALIDATE(ds->findAndGetUint16(DCM_Rows, rows).good() && ds->findAndGetUint16(DCM_Columns, cols).good() &&
                     rows > 0 && cols > 0,
@@ -374,7 +463,7 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
       // groups (GDCM falls back to 1 mm voxels on frames it cannot stack: checked here); a
       // classic multi-frame NM file's frames are evenly spaced by construction.
       const std::vector<SlicePlane> planes_of_frames = frame_planes(ds, file, frames);
-      if (planes_of_frames.empty() && frames > 1) check_nm_frame_geometry(ds, file);
+      if (planes_of_frames.empty() && frames > 1) check_nm_frame_geometry(ds, file, frames);
       check_slice_stack(planes_of_frames, what);
       return result;
     }

@@ -171,6 +171,43 @@ std::uint64_t nifti_type_bytes(int datatype, const std::string& path) {
   }
 }
 
+// Linear indices (file order) of the NaN/infinite values of a float32/float64 voxel array at
+// `offset` of a (possibly gzipped: gzread passes plain files through) file. ITK's NIfTI reader
+// (nifti1_io's nifti_read_buffer) replaces them by 0, so a NaN-padded map or CT would be read
+// as zeros, i.e. as water or as no activity, without a word.
+std::vector<std::uint64_t> nonfinite_values(const std::string& path, std::uint64_t offset, const ImageFileLayout& L,
+                                            bool swap) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  BD_VALIDATE(f != nullptr, path << ": cannot open");
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> guard(f, gzclose);
+  BD_VALIDATE(gzseek(f, static_cast<z_off_t>(offset), SEEK_SET) == static_cast<z_off_t>(offset),
+              path << ": cannot reach the voxel data at byte " << offset);
+  const std::size_t width = L.bytes_per_component;
+  std::vector<unsigned char> buf(std::size_t(1) << 20);  // a multiple of 8: values never straddle
+  std::vector<std::uint64_t> bad;
+  std::uint64_t index = 0, left = L.data_bytes;
+  while (left > 0) {
+    const auto want = static_cast<unsigned>(std::min<std::uint64_t>(left, buf.size()));
+    const int got = gzread(f, buf.data(), want);
+    BD_VALIDATE(got == int(want), path << ": the voxel data end early (truncated file)");
+    for (std::size_t at = 0; at < want; at += width, ++index) {
+      unsigned char* b = buf.data() + at;
+      if (swap) std::reverse(b, b + width);
+      double v;
+      if (width == 4) {
+        float x;
+        std::memcpy(&x, b, 4);
+        v = x;
+      } else {
+        std::memcpy(&v, b, 8);
+      }
+      if (!std::isfinite(v)) bad.push_back(index);
+    }
+    left -= want;
+  }
+  return bad;
+}
+
 ImageFileLayout check_nifti(const std::string& path) {
   const bool gz = ends_with(lower(path), ".gz");
   const std::string h = leading_bytes(path, 544, gz);
@@ -182,44 +219,39 @@ ImageFileLayout check_nifti(const std::string& path) {
   if (raw == 348 || swapped == 348) version = 1, swap = raw != 348;
   else if (raw == 540 || swapped == 540) version = 2, swap = raw != 540;
   BD_VALIDATE(version, path << ": sizeof_hdr is " << raw << ", not 348 (NIfTI-1) or 540 (NIfTI-2): not a NIfTI file");
+  // ITK 5.2's NIfTI reader is nifti1_io: it takes a NIfTI-2 file for a corrupt one.
+  BD_VALIDATE(version == 1, path << ": a NIfTI-2 file (sizeof_hdr 540); this build reads NIfTI-1 (ITK 5.2): convert "
+                                    "it to NIfTI-1 (e.g. nibabel, c3d) or to NRRD/MetaImage");
   ImageFileLayout L;
   L.format = "NIfTI";
   L.data_file = path;
+  // NIfTI-1 header fields (nifti1.h offsets).
+  BD_VALIDATE(h.substr(344, 4) == std::string("n+1\0", 4),
+              path << ": NIfTI magic is not \"n+1\" (a .hdr/.img pair or not NIfTI-1; give a single-file .nii)");
   std::int64_t dim[8];
-  double pixdim[8], vox_offset, slope, inter, quat[3], qoff[3], srow[12];
-  int datatype, bitpix, qform_code, sform_code;
-  std::string magic;
-  if (version == 1) {
-    magic = h.substr(344, 4);
-    for (int i = 0; i < 8; ++i) dim[i] = get<std::int16_t>(h, 40 + 2 * i, swap);
-    datatype = get<std::int16_t>(h, 70, swap);
-    bitpix = get<std::int16_t>(h, 72, swap);
-    for (int i = 0; i < 8; ++i) pixdim[i] = get<float>(h, 76 + 4 * i, swap);
-    vox_offset = get<float>(h, 108, swap);
-    slope = get<float>(h, 112, swap);
-    inter = get<float>(h, 116, swap);
-    qform_code = get<std::int16_t>(h, 252, swap);
-    sform_code = get<std::int16_t>(h, 254, swap);
-    for (int i = 0; i < 3; ++i) quat[i] = get<float>(h, 256 + 4 * i, swap), qoff[i] = get<float>(h, 268 + 4 * i, swap);
-    for (int i = 0; i < 12; ++i) srow[i] = get<float>(h, 280 + 4 * i, swap);
-    BD_VALIDATE(magic == std::string("n+1\0", 4), path << ": NIfTI magic is not \"n+1\" (a .hdr/.img pair or not "
-                                                          "NIfTI-1; give a single-file .nii)");
-  } else {
-    BD_VALIDATE(h.size() >= 540, path << ": shorter than a NIfTI-2 header (540 bytes)");
-    magic = h.substr(4, 4);
-    datatype = get<std::int16_t>(h, 12, swap);
-    bitpix = get<std::int16_t>(h, 14, swap);
-    for (int i = 0; i < 8; ++i) dim[i] = get<std::int64_t>(h, 16 + 8 * i, swap);
-    for (int i = 0; i < 8; ++i) pixdim[i] = get<double>(h, 104 + 8 * i, swap);
-    vox_offset = double(get<std::int64_t>(h, 168, swap));
-    slope = get<double>(h, 176, swap);
-    inter = get<double>(h, 184, swap);
-    qform_code = get<std::int32_t>(h, 344, swap);
-    sform_code = get<std::int32_t>(h, 348, swap);
-    for (int i = 0; i < 3; ++i) quat[i] = get<double>(h, 352 + 8 * i, swap), qoff[i] = get<double>(h, 376 + 8 * i, swap);
-    for (int i = 0; i < 12; ++i) srow[i] = get<double>(h, 400 + 8 * i, swap);
-    BD_VALIDATE(magic == std::string("n+2\0", 4), path << ": NIfTI-2 magic is not \"n+2\" (single-file NIfTI-2 expected)");
-  }
+  double pixdim[8], quat[3], qoff[3], srow[12];
+  for (int i = 0; i < 8; ++i) dim[i] = get<std::int16_t>(h, 40 + 2 * i, swap);
+  const int datatype = get<std::int16_t>(h, 70, swap);
+  const int bitpix = get<std::int16_t>(h, 72, swap);
+  for (int i = 0; i < 8; ++i) pixdim[i] = get<float>(h, 76 + 4 * i, swap);
+  const double vox_offset = get<float>(h, 108, swap);
+  const double slope = get<float>(h, 112, swap);
+  const double inter = get<float>(h, 116, swap);
+  const int qform_code = get<std::int16_t>(h, 252, swap);
+  const int sform_code = get<std::int16_t>(h, 254, swap);
+  for (int i = 0; i < 3; ++i) quat[i] = get<float>(h, 256 + 4 * i, swap), qoff[i] = get<float>(h, 268 + 4 * i, swap);
+  for (int i = 0; i < 12; ++i) srow[i] = get<float>(h, 280 + 4 * i, swap);
+  // Spatial unit (xyzt_units & 7): 0 unknown (taken as mm), 2 mm. ITK scales the spacing of a
+  // file in metres or micrometres to mm but not its origin, so such a file would be placed
+  // 1000 times off.
+  const int spatial_unit = static_cast<unsigned char>(h[123]) & 7;
+  BD_VALIDATE(spatial_unit == 0 || spatial_unit == 2,
+              path << ": NIfTI xyzt_units spatial unit is "
+                   << (spatial_unit == 1 ? std::string("metres (1)")
+                                         : spatial_unit == 3 ? std::string("micrometres (3)")
+                                                             : "the undefined code " + std::to_string(spatial_unit))
+                   << "; betadose reads NIfTI in millimetres (code 2; ITK would scale the spacing but not the origin): "
+                      "rewrite the file in mm");
   BD_VALIDATE(dim[0] >= 1 && dim[0] <= 7, path << ": NIfTI dim[0] = " << dim[0] << " (1 to 7 expected)");
   for (int i = 1; i <= dim[0]; ++i)
     BD_VALIDATE(dim[i] >= 1, path << ": NIfTI dim[" << i << "] = " << dim[i] << " (sizes must be positive)");
@@ -239,7 +271,7 @@ ImageFileLayout check_nifti(const std::string& path) {
                      << kMinSpacingMm << " and " << kMaxSpacingMm << " mm");
   BD_VALIDATE(std::isfinite(slope) && std::isfinite(inter),
               path << ": NIfTI scl_slope/scl_inter (" << slope << ", " << inter << ") are not finite");
-  const std::uint64_t header_end = version == 1 ? 352 : 544;
+  const std::uint64_t header_end = 352;
   BD_VALIDATE(std::isfinite(vox_offset) && vox_offset >= double(header_end) && std::floor(vox_offset) == vox_offset &&
                   vox_offset < 1e12,
               path << ": NIfTI vox_offset " << vox_offset << " is not a whole number of bytes >= " << header_end);
@@ -277,6 +309,19 @@ ImageFileLayout check_nifti(const std::string& path) {
                          std::hypot(srow[2], srow[6], srow[10]);
     BD_VALIDATE(std::abs(det) > 1e-6 * norms,
                 path << ": NIfTI sform (srow_x/y/z) is singular: its voxel axes are not independent");
+    // A sheared sform (a gantry-tilt conversion writes one) is no ITK direction: ITK falls
+    // back to the qform when there is one, so every slice but the first would be misplaced.
+    // 1e-3 in the cosine (0.06°) passes the float rounding of real orthogonal headers.
+    for (int a = 0; a < 3; ++a)
+      for (int b = a + 1; b < 3; ++b) {
+        const double dot = srow[a] * srow[b] + srow[4 + a] * srow[4 + b] + srow[8 + a] * srow[8 + b];
+        const double cosine = dot / (std::hypot(srow[a], srow[4 + a], srow[8 + a]) * std::hypot(srow[b], srow[4 + b], srow[8 + b]));
+        BD_VALIDATE(std::abs(cosine) <= 1e-3,
+                    path << ": NIfTI sform voxel axes " << a << " and " << b << " are at "
+                         << format_g(std::acos(std::clamp(cosine, -1.0, 1.0)) * 180.0 / M_PI, 6)
+                         << " degrees, not 90 (a sheared grid, e.g. a gantry-tilted CT): resample the image onto an "
+                            "orthogonal grid first");
+      }
   }
   check_sizes(L, path, "NIfTI dim[1..3]");
   const auto offset = static_cast<std::uint64_t>(vox_offset);
@@ -285,6 +330,11 @@ ImageFileLayout check_nifti(const std::string& path) {
       gz ? inflated_size(path, 0, want, false, "gzip stream") : std::uint64_t(fs::file_size(path));
   BD_VALIDATE(have >= offset, path << ": the file ends before vox_offset " << offset << " (truncated file)");
   require_exact(have - offset, L.data_bytes, path, "NIfTI dim, datatype");
+  if (datatype == 16 || datatype == 64) L.nonfinite_voxels = nonfinite_values(path, offset, L, swap);
+  L.nifti_qform = qform_code > 0;
+  L.nifti_sform = sform_code > 0;
+  L.nifti_qform_origin = {{qoff[0], qoff[1], qoff[2]}};
+  L.nifti_sform_origin = {{srow[3], srow[7], srow[11]}};
   return L;
 }
 
@@ -425,8 +475,16 @@ ImageFileLayout check_metaimage(const std::string& path) {
                           "centerofrotation"}) {
     const std::string* t = field(key);
     if (!t) continue;
-    for (double v : numbers_in(*t, path, key))
+    const auto values = numbers_in(*t, path, key);
+    for (double v : values)
       BD_VALIDATE(std::isfinite(v), path << ": MetaImage " << key << " holds a value that is not finite");
+    // MetaIO refuses a wrong count with "File cannot be read" and no field named.
+    const bool matrix = std::string(key) == "transformmatrix" || std::string(key) == "rotation" ||
+                        std::string(key) == "orientation";
+    const std::size_t want = matrix ? std::size_t(ndims) * std::size_t(ndims) : std::size_t(ndims);
+    const auto spelled = kMetaImageFields.find(key);
+    BD_VALIDATE(values.size() == want, path << ": MetaImage " << (spelled == kMetaImageFields.end() ? key : spelled->second.c_str())
+                                            << " has " << values.size() << " values; NDims " << ndims << " needs " << want);
   }
   if (const std::string* bin = field("binarydata"))
     BD_VALIDATE(lower(*bin) == "true", path << ": MetaImage BinaryData = " << *bin
@@ -456,6 +514,12 @@ ImageFileLayout check_metaimage(const std::string& path) {
   BD_VALIDATE(file_bytes >= data_offset, path << ": the data file ends inside the header (truncated file)");
   if (compressed) {
     std::uint64_t packed = file_bytes - data_offset;
+    // ITK's MetaIO decodes the wrong bytes of a compressed LOCAL block of unknown size (the
+    // whole map came out as one voxel); a detached data file is read by its file size.
+    BD_VALIDATE(L.data_file != path || field("compresseddatasize") != nullptr,
+                path << ": MetaImage CompressedData = True with ElementDataFile = LOCAL but no CompressedDataSize: "
+                        "the compressed length is needed to read the data (ITK writes it; add it, or store the "
+                        "image uncompressed)");
     if (const std::string* cs = field("compresseddatasize")) {
       const auto declared = static_cast<std::uint64_t>(parse_whole_field(*cs, path, "CompressedDataSize"));
       require_exact(packed, declared, path, "MetaImage CompressedDataSize");
@@ -524,6 +588,16 @@ ImageFileLayout check_nrrd(const std::string& path, ImageComponents components) 
     }
     return nullptr;
   };
+  // A patient frame (ITK converts RAS and LAS to LPS); the non-anatomical spaces
+  // (scanner-xyz, 3D-right-handed, 3D-left-handed: the last a mirror image) were read as LPS.
+  if (const std::string* space = field({"space"})) {
+    const std::string sp = lower(*space);
+    BD_VALIDATE(sp == "left-posterior-superior" || sp == "lps" || sp == "right-anterior-superior" || sp == "ras" ||
+                    sp == "left-anterior-superior" || sp == "las",
+                path << ": NRRD space '" << *space << "' is not a patient frame (left-posterior-superior, "
+                        "right-anterior-superior or left-anterior-superior expected): where the image lies in the "
+                        "patient is unknown");
+  }
   ImageFileLayout L;
   L.format = "NRRD";
   const std::string* dim_text = field({"dimension"});

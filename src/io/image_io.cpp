@@ -5,6 +5,9 @@
 
 #include <itkGDCMImageIO.h>
 #include <itkGDCMSeriesFileNames.h>
+#if BETADOSE_GDCM_TRACE
+#include <gdcmTrace.h>
+#endif
 #include <itkImage.h>
 #include <itkImageFileReader.h>
 #include <itkImageFileWriter.h>
@@ -23,6 +26,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 #include <utility>
 
@@ -33,6 +37,7 @@
 #include "isolated_read.hh"
 #include "itk_warnings.hh"
 #include "betadose/output_file.hh"
+#include "betadose/text_parse.hh"
 #include "betadose/value_checks.hh"
 
 namespace fs = std::filesystem;
@@ -89,12 +94,24 @@ const char* format_name(Format f) {
   }
 }
 
-// First line of an ITK exception description (they are long and multi-line).
+// An ITK exception description on one line: its non-empty lines joined by "; " (teem, the
+// NRRD reader, puts the reason on the lines after "Error reading FILE:"), at most ~600 bytes.
 std::string itk_reason(const itk::ExceptionObject& e) {
-  std::string d = e.GetDescription();
-  const auto nl = d.find('\n');
-  if (nl != std::string::npos) d = d.substr(0, nl);
-  return d;
+  std::istringstream in(e.GetDescription());
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    if (!out.empty()) out += "; ";
+    out += line.substr(first);
+    if (out.size() > 600) {
+      out.resize(600);
+      out += " ...";
+      break;
+    }
+  }
+  return out;
 }
 
 Grid grid_of(const FloatImage* image) {
@@ -162,11 +179,44 @@ std::string tag_value(itk::GDCMImageIO* io, const char* tag) {
   return value;
 }
 
+// A NIfTI header without a transform leaves the orientation to a convention, and one with two
+// that disagree to the reader's rule (ITK's: the sform); both are said, not guessed silently.
+// NIfTI stores RAS; ITK's origin is LPS (x and y negated).
+std::vector<std::string> nifti_orientation_notes(const ImageFileLayout& L, const Grid& g) {
+  std::vector<std::string> notes;
+  if (L.format != "NIfTI") return notes;
+  if (!L.nifti_qform && !L.nifti_sform)
+    notes.push_back("NIfTI header with neither qform nor sform (codes 0): orientation unknown, read with the "
+                    "image axes along L, P, S and the origin at 0; check left and right");
+  if (L.nifti_qform && L.nifti_sform) {
+    auto lps = [](const std::array<double, 3>& ras) { return std::array<double, 3>{{-ras[0], -ras[1], ras[2]}}; };
+    auto dist = [&](const std::array<double, 3>& a) {
+      return std::hypot(a[0] - g.origin_mm[0], a[1] - g.origin_mm[1], a[2] - g.origin_mm[2]);
+    };
+    const auto q = lps(L.nifti_qform_origin), s = lps(L.nifti_sform_origin);
+    const double apart = std::hypot(q[0] - s[0], q[1] - s[1], q[2] - s[2]);
+    if (apart > 0.5)
+      notes.push_back("NIfTI qform and sform disagree (origins " + format_g(apart, 4) + " mm apart); the " +
+                      (dist(s) <= dist(q) ? "sform" : "qform") + " is used, as ITK reads NIfTI");
+  }
+  return notes;
+}
+
+// GDCM prints an "Error:" per repeated slice position while it sorts a directory (a dynamic
+// series, duplicated slices); betadose's own checks name the file and the reason instead.
+struct QuietGdcm {
+#if BETADOSE_GDCM_TRACE
+  QuietGdcm() { gdcm::Trace::ErrorOff(); }
+  ~QuietGdcm() { gdcm::Trace::ErrorOn(); }
+#endif
+};
+
 Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) {
   std::vector<std::string> files;
   std::string uid;
   std::size_t series_count = 0;
   try {
+    [[maybe_unused]] const QuietGdcm quiet;
     auto names = itk::GDCMSeriesFileNames::New();
     names->SetGlobalWarningDisplay(false);
     names->SetDirectory(dir);
@@ -224,6 +274,7 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) 
     meta->file_count = files.size();
     meta->files = files;
     meta->lossy_compression = checked.lossy_compression;
+    meta->frame_of_reference_uid = tag_value(io, "0020|0052");
   }
   return v;
 }
@@ -236,7 +287,8 @@ static Volume<float> read_image_here(const std::string& path, ImageMetadata* met
   const Format f = format_of_name(path);
   BD_VALIDATE(f != Format::unknown, path << ": unsupported image format (" << kSupported << ")");
   // Sizes, spacing and data length checked before ITK sees the file (image_header.hh).
-  if (is_checked_image_name(path)) check_image_file(path);
+  ImageFileLayout layout;
+  if (is_checked_image_name(path)) layout = check_image_file(path);
   DicomSeriesCheck checked;
   if (f == Format::dicom_file) checked = check_dicom_series({path}, path);
   ItkWarningsAreErrors trap(path);
@@ -251,9 +303,13 @@ static Volume<float> read_image_here(const std::string& path, ImageMetadata* met
   }
   trap.check();
   auto v = to_volume(reader->GetOutput(), path);
+  // ITK's NIfTI reader keeps the file's voxel order (its RAS-to-LPS change is in the direction).
+  for (std::uint64_t i : layout.nonfinite_voxels)
+    if (i < v.data.size()) v.data[i] = std::numeric_limits<float>::quiet_NaN();
   if (meta) {
     *meta = ImageMetadata{};
     meta->format = format_name(f);
+    meta->notes = nifti_orientation_notes(layout, v.grid);
     meta->pixel_type = itk::ImageIOBase::GetComponentTypeAsString(io->GetComponentType());
     if (f == Format::dicom_file) {
       auto* gdcm = dynamic_cast<itk::GDCMImageIO*>(io.GetPointer());
@@ -262,6 +318,7 @@ static Volume<float> read_image_here(const std::string& path, ImageMetadata* met
       meta->file_count = 1;
       meta->files = {path};
       meta->lossy_compression = checked.lossy_compression;
+      meta->frame_of_reference_uid = tag_value(gdcm, "0020|0052");
     }
   }
   return v;

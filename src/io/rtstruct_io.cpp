@@ -5,8 +5,11 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/oflog/oflog.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcvr.h>
 #include <dcmtk/dcmrt/drtstrct.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -15,14 +18,24 @@
 
 namespace bd {
 
+// No patient coordinate is a kilometre from the origin; one such point made the rasteriser
+// lay scan rows over its whole extent (minutes and gigabytes for 1e8 mm).
+constexpr double kMaxContourCoordinateMm = 1e6;
+
 StructureSet read_rtstruct(const std::string& path) {
   std::error_code ec;
   BD_VALIDATE(std::filesystem::is_regular_file(path, ec), path << ": no such file");
   // DCMTK warns on stderr about every absent type 2 attribute; only errors matter here.
   OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
+  // A Contour Data element over 64 KiB cannot have its DS length in explicit VR, so writers
+  // store it as UN; DCMTK reads it as the dictionary's DS only with this switch.
+  dcmEnableUnknownVRConversion.set(OFTrue);
   DcmFileFormat ff;
   OFCondition st = ff.loadFile(path.c_str());
   BD_VALIDATE(st.good(), path << ": cannot be read as DICOM (" << st.text() << ")");
+  // ROI names in Latin-1 (ISO_IR 100) and the like become UTF-8 (HDF5 names, --mask lookups);
+  // a character set DCMTK cannot convert leaves the bytes as they are (checked as ROI names).
+  ff.convertToUTF8();
   DRTStructureSetIOD rt;
   st = rt.read(*ff.getDataset());
   BD_VALIDATE(st.good(), path << ": not a readable RT Structure Set (" << st.text() << ")");
@@ -53,7 +66,8 @@ StructureSet read_rtstruct(const std::string& path) {
     roi.number = number;
     roi.name = trim(name.c_str());
     BD_VALIDATE(!roi.name.empty(), path << ": ROI number " << number << " has an empty ROI Name (3006,0026)");
-    if (s.frame_of_reference_uid.empty()) s.frame_of_reference_uid = frame.c_str();
+    roi.frame_of_reference_uid = trim(frame.c_str());
+    if (s.frame_of_reference_uid.empty()) s.frame_of_reference_uid = roi.frame_of_reference_uid;
     BD_VALIDATE(by_number.count(number) == 0, path << ": ROI Number " << number << " is used twice");
     by_number[number] = s.rois.size();
     s.rois.push_back(roi);
@@ -85,8 +99,19 @@ StructureSet read_rtstruct(const std::string& path) {
                   path << ": ROI '" << roi.name << "' contour " << c + 1 << ": Contour Data (3006,0050) has "
                        << data.size() << " values for " << npts
                        << " points (Number of Contour Points (3006,0046); 3 values per point expected)");
+      for (std::size_t v = 0; v < data.size(); ++v)
+        BD_VALIDATE(std::isfinite(data[v]) && std::abs(data[v]) <= kMaxContourCoordinateMm,
+                    path << ": ROI '" << roi.name << "' contour " << c + 1 << ": Contour Data (3006,0050) value "
+                         << v + 1 << " is " << data[v] << " mm (finite, within " << kMaxContourCoordinateMm
+                         << " mm of the origin expected)");
       PlanarContour pc;
       for (std::size_t p = 0; p + 2 < data.size(); p += 3) pc.points_mm.push_back({{data[p], data[p + 1], data[p + 2]}});
+      const bool repeat = std::any_of(roi.contours.begin(), roi.contours.end(),
+                                      [&](const PlanarContour& o) { return o.points_mm == pc.points_mm; });
+      if (repeat) {
+        ++roi.duplicate_contours;
+        continue;
+      }
       roi.contours.push_back(std::move(pc));
     }
   }

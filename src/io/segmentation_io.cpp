@@ -94,6 +94,18 @@ SegmentationFile read_segmentation(const std::string& path) {
   BD_VALIDATE(count > 0, path << ": no Segment0_Name key, so it is not a 3D Slicer segmentation "
                                  "(for a label image use --mask NAME=FILE:LABEL)");
   BD_VALIDATE(count <= 1024, path << ": " << count << " segments (at most 1024)");
+  // Segments are numbered 0..N-1; a key of a higher number means one in between is missing
+  // (the count above stops at the first gap, and the segments after it would be dropped).
+  for (const std::string& k : dict.GetKeys()) {
+    if (k.rfind("Segment", 0) != 0) continue;
+    const auto under = k.find('_');
+    const std::string number = k.substr(7, under == std::string::npos ? std::string::npos : under - 7);
+    int n = 0;
+    if (number.empty() || !parse_int(number, &n) || n < count) continue;
+    throw InputError(path + ": key " + k + " but no Segment" + std::to_string(count) +
+                     "_Name or _ID: the segments are numbered with a gap (0.." + std::to_string(count - 1) +
+                     " then " + std::to_string(n) + "); renumber them (e.g. re-save in 3D Slicer)");
+  }
   require_memory(double(count) * double(f.grid.voxel_count()), path + ": " + std::to_string(count) + " segment masks",
                  "fewer segments");
   const float* data = img->GetBufferPointer();
@@ -113,10 +125,17 @@ SegmentationFile read_segmentation(const std::string& path) {
     if (get(key + "Layer", &text)) {
       BD_VALIDATE(parse_int(text, &s.layer), path << ": " << key << "Layer = '" << text << "' is not an integer");
     } else {
+      // Without the key only a one-layer file, or one layer per segment, says where it is.
+      BD_VALIDATE(layer_per_segment || layers == 1,
+                  path << ": " << key << "Layer is missing in a file of " << layers << " layers and " << count
+                       << " segments: which layer holds segment '" << s.name << "' is unknown");
       s.layer = layer_per_segment ? n : 0;
     }
     BD_VALIDATE(s.layer >= 0 && s.layer < layers,
                 path << ": " << key << "Layer = " << s.layer << " but the file has " << layers << " layer(s)");
+    // Without LabelValue a segment owns its layer, and a binary layer may be stored as 0/1
+    // or 0/255 (older writers): every non-zero voxel is the segment.
+    bool any_nonzero = false;
     if (get(key + "LabelValue", &text)) {
       BD_VALIDATE(parse_int(text, &s.label_value) && s.label_value != 0,
                   path << ": " << key << "LabelValue = '" << text << "' is not a non-zero integer");
@@ -124,11 +143,14 @@ SegmentationFile read_segmentation(const std::string& path) {
       BD_VALIDATE(layer_per_segment || count == 1,
                   path << ": " << key << "LabelValue is missing (needed when segments share a layer)");
       s.label_value = 1;
+      any_nonzero = true;
     }
     s.mask = Volume<std::uint8_t>(f.grid, 0);
     const float label = static_cast<float>(s.label_value);
-    for (std::size_t v = 0; v < nvox; ++v)
-      s.mask.data[v] = data[v * std::size_t(layers) + std::size_t(s.layer)] == label ? 1 : 0;
+    for (std::size_t v = 0; v < nvox; ++v) {
+      const float x = data[v * std::size_t(layers) + std::size_t(s.layer)];
+      s.mask.data[v] = (any_nonzero ? x != 0.0f : x == label) ? 1 : 0;
+    }
     f.segments.push_back(std::move(s));
   }
   return f;

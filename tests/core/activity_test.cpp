@@ -108,4 +108,29 @@ TEST(Activity, LungShuntUniformAndMapModes) {
   EXPECT_NE(bd::test::input_error_message([&] { bd::build_voxel_source(c, spec); }).find("[0, 1)"), std::string::npos);
 }
 
+// A quantitative map (Bq) without a given total: the shunt must not move activity the image
+// measured outside the lung; the lung gets F of the new total, rest / (1 − F).
+TEST(Activity, LungShuntOnQuantitativeMapKeepsMeasuredLiver) {
+  bd::Volume<double> c(small_grid(), 0.0);
+  for (std::size_t n = 0; n < c.data.size(); ++n) c.data[n] = n < 12 ? 1e6 * (1.0 + n % 3) : 0.0;
+  bd::SourceSpec spec;
+  spec.activity_name = "pet/";
+  spec.units = bd::ActivityUnits::bq;
+  spec.lung_shunt_fraction = 0.2;
+  spec.lung_mask.assign(24, 0);
+  spec.lung_mask_name = "lungs.nii";
+  for (std::size_t n = 12; n < 24; ++n) spec.lung_mask[n] = 1;
+  bd::SourceReport rep;
+  const auto src = bd::build_voxel_source(c, spec, &rep);
+  double rest = 0;
+  for (std::size_t n = 0; n < 12; ++n) {
+    EXPECT_DOUBLE_EQ(src.activity_bq[n], c.data[n]);
+    rest += c.data[n];
+  }
+  EXPECT_NEAR(rep.lung_activity_bq, 0.2 * src.total_activity_bq(), 1e-6 * rest);
+  EXPECT_NEAR(src.total_activity_bq(), rest / 0.8, 1e-6 * rest);
+  EXPECT_DOUBLE_EQ(rep.map_rest, rest);
+  EXPECT_DOUBLE_EQ(rep.map_lung, 0.0);
+}
+
 }  // namespace

@@ -7,6 +7,7 @@
 // hard link) or cannot be written, wrapped or absurd numbers, implausible activity.
 // Signals and full disks: interrupt_cli_test.cpp.
 #include <gtest/gtest.h>
+#include <zlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,6 +180,26 @@ std::vector<Case> image_cases() {
     for (int a = 0; a < 3; ++a) h.set<std::int16_t>(42 + 2 * a, 30000);
   }, {"voxels"});
   nii_case("nifti_not_nifti", [](Nifti1& h, std::string&) { h.set<std::int32_t>(0, 123); }, {"sizeof_hdr"});
+  // Each of these was read with exit 0 before: ITK's NIfTI reader makes NaN/Inf voxels 0 (an
+  // activity hole, water in a CT), scales the spacing of a file in m or µm but not its origin,
+  // and replaces a sheared sform by the qform.
+  nii_case("nifti_nan_voxel", [](Nifti1&, std::string& d) {
+    std::vector<float> v(8 * 8 * 6, 1.0f);
+    v[5 + 8 * (2 + 8 * 4)] = std::nanf("");
+    d = float_bytes(v);
+  }, {"NaN/infinite", "5,2,4"});
+  nii_case("nifti_infinite_voxel", [](Nifti1&, std::string& d) {
+    std::vector<float> v(8 * 8 * 6, 1.0f);
+    v[1] = INFINITY;
+    d = float_bytes(v);
+  }, {"NaN/infinite", "1,0,0"});
+  nii_case("nifti_units_metres", [](Nifti1& h, std::string&) { h.set<char>(123, 1); }, {"xyzt_units", "metres"});
+  nii_case("nifti_units_micrometres", [](Nifti1& h, std::string&) { h.set<char>(123, 3); }, {"micrometres"});
+  nii_case("nifti_sheared_sform_with_qform", [](Nifti1& h, std::string&) {
+    h.set<std::int16_t>(252, 1);  // a valid identity qform beside the sheared sform
+    h.set<float>(288, 2.0f);      // srow_x[2]: x moves 2 mm per slice
+  }, {"sform voxel axes 0 and 2", "sheared"});
+  nii_case("nifti_version_2", [](Nifti1& h, std::string&) { h.set<std::int32_t>(0, 540); }, {"NIfTI-2"});
   c.push_back({"nifti_gz_cut", [](const std::string& d) {
                  const std::string p = d + "/img.nii.gz";
                  bd::test::write_gzip(p, nifti(Nifti1(8, 8, 6, 4, 4, 4), good_voxels()));
@@ -241,15 +262,33 @@ std::vector<Case> image_cases() {
   }, {"ElementType"});
   mhd_case("metaimage_compressed_corrupt", [=](const std::string& d) {
     std::string h = bd::test::mha_header(dims, sp, "LOCAL");
-    h.replace(h.find("CompressedData = False"), 22, "CompressedData = True");
+    h.replace(h.find("CompressedData = False"), 22, "CompressedData = True\nCompressedDataSize = 28");
     write_bytes(d + "/img.mha", h + "this is not zlib data at all");
     return d + "/img.mha";
   }, {"corrupt"});
+  // Valid zlib data in a LOCAL block without its size: ITK's MetaIO read the map as one voxel.
+  mhd_case("metaimage_compressed_local_without_size", [=](const std::string& d) {
+    std::string h = bd::test::mha_header(dims, sp, "LOCAL");
+    h.replace(h.find("CompressedData = False"), 22, "CompressedData = True");
+    const std::string raw = good_voxels();
+    uLongf packed_size = compressBound(raw.size());
+    std::string packed(packed_size, '\0');
+    compress(reinterpret_cast<Bytef*>(&packed[0]), &packed_size, reinterpret_cast<const Bytef*>(raw.data()), raw.size());
+    packed.resize(packed_size);
+    write_bytes(d + "/img.mha", h + packed);
+    return d + "/img.mha";
+  }, {"CompressedDataSize"});
   mhd_case("metaimage_data_file_fifo", [=](const std::string& d) {
     ::mkfifo((d + "/img.raw").c_str(), 0600);
     return mhd(d, bd::test::mha_header(dims, sp, "img.raw"), "", false);
   }, {"FIFO"});
   // NRRD
+  mhd_case("nrrd_space_not_a_patient_frame", [=](const std::string& d) {
+    std::string h = bd::test::nrrd_header("8 8 6", kDirs);
+    const auto at = h.find("space: ");
+    h.replace(at, h.find('\n', at) - at, "space: 3D-left-handed");
+    return nrrd(d, h, good_voxels());
+  }, {"3D-left-handed", "patient frame"});
   mhd_case("nrrd_raw_truncated", [=](const std::string& d) {
     return nrrd(d, bd::test::nrrd_header("8 8 6", kDirs), good_voxels().substr(0, 600));
   }, {"truncated"});
@@ -445,6 +484,10 @@ std::vector<Case> text_cases() {
             });
   file_case("config_threads_absurd", "c.toml", "threads = 100000\n",
             [=](auto d, auto p) { auto r = cmd_config(d, p); r.needles = {"--threads", "100000"}; return r; });
+  file_case("config_key_at_both_levels", "c.toml", "total-activity-gbq = 1\n[mc]\ntotal-activity-gbq = 2\n",
+            [=](auto d, auto p) { auto r = cmd_config(d, p); r.needles = {p, "given twice", "[mc]"}; return r; });
+  file_case("config_names_a_config", "c.toml", "config = \"other.toml\"\n",
+            [=](auto d, auto p) { auto r = cmd_config(d, p); r.needles = {p, "config"}; return r; });
   file_case("config_fifo", "c.toml", "<fifo>",
             [=](auto d, auto p) { auto r = cmd_config(d, p); r.needles.push_back("FIFO"); return r; });
   file_case("config_syntax_error", "c.toml", "[mc\nhistories = \n",
@@ -633,6 +676,7 @@ std::vector<Case> option_cases() {
   opt("total_activity_nan", {"--total-activity-gbq", "nan"}, {"--total-activity-gbq"});
   opt("total_activity_absurd", {"--total-activity-gbq", "1e37"}, {"--total-activity-gbq", "--allow-implausible"});
   opt("total_activity_above_100_gbq", {"--total-activity-gbq", "150"}, {"--total-activity-gbq", "100 GBq"});
+  opt("total_activity_underflows", {"--total-activity-gbq", "1e-300"}, {"--total-activity-gbq", "1 Bq"});
   opt("lung_shunt_one", {"--lung-shunt", "1"}, {"--lung-shunt"});
   opt("target_uncertainty_above_one", {"--target-uncertainty", "2"}, {"--target-uncertainty"});
   opt("voxel_mm_tiny", {"--voxel-mm", "0.001"}, {"--voxel-mm", "voxels"});
@@ -657,6 +701,42 @@ std::vector<Case> option_cases() {
                }});
   c.push_back({"dpk_electron_energy_inf", [](const std::string& d) {
                  return Run{{"dpk", "--electron-mev", "inf", "--out", d + "/k.csv"}, 2, {"--electron-mev"}};
+               }});
+  c.push_back({"dpk_density_absurd", [](const std::string& d) {
+                 return Run{{"dpk", "--density", "1e-30", "--out", d + "/k.csv"}, 2, {"--density"}};
+               }});
+  c.push_back({"vsv_voxel_micrometre", [](const std::string& d) {
+                 return Run{{"vsv", "--voxel-mm", "1e-6", "--out", d + "/v.csv"}, 2, {"--voxel-mm"}};
+               }});
+  // The checkpoint being resumed is an input: --out onto it destroyed it (exit 0).
+  c.push_back({"resume_checkpoint_as_out", [=](const std::string& d) {
+                 const std::string ck = d + "/ck.h5";
+                 std::ofstream(ck) << "stand-in";  // refused before it is read
+                 return Run{{"mc", "--ct", in.ct, "--activity", in.act, "--total-activity-gbq", "1", "--resume", ck,
+                             "--out", ck},
+                            2,
+                            {"--out", ck}};
+               }});
+  c.push_back({"spheres_packing_impossible", [](const std::string& d) {
+                 return Run{{"spheres", "--product", "custom", "--sphere-diameter-um", "30", "--sphere-density-g-cm3",
+                             "1.6", "--sphere-activity-bq", "1e-3", "--mean-dose-gy", "120", "--box-mm", "4",
+                             "--voxel-um", "200", "--realisations", "2", "--kernel-histories", "2e4", "--out",
+                             d + "/s.h5"},
+                            2,
+                            {"would fill", "% of the"}};
+               }});
+  c.push_back({"spheres_box_too_small", [](const std::string& d) {
+                 return Run{{"spheres", "--product", "glass", "--mean-dose-gy", "120", "--box-mm", "0.4", "--voxel-um",
+                             "200", "--realisations", "2", "--kernel-histories", "2e4", "--out", d + "/s.h5"},
+                            2,
+                            {"spheres on average", "a side"}};
+               }});
+  c.push_back({"spheres_diameter_sd_negative", [](const std::string& d) {
+                 return Run{{"spheres", "--product", "custom", "--sphere-diameter-um", "30", "--sphere-density-g-cm3",
+                             "1.6", "--sphere-activity-bq", "50", "--sphere-diameter-sd-um", "-5", "--mean-dose-gy",
+                             "120", "--out", d + "/s.h5"},
+                            2,
+                            {"--sphere-diameter-sd-um"}};
                }});
   c.push_back({"vsv_half_width_absurd", [](const std::string& d) {
                  return Run{{"vsv", "--half-width", "1000", "--out", d + "/v.csv"}, 2, {"--half-width"}};

@@ -165,6 +165,21 @@ TEST_F(RoiInputs, SegmentationErrorsAndLabelValues) {
   r = bd::test::run_cli(base + " --segmentation " + path("labels.nrrd"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("not a 3D Slicer segmentation"), std::string::npos) << r.output;
+  // Writers' variants: a gap in the segment numbers dropped the segments after it, missing
+  // Layer keys put every segment in layer 0, a 0/255 binary layer without LabelValue was empty.
+  python("make_seg_nrrd.py", path("gap.seg.nrrd") + " lps gap");
+  r = bd::test::run_cli(base + " --segmentation " + path("gap.seg.nrrd"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("numbered with a gap"), std::string::npos) << r.output;
+  python("make_seg_nrrd.py", path("nolayer.seg.nrrd") + " lps no-layer-keys");
+  r = bd::test::run_cli(base + " --segmentation " + path("nolayer.seg.nrrd"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("Segment0_Layer is missing in a file of 2 layers"), std::string::npos) << r.output;
+  python("make_seg_nrrd.py", path("b255.seg.nrrd") + " lps binary-255");
+  r = bd::test::run_cli(base + " --segmentation " + path("b255.seg.nrrd"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Left_lobe: 144 voxels"), std::string::npos) << r.output;  // 6 x 6 x 4
+  fs::remove(path("o.h5"));
   // A segmentation given as a plain mask says what to use.
   r = bd::test::run_cli(base + " --mask seg=" + path("s.seg.nrrd"));
   EXPECT_EQ(r.exit_code, 2);
@@ -256,6 +271,59 @@ TEST_F(RoiInputs, RtStructSphereAndRingWithHole) {
                         " --out " + path("x.h5"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("'Sphere_GTV' is given twice"), std::string::npos) << r.output;
+}
+
+// ROIs of one structure set drawn on slices of different series: the ring on 4 mm planes
+// beside the sphere's 2 mm. One slab for the whole set (its median, 2 mm) gave the ring half
+// its volume with exit 0; each ROI now takes its own plane spacing.
+TEST_F(RoiInputs, RtStructRoisOnDifferentSliceSpacingsKeepTheirVolumes) {
+  python("make_rtstruct.py", path("rs4.dcm") + " --ring-spacing-mm 4");
+  bd::Grid g;
+  g.size = {{44, 44, 40}};
+  g.spacing_mm = {{1.5, 1.5, 1.5}};
+  g.origin_mm = {{-31.1, -28.3, -19.9}};
+  const std::string act = path("act.nii.gz"), out = path("rs.h5");
+  bd::write_image(act, bd::Volume<float>(g, 1.0f));
+  const auto r = bd::test::run_cli("kernel --method ldm --uniform water --activity " + act +
+                                   " --activity-units bq --rtstruct " + path("rs4.dcm") + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(slab 4 mm)"), std::string::npos) << r.output;
+  const auto f = bd::read_dose_file(out);
+  EXPECT_NEAR(shape_of(f, "Ring_wall").volume_mm3 / (M_PI * (400 - 100) * 12), 1.0, 0.01);
+  EXPECT_NEAR(shape_of(f, "Sphere_GTV").volume_mm3 / (4.0 / 3.0 * M_PI * 15 * 15 * 15), 1.0, 0.01);
+  // A stray point 100 km away made the rasteriser lay rows over its extent (no result after
+  // minutes); a NaN was reported as "zero area". Both name the ROI, contour and value now.
+  for (const char* x : {"1e8", "nan"}) {
+    python("make_rtstruct.py", path("bad.dcm") + " --bad-x " + x);
+    const auto b = bd::test::run_cli("kernel --method ldm --uniform water --activity " + act +
+                                     " --activity-units bq --rtstruct " + path("bad.dcm") + " --out " + out);
+    EXPECT_EQ(b.exit_code, 2) << b.output;
+    EXPECT_NE(b.output.find("ROI 'Sphere GTV' contour 1: Contour Data (3006,0050) value 1"), std::string::npos) << b.output;
+  }
+}
+
+// Structures drawn in another Frame of Reference than the DICOM images they are used with
+// were rasterised as if they were in it (exit 0).
+TEST_F(RoiInputs, RtStructInAnotherFrameOfReferenceIsRefusedUnlessAccepted) {
+  const std::string pet = path("pet");
+  {
+    const auto w = bd::test::run_program_argv({"/usr/bin/python3", bd::test::source_path("tests/python/make_pet_series.py"),
+                                               pet, "BQML", "START"});
+    ASSERT_EQ(w.exit_code, 0) << w.output;
+  }
+  python("make_rtstruct.py", path("other.dcm"));
+  python("make_rtstruct.py", path("same.dcm") + " --frame-from " + pet + "/pt000.dcm");
+  const std::string base = "kernel --method ldm --uniform water --activity " + pet + " --out " + path("o.h5") + " --rtstruct ";
+  auto r = bd::test::run_cli(base + path("other.dcm"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("Referenced Frame of Reference UID (3006,0024)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--accept-frame-mismatch"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(path("o.h5")));
+  r = bd::test::run_cli(base + path("same.dcm"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;  // (its ROIs lie outside this small PET: warnings)
+  r = bd::test::run_cli(base + path("other.dcm") + " --accept-frame-mismatch");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("accepted: --accept-frame-mismatch"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -4,6 +4,14 @@ pydicom): 8 x 8 pixels of 4 mm, 6 slices, a 4 x 4 hot square of 1000 counts in s
 first slice's corner at (-14, -14, 100) mm in the Detector Information Sequence.
 
 usage: make_nm_spect.py FILE [--spacing-mm S | --no-spacing] [--thickness-mm T] [--no-detector]
+                        [--windows N] [--no-slice-count] [--image-type T] [--reversed-slices]
+                        [--header-windows N]
+
+--windows N writes N energy windows' frames interleaved (slice 1 of each window, then slice 2,
+...), as an acquisition-style export does, with Number of Energy Windows N and an Energy Window
+Vector; --no-slice-count leaves Number of Slices out; --header-windows N only claims N windows
+(the frames stay one window's, the Energy Window Vector all 1); --reversed-slices writes the
+Slice Vector N..1 (frames in reverse slice order).
 """
 import argparse
 
@@ -23,24 +31,43 @@ def main():
     ap.add_argument("--no-spacing", action="store_true")
     ap.add_argument("--thickness-mm", type=float, default=4.0)
     ap.add_argument("--no-detector", action="store_true")
+    ap.add_argument("--windows", type=int, default=1)
+    ap.add_argument("--header-windows", type=int, default=0)
+    ap.add_argument("--no-slice-count", action="store_true")
+    ap.add_argument("--image-type", default="RECON TOMO")
+    ap.add_argument("--reversed-slices", action="store_true")
     a = ap.parse_args()
     ds = new_dataset(NM, "NM", "betadose^spect", "4")
-    ds.ImageType = ["ORIGINAL", "PRIMARY", "RECON TOMO", "EMISSION"]
-    ds.Rows, ds.Columns, ds.NumberOfFrames = 8, 8, 6
+    ds.ImageType = ["ORIGINAL", "PRIMARY", a.image_type, "EMISSION"]
+    nw = a.windows
+    ds.Rows, ds.Columns, ds.NumberOfFrames = 8, 8, 6 * nw
     ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
     ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
     ds.PixelSpacing, ds.SliceThickness = [4.0, 4.0], a.thickness_mm
     if not a.no_spacing:
         ds.SpacingBetweenSlices = a.spacing_mm
-    ds.FrameIncrementPointer = (0x0054, 0x0080)
-    ds.SliceVector, ds.NumberOfSlices = list(range(1, 7)), 6
+    slices = list(range(6, 0, -1)) if a.reversed_slices else list(range(1, 7))
+    if nw > 1:
+        ds.FrameIncrementPointer = [(0x0054, 0x0010), (0x0054, 0x0080)]
+        ds.EnergyWindowVector = [w + 1 for _ in range(6) for w in range(nw)]
+        ds.SliceVector = [k for k in slices for _ in range(nw)]
+    else:
+        ds.FrameIncrementPointer = (0x0054, 0x0080)
+        ds.SliceVector = slices
+    if a.header_windows:
+        ds.EnergyWindowVector = [1] * 6
+    ds.NumberOfEnergyWindows = max(nw, a.header_windows)
+    if not a.no_slice_count:
+        ds.NumberOfSlices = 6
     if not a.no_detector:
         detector = Dataset()
         detector.ImagePositionPatient = [-14.0, -14.0, 100.0]
         detector.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
         ds.DetectorInformationSequence = Sequence([detector])
-    counts = np.zeros((6, 8, 8), np.uint16)
-    counts[3, 2:6, 2:6] = 1000
+    counts = np.zeros((6 * nw, 8, 8), np.uint16)
+    counts[3 * nw, 2:6, 2:6] = 1000  # window 1, slice 4
+    for w in range(1, nw):
+        counts[3 * nw + w, :, :] = 300  # a scatter window: counts everywhere in slice 4
     ds.PixelData = counts.tobytes()
     ds.save_as(a.file, write_like_original=False)
 

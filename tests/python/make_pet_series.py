@@ -4,7 +4,7 @@ tests of --activity-units auto.
 
 usage: make_pet_series.py DIR UNITS DECAY [--omit KEYWORD ...] [--time-only] [--half-life-s S]
                           [--transfer-syntax explicit|implicit|big|rle|deflate] [--lossy-flag]
-                          [--shear-mm-per-slice Y] [--slice3-pixel-mm S]
+                          [--shear-mm-per-slice Y] [--slice3-pixel-mm S] [--series-time-later-h H]
 
 Activity at administration (2026-12-01 09:30:00): 2.0e5 Bq/ml in a 4x4x4-voxel cube, 1.0e3
 Bq/ml elsewhere, on 8 x 8 x 6 voxels of 4 mm (0.064 ml). Administered 3.2e9 Bq, patient
@@ -12,7 +12,11 @@ Bq/ml elsewhere, on 8 x 8 x 6 voxels of 4 mm (0.064 ml). Administered 3.2e9 Bq, 
 later); slice k is acquired 30 k minutes after that.
 UNITS BQML or GML (or any other text, written as is); DECAY START, ADMIN or NONE: the stored
 values are the concentration at the series start, at administration, or at each slice's own
-acquisition time, divided for GML by the SUVbw factor A_inj(t_ref) / (1000 W).
+acquisition time, divided for GML by the SUVbw factor A_inj(t_ref) / (1000 W). DECAY is written
+as given (e.g. lower case) and read in upper case. --series-time-later-h H writes a Series Time H
+hours after the scan start (a series reconstructed later; the values still refer to the start).
+--injected-bq A writes A as the RadionuclideTotalDose of a BQML series. --dynamic adds a second
+time frame of every slice (Number of Time Slices 2).
 """
 import argparse
 import datetime as dt
@@ -49,6 +53,12 @@ def main():
     ap.add_argument("--shear-mm-per-slice", type=float, default=0.0)
     # Slice 3 written with another Pixel Spacing (0028,0030), as text "S\\S".
     ap.add_argument("--slice3-pixel-mm")
+    ap.add_argument("--series-time-later-h", type=float, default=0.0)
+    # (0018,1074) RadionuclideTotalDose written for a BQML series (GML uses 3.2e9 Bq).
+    ap.add_argument("--injected-bq", type=float)
+    # A dynamic series: a second time frame of every slice (same positions, 1 h later),
+    # Number of Time Slices 2.
+    ap.add_argument("--dynamic", action="store_true")
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     half = a.half_life_s
@@ -57,7 +67,7 @@ def main():
     study, series, frame = generate_uid(), generate_uid(), generate_uid()
     for k in range(NZ):
         acq = SERIES + dt.timedelta(minutes=30 * k)
-        t_ref = {"START": SERIES, "ADMIN": ADMIN, "NONE": acq}.get(a.decay, SERIES)
+        t_ref = {"START": SERIES, "ADMIN": ADMIN, "NONE": acq}.get(a.decay.upper(), SERIES)
         decay = 2.0 ** (-(t_ref - ADMIN).total_seconds() / half)
         values = conc[k] * decay  # Bq/ml at t_ref
         if a.units == "GML":
@@ -74,7 +84,8 @@ def main():
         ds.PatientName, ds.PatientID = "betadose^pet", "1"
         ds.PatientWeight = f"{WEIGHT_KG}"
         ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = study, series, frame
-        ds.SeriesDate, ds.SeriesTime = SERIES.strftime("%Y%m%d"), SERIES.strftime("%H%M%S")
+        written = SERIES + dt.timedelta(hours=a.series_time_later_h)
+        ds.SeriesDate, ds.SeriesTime = written.strftime("%Y%m%d"), written.strftime("%H%M%S")
         ds.AcquisitionDate, ds.AcquisitionTime = acq.strftime("%Y%m%d"), acq.strftime("%H%M%S")
         ds.Units = a.units
         ds.DecayCorrection = a.decay
@@ -84,7 +95,8 @@ def main():
         rp.RadiopharmaceuticalStartTime = ADMIN.strftime("%H%M%S")
         if not a.time_only:
             rp.RadiopharmaceuticalStartDateTime = ADMIN.strftime("%Y%m%d%H%M%S")
-        rp.RadionuclideTotalDose = f"{DOSE_BQ:.6g}"
+        injected = a.injected_bq if a.injected_bq and a.units != "GML" else DOSE_BQ
+        rp.RadionuclideTotalDose = f"{injected:.6g}"
         rp.RadionuclideHalfLife = f"{half:.6g}"
         ds.RadiopharmaceuticalInformationSequence = Sequence([rp])
         ds.InstanceNumber = k + 1
@@ -119,7 +131,14 @@ def main():
             ds.PixelData = stored.astype(">i2").tobytes()
         elif a.transfer_syntax == "deflate":
             meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
+        if a.dynamic:
+            ds.NumberOfTimeSlices = 2
         ds.save_as(os.path.join(a.dir, f"pt{k:03d}.dcm"), write_like_original=False)
+        if a.dynamic:
+            ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID = generate_uid()
+            ds.InstanceNumber = NZ + k + 1
+            ds.AcquisitionTime = (acq + dt.timedelta(hours=1)).strftime("%H%M%S")
+            ds.save_as(os.path.join(a.dir, f"pt{NZ + k:03d}.dcm"), write_like_original=False)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,14 @@
         6 planes z = -15.75 ... -5.75 (two contours per plane: outer, and the hole inside it);
   ROI 3 "Marker":     one POINT contour (encloses no volume).
 
-usage: make_rtstruct.py OUT.dcm [POINTS_PER_CIRCLE]   (default 720; the fuzz seed uses 6)
+usage: make_rtstruct.py OUT.dcm [POINTS_PER_CIRCLE] [--ring-spacing-mm S] [--frame-from FILE]
+  POINTS_PER_CIRCLE: default 720 (the fuzz seed uses 6);
+  --ring-spacing-mm S: the ring on planes S apart over the same 12 mm (S = 4: 3 planes), as an
+      ROI drawn on the slices of another series beside the 2 mm sphere;
+  --frame-from FILE: reference FILE's Frame of Reference UID (default: a new one);
+  --bad-x V: the first point of the sphere's first contour at x = V (nan, 1e8: a stray point).
 """
+import argparse
 import math
 import sys
 
@@ -39,8 +45,14 @@ def contour(points, kind="CLOSED_PLANAR"):
 
 
 def main():
-    out = sys.argv[1]
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 720
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("points", nargs="?", type=int, default=720)
+    ap.add_argument("--ring-spacing-mm", type=float, default=2.0)
+    ap.add_argument("--frame-from")
+    ap.add_argument("--bad-x")
+    a = ap.parse_args()
+    out, n = a.out, a.points
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = RT_STRUCT
     meta.MediaStorageSOPInstanceUID = generate_uid()
@@ -56,7 +68,7 @@ def main():
     ds.StructureSetLabel = "test structures"
     ds.StructureSetDate = "20261201"
     ds.StructureSetTime = "120000"
-    frame = generate_uid()
+    frame = pydicom.dcmread(a.frame_from).FrameOfReferenceUID if a.frame_from else generate_uid()
     ref = Dataset()
     ref.FrameOfReferenceUID = frame
     ds.ReferencedFrameOfReferenceSequence = Sequence([ref])
@@ -68,7 +80,12 @@ def main():
         z = 0.25 + 2 * m
         if abs(z - cz) < r:
             sphere.append(contour(circle(math.sqrt(r * r - (z - cz) ** 2), cx, cy, z, n)))
+    if a.bad_x:
+        sphere[0].ContourData = [a.bad_x] + list(sphere[0].ContourData[1:])
     ro, ri, (rx, ry), planes = RING
+    if a.ring_spacing_mm != 2.0:  # the same 12 mm slab stack, centred at z = -10.75
+        k = int(round(12 / a.ring_spacing_mm))
+        planes = [-10.75 + a.ring_spacing_mm * (m - (k - 1) / 2) for m in range(k)]
     ring = []
     for z in planes:
         ring.append(contour(circle(ro, rx, ry, z, n)))
