@@ -1,7 +1,7 @@
 // The one output layer: every file betadose writes (HDF5, images, CSV, JSON, PNG, reports)
 // goes through it (issue 11).
 //
-//   StagedOutput out(target, "--out");     // reserves <dir of target>/.betadose-tmp-<pid>-<n>/
+//   StagedOutput out(target, "--out");     // reserves <dir of target>/.betadose-tmp-<host>-<pid>-<n>/
 //   write_something(out.path());           // <staging>/<target file name> (+ companions, e.g.
 //                                          //  a MetaImage .raw beside its .mhd)
 //   out.commit();                          // fsync every staged file, rename each into the
@@ -11,7 +11,9 @@
 // commit, or SIGINT/SIGTERM (see interrupt.hh) removes everything that was staged. Staging
 // happens in the target's own directory, so the rename never crosses a file system.
 // Several outputs of one run are committed together with commit_all() at the very end, so a
-// failed or interrupted run never leaves an orphan export beside a missing dose file.
+// failed or interrupted run never leaves an orphan export beside a missing dose file. Only
+// SIGKILL (or a power cut) leaves a staging directory behind; the next output in that directory
+// removes those of its host whose process is gone (older than a minute).
 //
 // Overwrite policy: an existing regular file at an output path is replaced atomically (the old
 // file stays intact until the new one is complete); a directory, FIFO, device or socket at an

@@ -51,8 +51,12 @@ void check_case_outputs(const CaseSpec& s, const std::vector<OutputTarget>& more
     outputs.push_back({"--export-rtdose", s.export_rtdose});
     outputs.push_back({"--export-rtdose (its RT Plan)", rtplan_path_for(s.export_rtdose)});
   }
-  for (double v : s.v_thresholds_gy)
+  for (std::size_t i = 0; i < s.v_thresholds_gy.size(); ++i) {
+    const double v = s.v_thresholds_gy[i];
     BD_VALIDATE(std::isfinite(v) && v > 0, "--v-thresholds-gy: thresholds must be positive, got " << v);
+    for (std::size_t j = 0; j < i; ++j)
+      BD_VALIDATE(s.v_thresholds_gy[j] != v, "--v-thresholds-gy: " << v << " Gy is given twice (one column each)");
+  }
   check_outputs(outputs, case_input_paths(s));
 }
 

@@ -1,6 +1,7 @@
 // TOML configs for every command (include/betadose/config_file.hh).
 #include "betadose/config_file.hh"
 
+#include <map>
 #include <sstream>
 
 #include "betadose/errors.hh"
@@ -70,6 +71,7 @@ std::vector<CLI::ConfigItem> route_config_items(const CLI::App& root, const CLI:
                                                 const std::vector<CLI::ConfigItem>& items) {
   const std::string name = command.get_name();
   std::vector<CLI::ConfigItem> out;
+  std::map<std::string, std::string> seen;  // option -> where it was given ("the top level" / "[mc]")
   for (const auto& item : items) {
     const std::string section = CLI::detail::join(item.parents, ".");
     if (!item.parents.empty() && item.parents[0] != name) {
@@ -84,10 +86,17 @@ std::vector<CLI::ConfigItem> route_config_items(const CLI::App& root, const CLI:
     BD_VALIDATE(item.parents.size() <= 1, path << ": section [" << section << "] is not known (keys go at the top "
                                                    "level or in [" << name << "])");
     if (item.name == "++" || item.name == "--") continue;  // section markers
-    if (item.name == "config") continue;                   // the file itself
+    BD_VALIDATE(item.name != "config", path << ": key 'config': a config file cannot name another (give every "
+                                                "option in this one, or several --config on the command line)");
     const CLI::Option* opt = command.get_option_no_throw("--" + item.name);
     BD_VALIDATE(opt != nullptr, path << ": unknown option '" << item.name << "' for betadose " << name
                                      << " (see betadose " << name << " --help; names are given without --)");
+    // One value per option: the same key at the top level and in [command] would be resolved
+    // by an order nobody sees (and list options would lose one of them).
+    const std::string where = item.parents.empty() ? "the top level" : "[" + name + "]";
+    const auto [it, fresh] = seen.emplace(item.name, where);
+    BD_VALIDATE(fresh, path << ": key '" << item.name << "' is given twice (" << it->second << " and " << where
+                            << "); give it once");
     CLI::ConfigItem routed = item;
     routed.parents = {name};
     out.push_back(std::move(routed));

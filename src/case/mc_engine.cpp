@@ -30,7 +30,10 @@ bool parse_stratified(const std::string& text) {
 }  // namespace
 
 void check_mc_settings(const McSettings& s) {
-  parse_histories(s.histories);
+  const auto histories = parse_histories(s.histories);
+  BD_VALIDATE(s.batches < 2 || std::uint64_t(s.batches) <= histories,
+              "--batches " << s.batches << " exceeds --histories " << histories
+                           << ": every batch needs decays (its dose is one sample of the uncertainty)");
   BD_VALIDATE(std::isfinite(s.target_uncertainty) && s.target_uncertainty >= 0 && s.target_uncertainty < 1,
               "--target-uncertainty is a relative uncertainty in (0, 1), e.g. 0.02 for 2 %, got "
                   << s.target_uncertainty);

@@ -15,6 +15,7 @@
 #include "betadose/checksum.hh"
 #include "betadose/errors.hh"
 #include "betadose/parallel.hh"
+#include "betadose/rtdose.hh"
 
 namespace bd {
 namespace {
@@ -94,6 +95,19 @@ std::vector<OutputTarget> scale_out_outputs(const ScaleOutSettings& s) {
   if (!s.partial.empty()) out.push_back({"--partial", s.partial});
   if (!s.checkpoint.empty()) out.push_back({"--checkpoint", s.checkpoint});
   return out;
+}
+
+void check_outputs_spare_resume(const ScaleOutSettings& s, const CaseSpec& spec) {
+  if (s.resume.empty()) return;
+  std::vector<OutputTarget> out;
+  if (s.partial.empty()) out.push_back({"--out", spec.out});
+  if (!s.partial.empty()) out.push_back({"--partial", s.partial});
+  if (!spec.export_path.empty()) out.push_back({"--export", spec.export_path});
+  if (!spec.export_rtdose.empty()) {
+    out.push_back({"--export-rtdose", spec.export_rtdose});
+    out.push_back({"--export-rtdose (its RT Plan)", rtplan_path_for(spec.export_rtdose)});
+  }
+  check_outputs(out, {s.resume});
 }
 
 RunIdentity make_run_identity(const std::string& command, const std::vector<std::pair<std::string, std::string>>& inputs,

@@ -40,8 +40,9 @@ inline void add_kernel_run_options(CLI::App* cmd, KernelRunArgs& a) {
   nuc->excludes(mono);
   mono->excludes(nuc);
   cmd->add_option("--material", a.material, "Material (canonical name)")->capture_default_str();
-  cmd->add_option("--density", a.density, "Density [g/cm3] (default: the material's nominal density)")
-      ->check(real_check(ValueRange::positive()));
+  // From below air (1.2e-3) to above any tissue or metal; 1e-30 ran, depositing nothing.
+  cmd->add_option("--density", a.density, "Density [g/cm3], 1e-4 to 30 (default: the material's nominal density)")
+      ->check(real_check(ValueRange{1e-4, 30.0, true, true}));
   cmd->add_option("--histories", a.histories, "Decays (or electrons) to simulate")->capture_default_str();
   cmd->add_option("--batches", a.batches, "Statistical batches (>= 2)")->capture_default_str();
   cmd->add_option("--seed", a.seed, "Random seed")->capture_default_str();
@@ -71,6 +72,8 @@ inline KernelRunOptions kernel_run_options(const KernelRunArgs& a, const char* l
   auto outputs = scale_out_outputs(a.scale);
   outputs.push_back({"--out", a.out});
   check_outputs(outputs, {});
+  // The checkpoint being resumed is an input: only --checkpoint may replace it.
+  if (!a.scale.resume.empty()) check_outputs({{"--out", a.out}}, {a.scale.resume});
   KernelRunOptions opt;
   opt.histories = a.histories;
   opt.batches = a.batches;

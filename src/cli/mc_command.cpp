@@ -66,6 +66,7 @@ class ProgressLine {
 void run_mc(const McArgs& a) {
   check_mc_settings(a.mc);
   check_scale_out_settings(a.scale, a.mc.target_uncertainty, parse_decay_count(a.mc.histories, "--histories"));
+  check_outputs_spare_resume(a.scale, a.spec);
   const bool scaled = !a.scale.partial.empty() || !a.scale.checkpoint.empty() || !a.scale.resume.empty();
   ScaleOut scale(a.scale, scaled ? make_run_identity("mc", case_inputs(a.spec), mc_identity_options(a.spec, a.mc))
                                  : RunIdentity{});

@@ -21,6 +21,7 @@
 #include "betadose/errors.hh"
 #include "betadose/microsphere_study.hh"
 #include "betadose/nuclide.hh"
+#include "betadose/option_checks.hh"
 #include "betadose/output_file.hh"
 #include "betadose/spheres_file.hh"
 #include "betadose/subprocess.hh"
@@ -300,10 +301,14 @@ void add_spheres_command(CLI::App& app) {
   cmd->add_flag("--sphere-list", a->sphere_list, "Store the spheres of realisation 0 (x, y, z, activity, diameter, cluster id)");
   cmd->add_option("--threads", a->threads, "CPU threads (0 = all)")->capture_default_str();
   auto* custom = cmd->add_option_group("custom product", "Values of --product custom");
-  custom->add_option("--sphere-activity-bq", a->custom.activity_bq, "Activity per sphere at calibration [Bq]");
-  custom->add_option("--sphere-diameter-um", a->custom.diameter_um, "Mean diameter [µm]");
-  custom->add_option("--sphere-diameter-sd-um", a->custom.diameter_sd_um, "Diameter standard deviation [µm]");
-  custom->add_option("--sphere-density-g-cm3", a->custom.density_g_cm3, "Sphere density [g/cm3]");
+  custom->add_option("--sphere-activity-bq", a->custom.activity_bq, "Activity per sphere at calibration [Bq]")
+      ->check(real_check(ValueRange::positive()));
+  custom->add_option("--sphere-diameter-um", a->custom.diameter_um, "Mean diameter [µm]")
+      ->check(real_check(ValueRange::positive()));
+  custom->add_option("--sphere-diameter-sd-um", a->custom.diameter_sd_um, "Diameter standard deviation [µm]")
+      ->check(real_check(ValueRange::non_negative()));
+  custom->add_option("--sphere-density-g-cm3", a->custom.density_g_cm3, "Sphere density [g/cm3]")
+      ->check(real_check(ValueRange::positive()));
   custom->add_option("--sphere-nuclide", a->custom.nuclide, "Nuclide (default Y-90)");
   // Patient mode: the case options shared with mc/kernel/plan; --out is this command's result.
   cmd->add_option("--roi", a->roi, "Patient mode: the ROI (a --mask/--segmentation/--rtstruct name) the spheres lodge in")

@@ -25,8 +25,9 @@ void add_vsv_command(CLI::App& app) {
   args->material = "soft-tissue";
   auto* cmd = app.add_subcommand("vsv", "Monte Carlo voxel S-values (source uniformly filling the central voxel)");
   add_kernel_run_options(cmd, *args);
-  cmd->add_option("--voxel-mm", args->voxel_mm, "Cubic voxel side [mm]")
-      ->check(real_check(ValueRange::positive()))->capture_default_str();
+  // 10 µm to 10 cm: below, the resolution-matched cut-offs leave the physics tables' range.
+  cmd->add_option("--voxel-mm", args->voxel_mm, "Cubic voxel side [mm] (0.01 to 100)")
+      ->check(real_check(ValueRange{0.01, 100.0, true, true}))->capture_default_str();
   cmd->add_option("--half-width", args->half_width, "Largest offset reported (voxels)")
         ->transform(whole_check(0, 100))->capture_default_str();
   cmd->callback([args]() {

@@ -1,16 +1,20 @@
 #include "betadose/output_file.hh"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <utility>
 
 #include "betadose/errors.hh"
@@ -51,6 +55,46 @@ void require_writable_directory(const std::string& target, const std::string& wh
               what << " " << target << ": directory " << dir << " is not writable");
 }
 
+// "<host>": staging directories are named .betadose-tmp-<host>-<pid>-<n>, so that a sweep on
+// a file system shared by several machines (job arrays on NFS) only judges its own host's.
+std::string host_tag() {
+  char name[256] = {0};
+  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "host";
+  std::string h(name);
+  for (char& c : h)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.') c = '_';  // '-' separates the fields
+  return h;
+}
+
+// Removes the staging directories that a betadose killed with SIGKILL (or a power cut) left
+// in `dir`: its host's, whose process no longer exists, older than a minute. Once per
+// directory per process; any failure is ignored (the sweep is housekeeping).
+void sweep_dead_staging_dirs(const std::string& dir) {
+  static std::mutex m;
+  static std::set<std::string> swept;
+  {
+    std::lock_guard<std::mutex> lock(m);
+    if (!swept.insert(dir).second) return;
+  }
+  const std::string prefix = ".betadose-tmp-" + host_tag() + "-";
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());  // <pid>-<n>
+    const auto dash = rest.find('-');
+    if (dash == std::string::npos || dash == 0) continue;
+    char* end_pid = nullptr;
+    const long pid = std::strtol(rest.c_str(), &end_pid, 10);
+    if (end_pid != rest.c_str() + dash || pid <= 0 || pid == long(::getpid())) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
+    std::error_code e2;
+    const auto age = fs::file_time_type::clock::now() - fs::last_write_time(it->path(), e2);
+    if (e2 || age < std::chrono::minutes(1)) continue;
+    fs::remove_all(it->path(), e2);
+  }
+}
+
 }  // namespace
 
 StagedOutput::StagedOutput(std::string target_path, std::string what)
@@ -61,8 +105,9 @@ StagedOutput::StagedOutput(std::string target_path, std::string what)
   std::error_code ec;
   BD_VALIDATE(!fs::is_directory(target_, ec),
               what_ << " " << target_ << ": is a directory (expected a file name)");
+  sweep_dead_staging_dirs(dir);
   for (int attempt = 0;; ++attempt) {
-    staging_dir_ = (fs::path(dir) / (".betadose-tmp-" + std::to_string(::getpid()) + "-" +
+    staging_dir_ = (fs::path(dir) / (".betadose-tmp-" + host_tag() + "-" + std::to_string(::getpid()) + "-" +
                                      std::to_string(g_counter++)))
                        .string();
     // Registered before it exists, so a signal in between cannot leave it behind.

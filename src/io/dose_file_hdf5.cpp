@@ -10,6 +10,7 @@
 #include <functional>
 #include <stdexcept>
 
+#include "betadose/checksum.hh"
 #include "betadose/dose_file.hh"
 #include "betadose/errors.hh"
 #include "betadose/input_file.hh"
@@ -237,6 +238,55 @@ ProvenanceRecord read_provenance(hid_t file, const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// SHA-256 of what a dose file says (grid, every dataset, every attribute; not the TG-268
+// provenance group), in a fixed order: a reader refuses a file changed after betadose wrote
+// it (a dose rescaled or a unit edited with h5py reads as valid otherwise).
+std::string dose_file_digest(const DoseFile& f) {
+  const auto d = make_sha256();
+  auto text = [&](const std::string& s) {
+    const std::uint64_t n = s.size();
+    d->update(&n, sizeof n);
+    d->update(s.data(), s.size());
+  };
+  auto array = [&](const auto& v) {
+    const std::uint64_t n = v.size();
+    d->update(&n, sizeof n);
+    if (!v.empty()) d->update(v.data(), v.size() * sizeof(v[0]));
+  };
+  const std::uint64_t size[3] = {f.grid.size[0], f.grid.size[1], f.grid.size[2]};
+  d->update(size, sizeof size);
+  d->update(f.grid.spacing_mm.data(), sizeof(double) * 3);
+  d->update(f.grid.origin_mm.data(), sizeof(double) * 3);
+  d->update(f.grid.direction.data(), sizeof(double) * 9);
+  array(f.dose_gy);
+  array(f.dose_rel_uncertainty);
+  array(f.activity_bq);
+  array(f.density_g_cm3);
+  array(f.material_id);
+  for (const auto& m : f.material_names) text(m);
+  for (const auto& [name, mask] : f.roi) {
+    text(name);
+    array(mask);
+  }
+  for (const std::string* t : {&f.nuclide, &f.method, &f.dose_to, &f.device}) text(*t);
+  for (double v : {f.total_activity_bq, f.wall_time_s, f.energy_emitted_J, f.energy_deposited_J, f.energy_escaped_J})
+    d->update(&v, sizeof v);
+  for (std::uint64_t v : {f.histories, f.seed}) d->update(&v, sizeof v);
+  for (const auto& [name, v] : f.extra) {
+    text(name);
+    d->update(&v, sizeof v);
+  }
+  for (const auto& [name, v] : f.text) {
+    text(name);
+    text(v);
+  }
+  return d->hex();
+}
+
+}  // namespace
+
 void write_dose_file(const std::string& path, const DoseFile& f) {
   const Grid& g = f.grid;
   BD_VALIDATE(f.dose_gy.size() == g.voxel_count(),
@@ -264,6 +314,7 @@ void write_dose_file(const std::string& path, const DoseFile& f) {
     write_attr_string(file, "dose_to", f.dose_to);
     write_attr_string(file, "device", f.device);
     write_attr_string(file, "dose_units", "Gy");
+    write_attr_string(file, "content_sha256", dose_file_digest(f));
     write_attr_double(file, "total_activity_bq", f.total_activity_bq);
     write_attr_u64(file, "histories", f.histories);
     write_attr_u64(file, "seed", f.seed);
@@ -389,7 +440,8 @@ DoseFile read_dose_file_here(const std::string& path) {
     static herr_t visit(hid_t loc, const char* name, const H5A_info_t*, void* data) {
       static const char* known[] = {"total_activity_bq", "wall_time_s", "energy_emitted_J",
                                     "energy_deposited_J", "energy_escaped_J", "filetype",
-                                    "betadose_version", "nuclide", "method", "dose_to", "device", "dose_units"};
+                                    "betadose_version", "nuclide", "method", "dose_to", "device", "dose_units",
+                                    "content_sha256"};
       for (const char* k : known)
         if (std::string(name) == k) return 0;
       auto* it = static_cast<Iter*>(data);
@@ -412,6 +464,20 @@ DoseFile read_dose_file_here(const std::string& path) {
   } iter{&f, path, {}};
   H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, &Iter::visit, &iter);
   if (!iter.error.empty()) throw InputError(iter.error);
+  // Doses in Gy of a known nuclide (analyze's BED uses its half-life), a source >= 0.
+  if (has_attr(file, "dose_units")) {
+    const std::string units = read_attr_string(file, "dose_units", path);
+    BD_VALIDATE(units == "Gy", path << ": attribute dose_units is '" << units << "'; betadose dose files hold Gy");
+  }
+  BD_VALIDATE(has_attr(file, "nuclide"), path << ": attribute nuclide is missing (the emitter of the dose)");
+  BD_VALIDATE(f.total_activity_bq >= 0, path << ": attribute total_activity_bq is " << f.total_activity_bq
+                                             << " (expected >= 0)");
+  // Files of this version carry a digest of their contents; one written by an older betadose
+  // (or another tool) has none and is read as it is.
+  if (has_attr(file, "content_sha256"))
+    BD_VALIDATE(read_attr_string(file, "content_sha256", path) == dose_file_digest(f),
+                path << ": the dose file was changed or damaged after betadose wrote it (content_sha256 does not "
+                        "match its datasets and attributes); refusing it");
   f.provenance = read_provenance(file, path);
   return f;
 }

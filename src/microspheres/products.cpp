@@ -122,6 +122,15 @@ MicrosphereProduct load_microsphere_product_file(const std::string& path,
   BD_VALIDATE(p.activity_bq > 0, path << ": activity_bq is missing");
   BD_VALIDATE(p.diameter_um > 0, path << ": diameter_um is missing");
   BD_VALIDATE(p.density_g_cm3 > 0, path << ": density_g_cm3 is missing");
+  // Radioembolisation microspheres are 15-60 µm (ho166-PLLA, glass, resin); 1 mm is no
+  // microsphere, and a spread wider than the mean is no size distribution of one product.
+  BD_VALIDATE(p.diameter_um <= 1000, "product '" << p.name << "' (" << path << "): diameter " << p.diameter_um
+                                                 << " µm (a microsphere is at most 1000 µm)");
+  BD_VALIDATE(p.diameter_sd_um < p.diameter_um, "product '" << p.name << "' (" << path << "): diameter SD "
+                                                            << p.diameter_sd_um << " µm is not below the mean "
+                                                            << p.diameter_um << " µm");
+  BD_VALIDATE(p.density_g_cm3 <= 25, "product '" << p.name << "' (" << path << "): density " << p.density_g_cm3
+                                                 << " g/cm3 (no material is denser than 23 g/cm3)");
   if (p.diameter_min_um == 0 && p.diameter_max_um == 0) {
     // No range given: ±4 standard deviations (or the single size).
     p.diameter_min_um = std::max(0.1 * p.diameter_um, p.diameter_um - 4 * p.diameter_sd_um);

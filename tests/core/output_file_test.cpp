@@ -2,8 +2,10 @@
 // nothing left after a failure, and outputs that would destroy an input are refused.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -158,4 +160,39 @@ TEST(Subprocess, ArgumentsAreNeverInterpretedByAShell) {
   EXPECT_FALSE(fs::exists("pwned"));
   EXPECT_EQ(bd::run_program({"/bin/sh", "-c", "exit 3"}).exit_code, 3);
   EXPECT_THROW(bd::run_program({"/no/such/program"}), bd::InputError);
+}
+
+// A betadose killed with SIGKILL leaves its staging directory; the next output in that
+// directory removes it when its process is gone (and only then: another live process's, or
+// another host's on a shared file system, stay).
+TEST(OutputFile, StagingDirectoriesOfDeadProcessesAreSwept) {
+  std::string prefix;  // ".betadose-tmp-<host>-"
+  {
+    bd::StagedOutput probe((fresh_dir("sweep_probe") / "x.csv").string(), "--out");
+    const std::string own = fs::path(probe.path()).parent_path().filename().string();
+    prefix = own.substr(0, own.rfind('-', own.rfind('-') - 1) + 1);
+  }
+  const pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(dead, &status, 0);
+  const auto d = fresh_dir("sweep");
+  const auto old = fs::file_time_type::clock::now() - std::chrono::minutes(5);
+  auto orphan = [&](const std::string& name) {
+    fs::create_directories(d / name);
+    std::ofstream(d / name / "dose.h5") << "half";
+    fs::last_write_time(d / name, old);
+    return d / name;
+  };
+  const auto killed = orphan(prefix + std::to_string(dead) + "-0");
+  const auto alive = orphan(prefix + std::to_string(::getppid()) + "-0");
+  const auto elsewhere = orphan(".betadose-tmp-otherhost-" + std::to_string(dead) + "-0");
+  {
+    bd::StagedOutput out((d / "dose.csv").string(), "--out");
+    std::ofstream(out.path()) << "x\n";
+    out.commit();
+  }
+  EXPECT_FALSE(fs::exists(killed));
+  EXPECT_TRUE(fs::exists(alive));
+  EXPECT_TRUE(fs::exists(elsewhere));
 }

@@ -90,3 +90,40 @@ TEST(DoseFile, FailedWriteLeavesNoPartialFile) {
   EXPECT_THROW(bd::write_dose_file(path, small_file()), bd::InputError);
   EXPECT_FALSE(fs::exists(path));
 }
+
+namespace {
+std::string reader_error(const std::string& path) {
+  try {
+    bd::read_dose_file(path);
+  } catch (const bd::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+int edit(const std::string& args) {
+  return std::system(("/usr/bin/python3 " + std::string(BETADOSE_SOURCE_DIR) + "/tests/python/edit_hdf5.py " + args).c_str());
+}
+}  // namespace
+
+// A dose file changed after betadose wrote it (a dose rescaled, a unit or a nuclide edited with
+// h5py) was read as valid by every command: the content digest refuses it, naming the file.
+TEST(DoseFile, AFileChangedAfterItWasWrittenIsRefused) {
+  const auto dir = temp_dir();
+  struct Case {
+    const char* name;
+    const char* edit;
+    const char* needle;
+  };
+  for (const Case c : {Case{"bumped", "bump dose", "content_sha256"},
+                       Case{"activity", "attr / total_activity_bq 3e9", "content_sha256"},
+                       Case{"units", "attr / dose_units cGy", "dose_units is 'cGy'"},
+                       Case{"nuclide", "attr / nuclide Lu-177", "content_sha256"}}) {
+    const auto path = (dir / (std::string(c.name) + ".h5")).string();
+    bd::write_dose_file(path, small_file());
+    ASSERT_NO_THROW(bd::read_dose_file(path));
+    ASSERT_EQ(edit(path + " " + c.edit), 0) << c.name;
+    const std::string msg = reader_error(path);
+    EXPECT_NE(msg.find(path), std::string::npos) << c.name << ": " << msg;
+    EXPECT_NE(msg.find(c.needle), std::string::npos) << c.name << ": " << msg;
+  }
+}
