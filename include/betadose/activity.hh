@@ -54,6 +54,9 @@ struct SourceSpec {
   std::vector<std::uint8_t> lung_mask;
   std::string lung_mask_name;
   LungShuntMode lung_shunt_mode = LungShuntMode::uniform;
+  // A measured image (quantitative DICOM PET) without a given total: the shunt keeps what it
+  // measured outside the lung and adds the lung's share (total = rest / (1 − F)).
+  bool keep_measured_outside_lung = false;
   std::string nuclide = "Y-90";
 };
 

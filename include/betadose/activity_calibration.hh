@@ -72,6 +72,7 @@ struct ActivityCalibration {
   std::string administration_time;  // ISO 8601 or ""
   std::string decay_correction;     // START / ADMIN / NONE / ""
   double header_injected_bq = 0;    // (0018,1074) RadionuclideTotalDose when readable and > 0, else 0
+  bool measured = false;            // converted from a DICOM PET/SPECT header (a measurement, not a map)
   std::vector<std::string> lines;   // what was done, for the log (one line each)
   // Provenance: (quantity, value, source) triples.
   std::vector<std::array<std::string, 3>> provenance;

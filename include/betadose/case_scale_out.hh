@@ -45,6 +45,8 @@ std::vector<OutputTarget> scale_out_outputs(const ScaleOutSettings& settings);
 // --resume's checkpoint is an input of the run: no output but --checkpoint (which replaces it
 // by design) may be it, by path, symlink or hard link. InputError naming both otherwise.
 void check_outputs_spare_resume(const ScaleOutSettings& settings, const CaseSpec& spec);
+// The same for any command: `outputs` are all it writes (--checkpoint among them is skipped).
+void check_outputs_spare_resume(const ScaleOutSettings& settings, const std::vector<OutputTarget>& outputs);
 
 // The identity of a run: SHA-256 of each (option, file) of `inputs` that names an existing
 // file or directory (an ROI name is not hashed), and `options` ("name = value" lines).

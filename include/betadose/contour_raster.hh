@@ -29,6 +29,7 @@ struct ContourPlaneInfo {
   Vec3 normal{{0, 0, 1}};
   double spacing_mm = 0;  // slab thickness used
   bool single_plane = false;  // all contours in one plane: spacing_mm is the fallback
+  std::size_t plane_count = 0;  // distinct contour planes
 };
 
 // Common normal and plane spacing of all contours (of all ROIs of a structure set). Throws

@@ -29,9 +29,10 @@ struct ImageFileLayout {
   std::uint64_t bytes_per_component = 0;       // as stored
   std::uint64_t data_bytes = 0;                // declared, uncompressed
   std::string data_file;                       // the file holding the voxels
-  // NIfTI float voxels that are NaN/infinite (linear indices, x fastest): ITK's reader makes
-  // them 0, read_image restores them as NaN so that the inputs' NaN policy applies.
-  std::vector<std::uint64_t> nonfinite_voxels;
+  // NIfTI float voxels that are NaN/infinite, one flag per voxel (x fastest; empty when there
+  // is none): ITK's reader makes them 0, read_image restores them as NaN so that the inputs'
+  // NaN policy applies.
+  std::vector<bool> nonfinite_voxels;
   // NIfTI: which transforms the header holds and their origins [mm, RAS as stored], for the
   // note on an orientation the reader had to choose or guess (read_image).
   bool nifti_qform = false, nifti_sform = false;
@@ -43,6 +44,11 @@ enum class ImageComponents { scalar, any };
 // Checks `path` (format by its name: .nii, .nii.gz, .mha, .mhd, .nrrd, .nhdr) as described
 // above; `components` says whether several values per voxel are allowed.
 ImageFileLayout check_image_file(const std::string& path, ImageComponents components = ImageComponents::scalar);
+
+// The separate voxel file a MetaImage (ElementDataFile) or NRRD (data file) header names, as a
+// path; "" when the voxels are in the header's own file, or the file cannot be read (a light
+// scan for the output checks: outputs must not replace an input's voxels).
+std::string detached_data_file(const std::string& path);
 
 // True for the names check_image_file knows (other names are DICOM or unsupported).
 bool is_checked_image_name(const std::string& path);

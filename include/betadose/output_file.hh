@@ -55,6 +55,7 @@ class StagedOutput {
 
   std::string target_, what_, staging_dir_, staged_;
   bool committed_ = false;
+  int lock_fd_ = -1;  // flock on the staging directory while this process owns it (the sweep's test)
 };
 
 // Commits several outputs of one run back to back; a signal that arrives meanwhile is handled

@@ -34,8 +34,9 @@ struct RoiInputs {
   std::vector<std::string> segmentations;  // .seg.nrrd files
   std::vector<std::string> rtstructs;      // RTSTRUCT .dcm files
   bool accept_frame_mismatch = false;      // --accept-frame-mismatch
-  // Set by the input pipeline, not the user: (image, Frame of Reference UID (0020,0052)) of the
-  // case's DICOM images, which an RT structure set's ROIs must reference.
+  // Set by the input pipeline, not the user: (image, Frame of Reference UID (0020,0052), "" for
+  // a NIfTI/MetaImage/NRRD file) of the case's images; an RT structure set's ROIs must
+  // reference one of them when all are DICOM (else a mismatch is only warned about).
   std::vector<std::pair<std::string, std::string>> image_frames;
   bool empty() const { return masks.empty() && segmentations.empty() && rtstructs.empty(); }
 };

@@ -29,4 +29,11 @@ double parse_number(const std::string& text, const std::string& where, const std
 // `v` with std::setprecision(precision) (general format), for messages and log lines.
 std::string format_g(double v, int precision = 4);
 
+// Well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF).
+bool valid_utf8(const std::string& s);
+// ISO 8859-1 bytes as UTF-8 (each byte is its code point).
+std::string latin1_to_utf8(const std::string& s);
+// ASCII upper case (DICOM code strings), trimmed.
+std::string upper_trimmed(std::string s);
+
 }  // namespace bd

@@ -10,6 +10,7 @@
 
 #include "betadose/dose_metrics.hh"
 #include "betadose/errors.hh"
+#include "betadose/image_header.hh"
 #include "betadose/text_parse.hh"
 #include "betadose/image_io.hh"
 #include "betadose/output_file.hh"
@@ -32,7 +33,13 @@ std::vector<std::pair<std::string, std::string>> case_inputs(const CaseSpec& s) 
 
 std::vector<std::string> case_input_paths(const CaseSpec& s) {
   std::vector<std::string> in;
-  for (const auto& [option, path] : case_inputs(s)) in.push_back(path);
+  for (const auto& [option, path] : case_inputs(s)) {
+    in.push_back(path);
+    // A .mhd/.nhdr input's voxels may sit in a file of another name (an export once wrote
+    // its .raw over an input's).
+    const std::string data = detached_data_file(path);
+    if (!data.empty()) in.push_back(data);
+  }
   return in;
 }
 
@@ -44,7 +51,7 @@ void check_case_outputs(const CaseSpec& s, const std::vector<OutputTarget>& more
   if (!s.export_path.empty()) {
     BD_VALIDATE(is_writable_image_path(s.export_path),
                 "--export " << s.export_path
-                            << ": unsupported format (NIfTI .nii/.nii.gz, MetaImage .mhd/.mha, NRRD .nrrd)");
+                            << ": unsupported format (NIfTI .nii/.nii.gz, MetaImage .mhd/.mha, NRRD .nrrd/.nhdr)");
     outputs.push_back({"--export", s.export_path});
   }
   if (!s.export_rtdose.empty()) {
@@ -62,11 +69,16 @@ void check_case_outputs(const CaseSpec& s, const std::vector<OutputTarget>& more
 
 namespace {
 
-// --export-rtdose takes the CT's identity when --ct is a DICOM series directory.
+// --export-rtdose takes the identity of the DICOM series the dose is meant to be seen on: the
+// CT's when --ct is a DICOM directory, else (no CT) the activity's.
 RtDoseExportOptions rtdose_options(const CaseSpec& s) {
   RtDoseExportOptions o;
   std::error_code ec;
   if (!s.ct.empty() && std::filesystem::is_directory(s.ct, ec)) o.ct_dicom_dir = s.ct;
+  // Without a DICOM CT, a DICOM activity series (PET/SPECT) gives the patient, study and frame
+  // of reference, so that a planning system overlays the dose on it.
+  else if (s.ct.empty() && !s.activity.empty() && std::filesystem::is_directory(s.activity, ec))
+    o.ct_dicom_dir = s.activity;
   return o;
 }
 

@@ -71,7 +71,7 @@ std::vector<CLI::ConfigItem> route_config_items(const CLI::App& root, const CLI:
                                                 const std::vector<CLI::ConfigItem>& items) {
   const std::string name = command.get_name();
   std::vector<CLI::ConfigItem> out;
-  std::map<std::string, std::string> seen;  // option -> where it was given ("the top level" / "[mc]")
+  std::map<std::string, std::size_t> at_top;  // option (its long name) -> its top-level item in `out`
   for (const auto& item : items) {
     const std::string section = CLI::detail::join(item.parents, ".");
     if (!item.parents.empty() && item.parents[0] != name) {
@@ -91,14 +91,19 @@ std::vector<CLI::ConfigItem> route_config_items(const CLI::App& root, const CLI:
     const CLI::Option* opt = command.get_option_no_throw("--" + item.name);
     BD_VALIDATE(opt != nullptr, path << ": unknown option '" << item.name << "' for betadose " << name
                                      << " (see betadose " << name << " --help; names are given without --)");
-    // One value per option: the same key at the top level and in [command] would be resolved
-    // by an order nobody sees (and list options would lose one of them).
-    const std::string where = item.parents.empty() ? "the top level" : "[" + name + "]";
-    const auto [it, fresh] = seen.emplace(item.name, where);
-    BD_VALIDATE(fresh, path << ": key '" << item.name << "' is given twice (" << it->second << " and " << where
-                            << "); give it once");
+    // The top level holds defaults, [command] what this command uses: a key in both takes the
+    // section's value (the whole value: a list replaces the list). TOML puts every top-level
+    // key before the first section, so the top-level item is already in `out`.
     CLI::ConfigItem routed = item;
     routed.parents = {name};
+    const std::string option = opt->get_name();
+    const auto top = at_top.find(option);
+    if (!item.parents.empty() && top != at_top.end()) {
+      out[top->second] = std::move(routed);
+      at_top.erase(top);
+      continue;
+    }
+    if (item.parents.empty()) at_top[option] = out.size();
     out.push_back(std::move(routed));
   }
   return out;

@@ -271,13 +271,14 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   dc.outside_policy = policy;
   // ---- images ---------------------------------------------------------------------------------
   Volume<float> act;
-  std::vector<std::pair<std::string, std::string>> image_frames;  // (image, DICOM Frame of Reference UID)
+  // (image, DICOM Frame of Reference UID; "" for a file image, whose frame is unknown)
+  std::vector<std::pair<std::string, std::string>> image_frames;
   ImageMetadata act_meta;
   if (!s.activity.empty()) {
     act = read_image(s.activity, &act_meta);
     dc.has_activity = true;
     log(image_line("activity  ", s.activity, act_meta, act.grid));
-    if (!act_meta.frame_of_reference_uid.empty()) image_frames.emplace_back(s.activity, act_meta.frame_of_reference_uid);
+    image_frames.emplace_back(s.activity, act_meta.frame_of_reference_uid);
     dc.note("activity_image", s.activity, "--activity");
     // Lossy compression changes every voxel by an amount nobody recorded: the activity, and
     // the dose from it, would be off by that much with nothing to show it.
@@ -299,7 +300,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     ImageMetadata m;
     geo = read_image(geom_path, &m);
     log(image_line(s.ct.empty() ? "labels    " : "ct        ", geom_path, m, geo.grid));
-    if (!m.frame_of_reference_uid.empty()) image_frames.emplace_back(geom_path, m.frame_of_reference_uid);
+    image_frames.emplace_back(geom_path, m.frame_of_reference_uid);
     if (!m.lossy_compression.empty()) {
       // Labels are identities: a lossy codec turns them into other labels.
       BD_VALIDATE(!s.ct.empty(), geom_path << ": the label image's pixel data are lossy-compressed ("
@@ -479,6 +480,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   spec.total_activity_bq = total_bq;
   spec.lung_shunt_fraction = s.lung_shunt;
   spec.lung_shunt_mode = shunt_mode;
+  spec.keep_measured_outside_lung = dc.calibration.measured;
   spec.nuclide = s.nuclide;
   if (!s.lung_mask.empty())
     spec.lung_mask = resolve_mask(dc.rois, s.lung_mask, "--lung-mask", grid, &spec.lung_mask_name);
@@ -531,8 +533,8 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     const double own = rep.map_lung / (rep.map_rest + rep.map_lung);
     log("  lung shunt: the map's own lung fraction " + format_g(100 * own, 3) + " % is replaced by " +
         format_g(100 * s.lung_shunt, 3) + " %" +
-        (dc.calibration.quantitative && total_bq <= 0
-             ? " (quantitative image: its activity outside " + spec.lung_mask_name + ", " +
+        (dc.calibration.measured && total_bq <= 0
+             ? " (measured image: its activity outside " + spec.lung_mask_name + ", " +
                    format_g(rep.map_rest * 1e-9) + " GBq, is kept as measured; the total is it / (1 - F))"
              : std::string()));
     dc.note("map_lung_fraction", format_g(own, 8), "activity map inside the lung mask, before the shunt");

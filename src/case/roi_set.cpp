@@ -64,18 +64,20 @@ std::size_t count(const std::vector<std::uint8_t>& m) {
 std::vector<std::uint8_t> mask_from_image(const std::string& what, const std::string& path,
                                           bool by_label, long label, const Grid& grid) {
   const Volume<float> img = read_image(path);
-  std::size_t non_integral = 0;
+  std::size_t non_integral = 0, not_finite = 0;
   std::set<long> labels;
   for (float v : img.data) {
-    if (!std::isfinite(v) || std::nearbyint(v) != v) {
+    if (!std::isfinite(v)) {
+      ++not_finite;
+    } else if (std::nearbyint(v) != v) {
       ++non_integral;
     } else if (v != 0.0f && labels.size() < 64) {
       labels.insert(static_cast<long>(v));
     }
   }
-  BD_VALIDATE(non_integral == 0,
-              path << ": " << what << " has " << non_integral
-                   << " non-integral voxels; a mask/label image (0 = outside) is required");
+  BD_VALIDATE(non_integral == 0 && not_finite == 0,
+              path << ": " << what << " has " << not_finite << " NaN/infinite and " << non_integral
+                   << " non-integral voxels; a mask/label image (whole numbers, 0 = outside) is required");
   Volume<std::uint8_t> m(img.grid);
   for (std::size_t n = 0; n < m.data.size(); ++n)
     m.data[n] = by_label ? (img.data[n] == static_cast<float>(label)) : (img.data[n] != 0.0f);
@@ -181,27 +183,6 @@ std::string RoiSet::list() const {
   return s;
 }
 
-namespace {
-// Well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF).
-bool valid_utf8(const std::string& s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 4;
-    if (n == 4 || i + n >= s.size()) return false;  // a bad lead byte, or cut short
-    std::uint32_t cp = n == 0 ? c : c & (0x3Fu >> n);
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d >> 6) != 0x2) return false;
-      cp = (cp << 6) | (d & 0x3Fu);
-    }
-    static const std::uint32_t min_of[4] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min_of[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
-  }
-  return true;
-}
-}  // namespace
-
 void RoiSet::add(const std::string& name, std::vector<std::uint8_t> mask, const std::string& from) {
   // The name is an HDF5 dataset name (/roi/NAME) and a word in tables.
   BD_VALIDATE(!name.empty() && name != "." && name != ".." && valid_utf8(name),
@@ -297,6 +278,12 @@ RoiSet load_rois(const RoiInputs& in, const Grid& grid, const CaseLog& log) {
     auto from_of = [&](const RtStructRoi& r) { return "ROI " + std::to_string(r.number) + " '" + r.name + "' of " + path; };
     // Each ROI's contours checked and measured on their own (errors name the ROI), then
     // against the others: one normal for the set.
+    // The frames the ROIs can be checked against: every image DICOM, a mismatch is refused; a
+    // file image among them (NIfTI CT), only warned about; no DICOM image, no check.
+    const bool frames_known = std::any_of(in.image_frames.begin(), in.image_frames.end(),
+                                          [](const auto& f) { return !f.second.empty(); });
+    const bool all_dicom = std::all_of(in.image_frames.begin(), in.image_frames.end(),
+                                       [](const auto& f) { return !f.second.empty(); });
     std::vector<const PlanarContour*> all;
     std::vector<ContourPlaneInfo> roi_planes(ss.rois.size());
     const RtStructRoi* first = nullptr;
@@ -323,9 +310,10 @@ RoiSet load_rois(const RoiInputs& in, const Grid& grid, const CaseLog& log) {
       say("  warning: " + path + " holds no closed planar contour; no ROI from it");
       continue;
     }
-    // The slab of an ROI is its own median plane spacing (ROIs of one set may be drawn on
-    // slices of different series: liver on 2 mm CT slices, a tumour on 4 mm PET slices);
-    // an ROI on a single plane takes the set's.
+    // The slab of an ROI is its own plane spacing (ROIs of one set may be drawn on slices of
+    // different series: liver on 2 mm CT slices, a tumour on 4 mm PET slices); an ROI on a
+    // single plane takes the set's, and so does one on two planes far apart (two one-slice
+    // lesions, not a slab each as thick as the distance between them).
     const ContourPlaneInfo set_planes = contour_planes(all, path);
     say("  contours: normal (" + format_g(set_planes.normal[0], 3) + ", " + format_g(set_planes.normal[1], 3) + ", " +
         format_g(set_planes.normal[2], 3) + "), slab " + format_g(set_planes.spacing_mm) +
@@ -340,27 +328,39 @@ RoiSet load_rois(const RoiInputs& in, const Grid& grid, const CaseLog& log) {
             "; no ROI '" + name + "'");
         continue;
       }
-      if (!in.image_frames.empty() && !r.frame_of_reference_uid.empty() &&
+      if (!r.frame_of_reference_uid.empty() && frames_known &&
           std::none_of(in.image_frames.begin(), in.image_frames.end(),
                        [&](const auto& f) { return f.second == r.frame_of_reference_uid; })) {
         std::string list;
-        for (const auto& [image, uid] : in.image_frames) list += "\n  " + image + ": " + uid;
-        BD_VALIDATE(in.accept_frame_mismatch,
-                    from << ": Referenced Frame of Reference UID (3006,0024) " << r.frame_of_reference_uid
-                         << " is not that of the case's DICOM images, so its contours were drawn in another "
-                            "coordinate frame (another scan or registration):"
-                         << list << "\nregister the structures to these images, or give --accept-frame-mismatch "
-                                    "if it is the same frame under another UID (e.g. anonymised separately)");
-        say("  warning: " + from + " references Frame of Reference " + r.frame_of_reference_uid +
-            ", not the images' (accepted: --accept-frame-mismatch)");
-        from += " (Frame of Reference mismatch accepted)";
+        for (const auto& [image, uid] : in.image_frames)
+          list += "\n  " + image + ": " + (uid.empty() ? std::string("(not DICOM: frame unknown)") : uid);
+        if (all_dicom) {
+          BD_VALIDATE(in.accept_frame_mismatch,
+                      from << ": Referenced Frame of Reference UID (3006,0024) " << r.frame_of_reference_uid
+                           << " is not that of the case's DICOM images, so its contours were drawn in another "
+                              "coordinate frame (another scan or registration):"
+                           << list << "\nregister the structures to these images, or give --accept-frame-mismatch "
+                                      "if it is the same frame under another UID (e.g. anonymised separately)");
+          say("  warning: " + from + " references Frame of Reference " + r.frame_of_reference_uid +
+              ", not the images' (accepted: --accept-frame-mismatch)");
+          from += " (Frame of Reference mismatch accepted)";
+        } else {
+          say("  warning: " + from + " references Frame of Reference " + r.frame_of_reference_uid +
+              ", which none of the DICOM images has; the file images' frames are unknown, so it is taken to be "
+              "theirs:" + list);
+        }
       }
       if (r.duplicate_contours)
         say("  warning: " + from + ": " + std::to_string(r.duplicate_contours) +
             " contour(s) repeat an earlier one point for point and were dropped (by the even-odd rule they would "
             "cancel their slice)");
       ContourPlaneInfo planes = set_planes;
-      if (!roi_planes[i].single_plane) planes.spacing_mm = roi_planes[i].spacing_mm;
+      const ContourPlaneInfo& own = roi_planes[i];
+      if (own.plane_count == 2 && own.spacing_mm > 2 * set_planes.spacing_mm)
+        say("  warning: " + from + " lies on two planes " + format_g(own.spacing_mm) +
+            " mm apart; each contour is taken as a slab of the set's " + format_g(set_planes.spacing_mm) + " mm");
+      else if (!own.single_plane)
+        planes.spacing_mm = own.spacing_mm;
       const std::vector<float> frac = rasterize_contours(r.contours, planes, grid);
       std::vector<std::uint8_t> mask = volume_preserving_mask(frac);
       double contoured_ml = 0;

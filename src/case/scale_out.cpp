@@ -97,17 +97,23 @@ std::vector<OutputTarget> scale_out_outputs(const ScaleOutSettings& s) {
   return out;
 }
 
-void check_outputs_spare_resume(const ScaleOutSettings& s, const CaseSpec& spec) {
+void check_outputs_spare_resume(const ScaleOutSettings& s, const std::vector<OutputTarget>& outputs) {
   if (s.resume.empty()) return;
   std::vector<OutputTarget> out;
+  for (const auto& o : outputs)
+    if (o.option != "--checkpoint") out.push_back(o);
+  check_outputs(out, {s.resume});
+}
+
+void check_outputs_spare_resume(const ScaleOutSettings& s, const CaseSpec& spec) {
+  std::vector<OutputTarget> out = scale_out_outputs(s);
   if (s.partial.empty()) out.push_back({"--out", spec.out});
-  if (!s.partial.empty()) out.push_back({"--partial", s.partial});
   if (!spec.export_path.empty()) out.push_back({"--export", spec.export_path});
   if (!spec.export_rtdose.empty()) {
     out.push_back({"--export-rtdose", spec.export_rtdose});
     out.push_back({"--export-rtdose (its RT Plan)", rtplan_path_for(spec.export_rtdose)});
   }
-  check_outputs(out, {s.resume});
+  check_outputs_spare_resume(s, out);
 }
 
 RunIdentity make_run_identity(const std::string& command, const std::vector<std::pair<std::string, std::string>>& inputs,

@@ -72,8 +72,7 @@ inline KernelRunOptions kernel_run_options(const KernelRunArgs& a, const char* l
   auto outputs = scale_out_outputs(a.scale);
   outputs.push_back({"--out", a.out});
   check_outputs(outputs, {});
-  // The checkpoint being resumed is an input: only --checkpoint may replace it.
-  if (!a.scale.resume.empty()) check_outputs({{"--out", a.out}}, {a.scale.resume});
+  check_outputs_spare_resume(a.scale, outputs);  // the checkpoint being resumed is an input
   KernelRunOptions opt;
   opt.histories = a.histories;
   opt.batches = a.batches;

@@ -129,12 +129,14 @@ VoxelSource build_voxel_source(const Volume<double>& content, const SourceSpec& 
                                     "administered activity the counts are normalised to)");
   BD_VALIDATE(std::isfinite(spec.total_activity_bq) && spec.total_activity_bq >= 0,
               "--total-activity-gbq must be positive, got " << spec.total_activity_bq * 1e-9);
-  // Administered total [Bq]: given, or from the map's own (Bq units) content. A quantitative
-  // map with a lung shunt keeps what it measured outside the lung (the liver's activity is the
-  // measurement the dose rests on) and the lung gets F of the total: total = rest / (1 − F).
-  // (Spreading the image's own total would move activity the image saw in the liver into the
-  // lung, lowering the liver dose by F in silence.)
-  const double total = spec.total_activity_bq > 0 ? spec.total_activity_bq : shunt ? map_rest / (1 - F) : map_kept;
+  // Administered total [Bq]: given, or the map's own (Bq units) content. A measured image
+  // with a lung shunt keeps what it measured outside the lung (the liver's activity is the
+  // measurement the dose rests on) and the lung gets F of the total: total = rest / (1 − F);
+  // spreading the image's own total would move activity the image saw in the liver into the
+  // lung, lowering the liver dose by F in silence. A map (its total is the plan) keeps its total.
+  const double total = spec.total_activity_bq > 0 ? spec.total_activity_bq
+                       : shunt && spec.keep_measured_outside_lung ? map_rest / (1 - F)
+                                                                  : map_kept;
   rep.map_lung = map_lung;
   rep.map_rest = map_rest;
 

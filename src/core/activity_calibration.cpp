@@ -14,11 +14,7 @@
 namespace bd {
 namespace {
 
-std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return trim(s);
-}
+std::string upper(const std::string& s) { return upper_trimmed(s); }
 
 std::string fmt(double v, int precision = 6) { return format_g(v, precision); }
 
@@ -207,6 +203,7 @@ void quantitative_dicom(ActivityCalibration& c, const PetHeader& h, bool gml,
   c.decay_factor = half_life > 0 ? std::exp2(std::max(dt_s[0], 0.0) / half_life) : 1.0;
   c.reference_factor = c.factor_per_slice[0] / c.decay_factor;
   c.quantitative = true;
+  c.measured = true;
   c.per_ml = true;
   c.units = gml ? "suv" : "bq-per-ml";
   std::ostringstream line;

@@ -1,6 +1,7 @@
 #include "betadose/output_file.hh"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,7 +92,12 @@ void sweep_dead_staging_dirs(const std::string& dir) {
     std::error_code e2;
     const auto age = fs::file_time_type::clock::now() - fs::last_write_time(it->path(), e2);
     if (e2 || age < std::chrono::minutes(1)) continue;
-    fs::remove_all(it->path(), e2);
+    // Its owner holds a flock on it while alive: a process in another PID namespace (a
+    // container sharing the host name) looks dead to kill() but keeps the lock.
+    const int fd = ::open(it->path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) fs::remove_all(it->path(), e2);
+    ::close(fd);
   }
 }
 
@@ -112,7 +118,11 @@ StagedOutput::StagedOutput(std::string target_path, std::string what)
                        .string();
     // Registered before it exists, so a signal in between cannot leave it behind.
     detail::register_staging_dir(staging_dir_);
-    if (::mkdir(staging_dir_.c_str(), 0700) == 0) break;
+    if (::mkdir(staging_dir_.c_str(), 0700) == 0) {
+      lock_fd_ = ::open(staging_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (lock_fd_ >= 0) ::flock(lock_fd_, LOCK_EX | LOCK_NB);
+      break;
+    }
     const int err = errno;
     detail::unregister_staging_dir(staging_dir_);
     BD_VALIDATE(err == EEXIST && attempt < 100, what_ << " " << target_ << ": cannot create a "
@@ -124,6 +134,7 @@ StagedOutput::StagedOutput(std::string target_path, std::string what)
 
 StagedOutput::~StagedOutput() {
   if (!committed_) discard();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 void StagedOutput::discard() noexcept {
@@ -233,9 +244,10 @@ std::vector<std::string> companion_files(const std::string& path) {
   const fs::path p(path);
   std::string ext = p.extension().string();
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (ext != ".mhd") return {};
   fs::path raw = p, zraw = p;
   raw.replace_extension(".raw");
+  if (ext == ".nhdr") return {raw.string(), raw.string() + ".gz"};  // ITK's NRRD writer: <name>.raw[.gz]
+  if (ext != ".mhd") return {};
   zraw.replace_extension(".zraw");
   return {raw.string(), zraw.string()};
 }

@@ -30,7 +30,9 @@ CtRangeReport check_and_clamp_ct_hu(std::vector<float>& hu, const std::string& p
     rep.max_hu = std::max<double>(rep.max_hu, v);
     if (v > 5000.0f) ++above_5000;
   }
-  BD_VALIDATE(non_finite == 0, path << ": CT has " << non_finite << " NaN/infinite voxels");
+  BD_VALIDATE(non_finite == 0, path << ": CT has " << non_finite
+                                     << " NaN/infinite voxels (HU must be numbers: fill them, e.g. with -1000 HU "
+                                        "outside the body, before the dose calculation)");
   BD_VALIDATE(rep.min_hu <= -500.0,
               path << ": CT does not look like Hounsfield units: minimum " << rep.min_hu
                    << " > -500 HU, so there is no air in the image (raw stored values without "

@@ -73,8 +73,7 @@ PetHeader read_pet_header(const std::vector<std::string>& files) {
   // START (a Series Time after the first acquisition is a reconstruction's time, not the
   // scan's start: activity_calibration.cpp). Code strings compared in upper case, as the
   // calibration reads them.
-  std::string decay = h.decay_correction;
-  std::transform(decay.begin(), decay.end(), decay.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  const std::string decay = upper_trimmed(h.decay_correction);
   if (decay == "NONE" || decay == "START") {
     for (std::size_t k = 1; k < files.size(); ++k) {
       DcmFileFormat ff;
@@ -245,13 +244,17 @@ std::vector<SlicePlane> frame_planes(DcmDataset* ds, const std::string& file, Si
 // scatter window, a second head, a gated or dynamic study, or TOMO projections would otherwise be
 // stacked as extra slices of the volume (the reader has no notion of the vectors).
 void check_nm_frames_are_slices(DcmDataset* ds, const std::string& file, Sint32 frames) {
+  // Value 3 of an NM Image Type names the acquisition; those that are no static
+  // reconstructed volume are refused (other values, e.g. of a workstation's derived series,
+  // are judged by the frame counts below).
   OFString type3;
   if (ds->findAndGetOFString(DCM_ImageType, type3, 2).good()) {
     const std::string t = trim(type3.c_str());
-    BD_VALIDATE(t == "RECON TOMO", file << ": NM Image Type (0008,0008) value 3 is '" << t
-                                        << "', not RECON TOMO: not a reconstructed SPECT volume"
-                                        << (t == "TOMO" ? " (TOMO frames are projections)" : "")
-                                        << "; betadose needs one reconstructed, ungated, static volume");
+    for (const char* bad : {"TOMO", "GATED TOMO", "RECON GATED TOMO", "STATIC", "DYNAMIC", "GATED", "WHOLE BODY"})
+      BD_VALIDATE(t != bad, file << ": NM Image Type (0008,0008) value 3 is '" << t
+                                 << "': not a reconstructed SPECT volume"
+                                 << (t == "TOMO" ? " (TOMO frames are projections)" : "")
+                                 << "; betadose needs one reconstructed, ungated, static volume (RECON TOMO)");
   }
   Uint16 slices = 0;
   const bool have_slices = ds->findAndGetUint16(DCM_NumberOfSlices, slices).good();
@@ -260,37 +263,40 @@ void check_nm_frames_are_slices(DcmDataset* ds, const std::string& file, Sint32 
                                                << "Frames (0028,0008) = " << frames
                                                << ": the frames are not one volume's slices (energy windows, "
                                                   "detectors, gates or time frames stacked with them?)");
-  // A count above 1 is harmless when its vector gives every frame the same value (a header
-  // that keeps the acquisition's windows), or, without a vector, when the frames are the slices.
+  // With Number of Slices = Number of Frames (and the Slice Vector 1..N, below) the frames are
+  // the slices. Without that count, a window, detector, rotation, gate or time count above 1
+  // is harmless only when its vector gives every frame the same value (a header that keeps
+  // the acquisition's windows).
   struct Index {
     DcmTagKey count, vector;
     const char* name;
   };
-  for (const Index c : {Index{DCM_NumberOfEnergyWindows, DCM_EnergyWindowVector, "Energy Window"},
-                        Index{DCM_NumberOfDetectors, DCM_DetectorVector, "Detector"},
-                        Index{DCM_NumberOfRotations, DCM_RotationVector, "Rotation"},
-                        Index{DCM_NumberOfTimeSlots, DCM_TimeSlotVector, "Time Slot (gated)"},
-                        Index{DCM_NumberOfTimeSlices, DCM_TimeSliceVector, "Time Slice (dynamic)"}}) {
-    Uint16 n = 1;
-    if (ds->findAndGetUint16(c.count, n).bad() || n <= 1) continue;
-    DcmElement* v = nullptr;
-    const bool have_vector = ds->findAndGetElement(c.vector, v).good() && v != nullptr && v->getVM() > 0;
-    bool one_value = have_slices;
-    if (have_vector) {
-      Uint16 first = 0, x = 0;
-      v->getUint16(first, 0);
-      one_value = true;
-      for (unsigned long k = 1; k < v->getVM(); ++k)
-        if (v->getUint16(x, k).bad() || x != first) one_value = false;
+  if (!have_slices)
+    for (const Index& c : {Index{DCM_NumberOfEnergyWindows, DCM_EnergyWindowVector, "Energy Window"},
+                          Index{DCM_NumberOfDetectors, DCM_DetectorVector, "Detector"},
+                          Index{DCM_NumberOfRotations, DCM_RotationVector, "Rotation"},
+                          Index{DCM_NumberOfTimeSlots, DCM_TimeSlotVector, "Time Slot (gated)"},
+                          Index{DCM_NumberOfTimeSlices, DCM_TimeSliceVector, "Time Slice (dynamic)"}}) {
+      Uint16 n = 1;
+      if (ds->findAndGetUint16(c.count, n).bad() || n <= 1) continue;
+      DcmElement* v = nullptr;
+      const bool have_vector = ds->findAndGetElement(c.vector, v).good() && v != nullptr && v->getVM() > 0;
+      bool one_value = false;
+      if (have_vector) {
+        Uint16 first = 0, x = 0;
+        v->getUint16(first, 0);
+        one_value = true;
+        for (unsigned long k = 1; k < v->getVM(); ++k)
+          if (v->getUint16(x, k).bad() || x != first) one_value = false;
+      }
+      BD_VALIDATE(one_value, file << ": NM Number of " << c.name << "s = " << n << " and "
+                                  << (have_vector ? std::string("its Vector gives the ") + std::to_string(frames) +
+                                                        " frames different values"
+                                                  : std::string("no Number of Slices (0054,0081) says the ") +
+                                                        std::to_string(frames) + " frames are slices")
+                                  << ": they are not one volume (betadose would stack them all); export the "
+                                     "reconstruction of one energy window, detector set and time as its own file");
     }
-    BD_VALIDATE(one_value, file << ": NM Number of " << c.name << "s = " << n << " and "
-                                << (have_vector ? std::string("its Vector gives the ") + std::to_string(frames) +
-                                                      " frames different values"
-                                                : std::string("no Number of Slices (0054,0081) says the ") +
-                                                      std::to_string(frames) + " frames are slices")
-                                << ": they are not one volume (betadose would stack them all); export the "
-                                   "reconstruction of one energy window, detector set and time as its own file");
-  }
   DcmElement* vector = nullptr;
   if (ds->findAndGetElement(DCM_SliceVector, vector).good() && vector != nullptr) {
     const unsigned long n = vector->getVM();

@@ -265,7 +265,8 @@ std::string dose_file_digest(const DoseFile& f) {
   array(f.activity_bq);
   array(f.density_g_cm3);
   array(f.material_id);
-  for (const auto& m : f.material_names) text(m);
+  if (!f.material_id.empty())  // the names are written as an attribute of material_id only
+    for (const auto& m : f.material_names) text(m);
   for (const auto& [name, mask] : f.roi) {
     text(name);
     array(mask);

@@ -171,12 +171,12 @@ std::uint64_t nifti_type_bytes(int datatype, const std::string& path) {
   }
 }
 
-// Linear indices (file order) of the NaN/infinite values of a float32/float64 voxel array at
+// Flags (file order) of the NaN/infinite values of a float32/float64 voxel array at
 // `offset` of a (possibly gzipped: gzread passes plain files through) file. ITK's NIfTI reader
 // (nifti1_io's nifti_read_buffer) replaces them by 0, so a NaN-padded map or CT would be read
 // as zeros, i.e. as water or as no activity, without a word.
-std::vector<std::uint64_t> nonfinite_values(const std::string& path, std::uint64_t offset, const ImageFileLayout& L,
-                                            bool swap) {
+std::vector<bool> nonfinite_values(const std::string& path, std::uint64_t offset, const ImageFileLayout& L,
+                                   bool swap) {
   gzFile f = gzopen(path.c_str(), "rb");
   BD_VALIDATE(f != nullptr, path << ": cannot open");
   std::unique_ptr<gzFile_s, int (*)(gzFile)> guard(f, gzclose);
@@ -184,7 +184,7 @@ std::vector<std::uint64_t> nonfinite_values(const std::string& path, std::uint64
               path << ": cannot reach the voxel data at byte " << offset);
   const std::size_t width = L.bytes_per_component;
   std::vector<unsigned char> buf(std::size_t(1) << 20);  // a multiple of 8: values never straddle
-  std::vector<std::uint64_t> bad;
+  std::vector<bool> bad;  // allocated at the first bad value: one bit per voxel
   std::uint64_t index = 0, left = L.data_bytes;
   while (left > 0) {
     const auto want = static_cast<unsigned>(std::min<std::uint64_t>(left, buf.size()));
@@ -201,7 +201,10 @@ std::vector<std::uint64_t> nonfinite_values(const std::string& path, std::uint64
       } else {
         std::memcpy(&v, b, 8);
       }
-      if (!std::isfinite(v)) bad.push_back(index);
+      if (!std::isfinite(v)) {
+        if (bad.empty()) bad.assign(L.data_bytes / width, false);
+        bad[index] = true;
+      }
     }
     left -= want;
   }
@@ -750,6 +753,39 @@ bool is_checked_image_name(const std::string& path) {
   for (const char* s : {".nii", ".nii.gz", ".mha", ".mhd", ".nrrd", ".nhdr"})
     if (ends_with(p, s)) return true;
   return false;
+}
+
+std::string detached_data_file(const std::string& path) {
+  const std::string p = lower(path);
+  const bool mhd = ends_with(p, ".mhd") || ends_with(p, ".mha"), nhdr = ends_with(p, ".nhdr") || ends_with(p, ".nrrd");
+  if (!mhd && !nhdr) return "";
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return "";
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  std::size_t bytes = 0;
+  while (std::getline(in, line) && bytes < kMaxHeaderBytes) {
+    bytes += line.size() + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (nhdr && line.empty()) break;  // the header ends at the first blank line
+    std::string value;
+    if (mhd) {
+      const auto eq = line.find('=');
+      if (eq == std::string::npos || lower(trim(line.substr(0, eq))) != "elementdatafile") continue;
+      value = trim(line.substr(eq + 1));
+      if (lower(value) == "local" || lower(value).rfind("list", 0) == 0) return "";
+    } else {
+      const auto colon = line.find(": ");
+      if (colon == std::string::npos) continue;
+      const std::string key = lower(trim(line.substr(0, colon)));
+      if (key != "data file" && key != "datafile") continue;
+      value = trim(line.substr(colon + 2));
+      if (lower(value).rfind("list", 0) == 0) return "";
+    }
+    if (value.empty() || value.find('%') != std::string::npos) return "";
+    return fs::path(value).is_absolute() ? value : (fs::path(dir_of(path)) / value).string();
+  }
+  return "";
 }
 
 ImageFileLayout check_image_file(const std::string& path, ImageComponents components) {

@@ -304,8 +304,8 @@ static Volume<float> read_image_here(const std::string& path, ImageMetadata* met
   trap.check();
   auto v = to_volume(reader->GetOutput(), path);
   // ITK's NIfTI reader keeps the file's voxel order (its RAS-to-LPS change is in the direction).
-  for (std::uint64_t i : layout.nonfinite_voxels)
-    if (i < v.data.size()) v.data[i] = std::numeric_limits<float>::quiet_NaN();
+  for (std::size_t i = 0; i < layout.nonfinite_voxels.size() && i < v.data.size(); ++i)
+    if (layout.nonfinite_voxels[i]) v.data[i] = std::numeric_limits<float>::quiet_NaN();
   if (meta) {
     *meta = ImageMetadata{};
     meta->format = format_name(f);
@@ -429,7 +429,7 @@ void write_image_impl(const std::string& path, const Volume<T>& vol) {
   const Format f = format_of_name(path);
   BD_VALIDATE(f == Format::nifti || f == Format::metaimage || f == Format::nrrd,
               path << ": unsupported output image format (NIfTI .nii/.nii.gz, MetaImage "
-                      ".mhd/.mha or NRRD .nrrd)");
+                      ".mhd/.mha or NRRD .nrrd/.nhdr)");
   BD_VALIDATE(vol.data.size() == vol.grid.voxel_count(),
               path << ": volume has " << vol.data.size() << " values for " << vol.grid.describe());
   if constexpr (std::is_floating_point_v<T>) require_finite_output(vol.data.data(), vol.data.size(), &vol.grid, path);

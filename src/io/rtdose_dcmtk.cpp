@@ -280,6 +280,10 @@ void write_rtdose(const std::string& path, const Grid& grid, const std::vector<f
   BD_VALIDATE(grid.size[0] <= 65535 && grid.size[1] <= 65535,
               path << ": " << grid.size[0] << "x" << grid.size[1]
                    << " pixels per frame; DICOM Rows/Columns are at most 65535");
+  // Grid Frame Offset Vector (3004,000C) has VM 2-n and is required with the Frame Increment
+  // Pointer: an RT Dose of one slice is not a valid object (dciodvfy), so it is not written.
+  BD_VALIDATE(grid.size[2] >= 2, path << ": the dose grid has one slice; an RT Dose needs at least 2 (export the "
+                                         "dose as NIfTI/MetaImage/NRRD, or compute it on a grid of several slices)");
   const DicomFrameGeometry geo = dicom_frame_geometry(grid, path + " (dose grid)");
   const QuantizedDose q = quantize_dose(dose_gy, o.bits, path);
   const auto [date, time] = dicom_now();

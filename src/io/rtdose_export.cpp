@@ -58,8 +58,10 @@ RtDoseExportResult stage_rtdose_export(const DoseFile& file, const std::string& 
   c << "betadose " << file.method << " " << file.nuclide << " " << std::setprecision(4)
     << file.total_activity_bq * 1e-9 << " GBq to complete decay";
   if (file.method == "mc") c << ", " << std::setprecision(3) << double(file.histories) << " decays";
+  if (file.dose_to == "water") c << ", Dw,m";  // dose to water in medium (stopping-power ratio)
   o.dose_comment = c.str();
-  o.series_description = file.method == "mc" ? "betadose Monte Carlo dose" : "betadose " + file.method + " dose";
+  o.series_description = (file.method == "mc" ? "betadose Monte Carlo dose" : "betadose " + file.method + " dose") +
+                         (file.dose_to == "water" ? " to water" : "");
 
   staged.push_back(std::make_unique<StagedOutput>(path, "--rtdose"));
   StagedOutput& dose_out = *staged.back();

@@ -28,8 +28,13 @@ StructureSet read_rtstruct(const std::string& path) {
   // DCMTK warns on stderr about every absent type 2 attribute; only errors matter here.
   OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
   // A Contour Data element over 64 KiB cannot have its DS length in explicit VR, so writers
-  // store it as UN; DCMTK reads it as the dictionary's DS only with this switch.
-  dcmEnableUnknownVRConversion.set(OFTrue);
+  // store it as UN; DCMTK reads it as the dictionary's DS only with this (process-wide)
+  // switch, set for this read only.
+  struct UnknownVrAsDictionary {
+    OFBool before = dcmEnableUnknownVRConversion.get();
+    UnknownVrAsDictionary() { dcmEnableUnknownVRConversion.set(OFTrue); }
+    ~UnknownVrAsDictionary() { dcmEnableUnknownVRConversion.set(before); }
+  } unknown_vr;
   DcmFileFormat ff;
   OFCondition st = ff.loadFile(path.c_str());
   BD_VALIDATE(st.good(), path << ": cannot be read as DICOM (" << st.text() << ")");
@@ -65,6 +70,9 @@ StructureSet read_rtstruct(const std::string& path) {
     item.getReferencedFrameOfReferenceUID(frame);
     roi.number = number;
     roi.name = trim(name.c_str());
+    // Latin-1 bytes left by a file without Specific Character Set (0008,0005), which DICOM's
+    // default repertoire (ASCII) does not allow but older systems write: read as ISO 8859-1.
+    if (!valid_utf8(roi.name)) roi.name = latin1_to_utf8(roi.name);
     BD_VALIDATE(!roi.name.empty(), path << ": ROI number " << number << " has an empty ROI Name (3006,0026)");
     roi.frame_of_reference_uid = trim(frame.c_str());
     if (s.frame_of_reference_uid.empty()) s.frame_of_reference_uid = roi.frame_of_reference_uid;

@@ -17,13 +17,9 @@
 
 namespace bd {
 namespace {
+
 constexpr double kMaxSphereVolumeFraction = 0.05;
 constexpr double kMinExpectedSpheres = 10;
-}  // namespace
-
-
-namespace {
-
 constexpr double kJoulePerMeV = 1.602176634e-13;  // CODATA 2018 (exact)
 
 // One nuclide's kernel on the study's grid with its FFT.
@@ -156,7 +152,8 @@ SpheresStudyResult run_spheres_study(const SpheresStudySpec& spec) {
                          << " %): check the activity per sphere and the mean dose");
       BD_VALIDATE(p.diameter_um * 1e-3 <= 0.5 * std::cbrt(region_mm3),
                   p.name << ": spheres of " << format_g(p.diameter_um, 4) << " µm in a region of "
-                         << format_g(std::cbrt(region_mm3), 4) << " mm: a sphere must be far smaller than the region");
+                         << format_g(std::cbrt(region_mm3), 4) << " mm a side: a sphere may be at most half the side ("
+                         << format_g(500 * std::cbrt(region_mm3), 4) << " µm)");
       BD_VALIDATE(run.expected_spheres >= kMinExpectedSpheres,
                   p.name << ": the region (" << format_g(res.region_volume_ml, 4) << " ml) holds "
                          << format_g(run.expected_spheres, 3) << " spheres on average, fewer than "

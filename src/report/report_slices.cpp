@@ -175,9 +175,15 @@ std::vector<SlicePanel> slice_panels(const DoseFile& dose, const Volume<float>* 
         << base64_encode(encode_png_rgba(int(W), int(H), rgba)) << "\"/>" << paths.str() << "</svg>";
     const Vec3 pos = g.index_to_physical({{double(centre[0]), double(centre[1]), double(centre[2])}});
     const char axis_name[3] = {'i', 'j', 'k'};
+    // The plane is named by the patient axis its index axis runs along (the direction
+    // matrix's column), not by the index: a permuted grid's k planes may be coronal.
+    int along = 0;
+    for (int r = 1; r < 3; ++r)
+      if (std::abs(g.direction[3 * r + fixed]) > std::abs(g.direction[3 * along + fixed])) along = r;
+    const bool oblique = std::abs(g.direction[3 * along + fixed]) < 0.9;
     std::ostringstream title;
-    title << names[fixed] << " " << axis_name[fixed] << " = " << centre[fixed] << " (" << "xyz"[fixed]
-          << " = " << num(pos[fixed], 1) << " mm)";
+    title << (oblique ? "oblique" : names[along]) << " " << axis_name[fixed] << " = " << centre[fixed] << " ("
+          << "xyz"[along] << " = " << num(pos[along], 1) << " mm)";
     panels.push_back({title.str(), svg.str()});
   }
   return panels;

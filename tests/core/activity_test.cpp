@@ -108,7 +108,7 @@ TEST(Activity, LungShuntUniformAndMapModes) {
   EXPECT_NE(bd::test::input_error_message([&] { bd::build_voxel_source(c, spec); }).find("[0, 1)"), std::string::npos);
 }
 
-// A quantitative map (Bq) without a given total: the shunt must not move activity the image
+// A measured image (Bq) without a given total: the shunt must not move activity the image
 // measured outside the lung; the lung gets F of the new total, rest / (1 − F).
 TEST(Activity, LungShuntOnQuantitativeMapKeepsMeasuredLiver) {
   bd::Volume<double> c(small_grid(), 0.0);
@@ -121,6 +121,13 @@ TEST(Activity, LungShuntOnQuantitativeMapKeepsMeasuredLiver) {
   spec.lung_mask_name = "lungs.nii";
   for (std::size_t n = 12; n < 24; ++n) spec.lung_mask[n] = 1;
   bd::SourceReport rep;
+  // A map in Bq (its total is the plan) keeps its total ...
+  const auto planned = bd::build_voxel_source(c, spec, &rep);
+  double map_total = 0;
+  for (double v : c.data) map_total += v;
+  EXPECT_NEAR(planned.total_activity_bq(), map_total, 1e-6 * map_total);
+  // ... a measured image keeps what it measured outside the lung.
+  spec.keep_measured_outside_lung = true;
   const auto src = bd::build_voxel_source(c, spec, &rep);
   double rest = 0;
   for (std::size_t n = 0; n < 12; ++n) {

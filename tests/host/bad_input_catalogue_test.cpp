@@ -484,8 +484,6 @@ std::vector<Case> text_cases() {
             });
   file_case("config_threads_absurd", "c.toml", "threads = 100000\n",
             [=](auto d, auto p) { auto r = cmd_config(d, p); r.needles = {"--threads", "100000"}; return r; });
-  file_case("config_key_at_both_levels", "c.toml", "total-activity-gbq = 1\n[mc]\ntotal-activity-gbq = 2\n",
-            [=](auto d, auto p) { auto r = cmd_config(d, p); r.needles = {p, "given twice", "[mc]"}; return r; });
   file_case("config_names_a_config", "c.toml", "config = \"other.toml\"\n",
             [=](auto d, auto p) { auto r = cmd_config(d, p); r.needles = {p, "config"}; return r; });
   file_case("config_fifo", "c.toml", "<fifo>",
@@ -571,6 +569,46 @@ std::vector<Case> output_cases() {
                              "1", "--mask", "l=" + in.liver, "--out", d + "/o.h5", "--export", in.liver},
                             2,
                             {"--export", in.liver, "same file"}};
+               }});
+  // An export's voxel file onto an input's: --export act.nhdr writes act.raw, the data file of
+  // the activity act.mhd (the activity became the dose, exit 0); and an input whose
+  // ElementDataFile has another name than its header.
+  c.push_back({"export_data_file_is_the_activity_data", [=](const std::string& d) {
+                 const bd::Volume<float> a = bd::read_image(in.act);
+                 bd::write_image(d + "/act.mhd", a);
+                 return Run{{"mc", "--ct", in.ct, "--activity", d + "/act.mhd", "--total-activity-gbq", "1", "--histories",
+                             "1000", "--out", d + "/o.h5", "--export", d + "/act.nhdr"},
+                            2,
+                            {"--export", "act.raw"}};
+               }});
+  c.push_back({"export_data_file_is_an_inputs_named_data_file", [=](const std::string& d) {
+                 const bd::Volume<float> a = bd::read_image(in.act);
+                 bd::write_image(d + "/act.mhd", a);
+                 std::string h;
+                 {
+                   std::ifstream f(d + "/act.mhd");
+                   std::stringstream ss;
+                   ss << f.rdbuf();
+                   h = ss.str();
+                 }
+                 h.replace(h.find("ElementDataFile = act.raw"), 25, "ElementDataFile = dose.raw");
+                 fs::rename(d + "/act.raw", d + "/dose.raw");
+                 write_bytes(d + "/act.mhd", h);
+                 return Run{{"mc", "--ct", in.ct, "--activity", d + "/act.mhd", "--total-activity-gbq", "1", "--histories",
+                             "1000", "--out", d + "/o.h5", "--export", d + "/dose.mhd"},
+                            2,
+                            {"--export", "dose.raw"}};
+               }});
+  c.push_back({"rtdose_of_one_slice", [=](const std::string& d) {
+                 bd::Volume<float> a(bd::Grid{}, 1.0f);
+                 a.grid.size = {{8, 8, 1}};
+                 a.grid.spacing_mm = {{4, 4, 4}};
+                 a.data.assign(64, 1.0f);
+                 bd::write_image(d + "/slice.mha", a);
+                 return Run{{"kernel", "--method", "ldm", "--uniform", "water", "--activity", d + "/slice.mha",
+                             "--total-activity-gbq", "0.1", "--out", d + "/o.h5", "--export-rtdose", d + "/o.dcm"},
+                            2,
+                            {"one slice", "at least 2"}};
                }});
   c.push_back({"export_is_a_symlink_to_the_activity", [=](const std::string& d) {
                  fs::create_symlink(in.act, d + "/view.nii");

@@ -140,6 +140,15 @@ TEST_F(McCli, TomlConfigSetsOptionsAndTheCommandLineWins) {
   const auto r2 = bd::test::run_cli("--config " + cfg2 + " mc");
   ASSERT_EQ(r2.exit_code, 0) << r2.output;
   EXPECT_NEAR(bd::read_dose_file(out).total_activity_bq, 1.5e9, 1.0);
+  // A top-level default and the [mc] value of the same key: the section's is used (the top
+  // level's silently won before).
+  fs::remove(out);
+  const std::string cfg3 = path("case3.toml");
+  std::ofstream(cfg3) << "ct = \"" << ct << "\"\nactivity = \"" << act << "\"\ntotal-activity-gbq = 1\n"
+                      << "histories = 5000\nout = \"" << out << "\"\nquiet = true\n[mc]\ntotal-activity-gbq = 2\n";
+  const auto r3 = bd::test::run_cli("--config " + cfg3 + " mc");
+  ASSERT_EQ(r3.exit_code, 0) << r3.output;
+  EXPECT_NEAR(bd::read_dose_file(out).total_activity_bq, 2e9, 1.0);
   std::ofstream(path("bad.toml")) << "no-such-option = 3\n";
   fs::remove(out);
   expect_bad_input("mc --config " + path("bad.toml"), {"bad.toml", "no-such-option"});
