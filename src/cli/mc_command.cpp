@@ -16,6 +16,7 @@
 #include "betadose/case_engines.hh"
 #include "betadose/case_options.hh"
 #include "betadose/option_checks.hh"
+#include "betadose/text_parse.hh"
 #include "betadose/case_output.hh"
 #include "betadose/case_scale_out.hh"
 #include "betadose/cli_commands.hh"
@@ -79,6 +80,14 @@ void run_mc(const McArgs& a) {
     if (root && !a.spec.quiet) std::cout << line << "\n";
   };
   if (scale.resuming()) print("resume    " + a.scale.resume + ": " + std::to_string(scale.resumed_batches()) + " batches done");
+  // The stop is decided at batch ends: a batch of 1e14 decays would run for years first.
+  if (a.mc.target_uncertainty > 0) {
+    const double per_batch = double(parse_decay_count(a.mc.histories, "--histories")) / a.mc.batches;
+    if (per_batch > 1e10)
+      print("note      --target-uncertainty is checked after each batch, and each of the " +
+            std::to_string(a.mc.batches) + " batches is " + format_g(per_batch, 3) +
+            " decays: give more --batches (or fewer --histories) for an earlier stop");
+  }
 
   if (scale.partial()) {
     // A part: its batch tallies go to --partial; the dose file comes from betadose merge.
