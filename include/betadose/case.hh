@@ -103,6 +103,10 @@ struct DoseCase {
   double total_activity_rescale_factor = 0;  // --total-activity-gbq / a quantitative image's own
   RoiSet rois;
   std::vector<ProvenanceItem> provenance;
+  // DICOM Frame of Reference UID (0020,0052) of the CT/labels series, else of the activity
+  // series; "" for file images. Stored in the dose file: an RT Dose export onto another
+  // scan's series is refused.
+  std::string frame_of_reference_uid;
 
   void note(const std::string& quantity, const std::string& value, const std::string& source) {
     provenance.push_back({quantity, value, source});

@@ -143,6 +143,7 @@ DoseFile case_dose_file(const DoseCase& dc) {
   f.text["outside_geometry"] = to_string(dc.outside_policy);
   const ActivityCalibration& c = dc.calibration;
   f.text["activity_units"] = c.units;
+  if (!dc.frame_of_reference_uid.empty()) f.text["frame_of_reference_uid"] = dc.frame_of_reference_uid;
   if (c.quantitative) {
     f.text["activity_reference_time"] = c.reference_time;
     if (!c.administration_time.empty()) f.text["administration_time"] = c.administration_time;

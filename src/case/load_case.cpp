@@ -279,6 +279,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     dc.has_activity = true;
     log(image_line("activity  ", s.activity, act_meta, act.grid));
     image_frames.emplace_back(s.activity, act_meta.frame_of_reference_uid);
+    dc.frame_of_reference_uid = act_meta.frame_of_reference_uid;
     dc.note("activity_image", s.activity, "--activity");
     // Lossy compression changes every voxel by an amount nobody recorded: the activity, and
     // the dose from it, would be off by that much with nothing to show it.
@@ -301,6 +302,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     geo = read_image(geom_path, &m);
     log(image_line(s.ct.empty() ? "labels    " : "ct        ", geom_path, m, geo.grid));
     image_frames.emplace_back(geom_path, m.frame_of_reference_uid);
+    if (!m.frame_of_reference_uid.empty()) dc.frame_of_reference_uid = m.frame_of_reference_uid;
     if (!m.lossy_compression.empty()) {
       // Labels are identities: a lossy codec turns them into other labels.
       BD_VALIDATE(!s.ct.empty(), geom_path << ": the label image's pixel data are lossy-compressed ("

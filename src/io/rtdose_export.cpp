@@ -45,6 +45,15 @@ RtDoseExportResult stage_rtdose_export(const DoseFile& file, const std::string& 
                            "no patient identity)");
     result.series = read_dicom_series_reference(options.ct_dicom_dir);
     require_grid_in_series(file.grid, path + " (dose grid)", result.series);
+    // A dose computed from DICOM images knows their frame; another scan's series (a later CT,
+    // another patient) would carry it to the wrong place however well the boxes overlap.
+    const auto frame = file.text.find("frame_of_reference_uid");
+    if (frame != file.text.end() && !frame->second.empty())
+      BD_VALIDATE(frame->second == result.series.identity.frame_of_reference_uid,
+                  "--ct " << options.ct_dicom_dir << ": Frame of Reference UID (0020,0052) "
+                          << result.series.identity.frame_of_reference_uid << ", but the dose was computed in "
+                          << frame->second << " (its DICOM inputs): another scan's frame; export onto the series "
+                                              "the dose was computed on");
   }
   const DicomIdentity identity = make_dicom_identity(options.ct_dicom_dir.empty() ? nullptr : &result.series);
 

@@ -103,3 +103,21 @@ TEST_F(ClinicCli, ExportProblemsAreFoundBeforeTheRun) {
   EXPECT_FALSE(fs::exists(path("dose.h5")));
   EXPECT_EQ(r.output.find("decays/s"), std::string::npos) << "the transport ran: " << r.output;
 }
+
+// A dose computed on one DICOM CT exported onto another scan's series (same box, another
+// Frame of Reference) was stamped with that scan's frame, exit 0: the dose file now keeps the
+// frame of its DICOM inputs and the export compares them.
+TEST_F(ClinicCli, RtDoseExportOntoAnotherScansSeriesIsRefused) {
+  const auto r = bd::test::run_cli("kernel --method ldm --ct " + ct_dir + " --activity " + act +
+                                   " --activity-units counts --total-activity-gbq 1 --out " + path("ldm.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(bd::read_dose_file(path("ldm.h5")).text.at("frame_of_reference_uid").empty());
+  const std::string other = path("other_ct");
+  bd::write_dicom_series(other, bd::read_image(ct_dir), "CT");  // a new series: a new frame
+  auto e = bd::test::run_cli("export " + path("ldm.h5") + " --rtdose " + path("x.dcm") + " --ct " + other);
+  EXPECT_EQ(e.exit_code, 2) << e.output;
+  EXPECT_NE(e.output.find("Frame of Reference UID (0020,0052)"), std::string::npos) << e.output;
+  EXPECT_FALSE(fs::exists(path("x.dcm")));
+  e = bd::test::run_cli("export " + path("ldm.h5") + " --rtdose " + path("x.dcm") + " --ct " + ct_dir);
+  EXPECT_EQ(e.exit_code, 0) << e.output;
+}

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -51,10 +52,16 @@ class InterruptCli : public ::testing::Test {
     fs::remove_all(dir);
   }
   std::string out(const std::string& name) const { return (dir / "out" / name).string(); }
-  bool staging_exists() const {
-    for (const auto& e : fs::recursive_directory_iterator(dir / "out"))
-      if (e.path().filename().string().rfind(".betadose-tmp-", 0) == 0) return true;
+  // Visits out/ while the program may be creating and removing staging directories: an
+  // entry that vanishes mid-walk ends the walk (error_code), it does not throw.
+  bool any_under_out(const std::function<bool(const fs::path&)>& match) const {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir / "out", ec), end; !ec && it != end; it.increment(ec))
+      if (match(it->path())) return true;
     return false;
+  }
+  bool staging_exists() const {
+    return any_under_out([](const fs::path& p) { return p.filename().string().rfind(".betadose-tmp-", 0) == 0; });
   }
 
   // Starts `args` (paused before each commit), waits for `ready`, sends `sig`; checks the
@@ -77,10 +84,9 @@ class InterruptCli : public ::testing::Test {
   // True once a staged file named `name` exists under out/ (the writer is running).
   std::function<bool(const std::string&)> staged(const std::string& name) const {
     return [this, name](const std::string&) {
-      for (const auto& e : fs::recursive_directory_iterator(dir / "out"))
-        if (e.path().filename() == name && e.path().parent_path().filename().string().rfind(".betadose-tmp-", 0) == 0)
-          return true;
-      return false;
+      return any_under_out([&](const fs::path& p) {
+        return p.filename() == name && p.parent_path().filename().string().rfind(".betadose-tmp-", 0) == 0;
+      });
     };
   }
 
