@@ -37,6 +37,9 @@ inline constexpr double kMaxPlausibleConcentrationBqPerMl = 1e9;
 // Below 1 Bq in all the dose underflows toward zero in the float dose grid (1e-300 GBq gave a
 // dose of 0 everywhere with exit 0): a unit or typing error.
 inline constexpr double kMinPlausibleTotalActivityBq = 1.0;
+// No material is denser than osmium (22.6 g/cm3): a density above 30 is one in kg/m3 (1000x)
+// or a typing error (materials, --uniform, material tables, HU calibrations).
+inline constexpr double kMaxDensity_g_cm3 = 30.0;
 // Warnings only (phantoms, research maps and partial fields of view are legitimate): a
 // quantitative image whose content at administration is outside [0.5, 1.2] x the header's
 // injected activity (a post-treatment PET sees the liver and lungs, less the vial and catheter

@@ -1,6 +1,7 @@
 // Kernel-method dose of a loaded case (include/betadose/case_engines.hh; methods:
 // include/betadose/kernel_methods.hh).
 #include <chrono>
+#include <fstream>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -45,6 +46,30 @@ VoxelKernel read_user_vsv(const std::string& path, const std::string& material, 
   return read_vsv_csv(path, voxel, material, material_density(material));
 }
 
+// A kernel is one nuclide's: the shipped DPK (Graves 2019) and VSV (Lanconelli 2012) are
+// 90Y's, a `betadose dpk|vsv` CSV names its emitter in its first line ("# betadose dpk: Ho-166
+// in water ..."). Used with another nuclide (the 90Y kernels with --nuclide Ho-166 gave +35 %,
+// more energy deposited than emitted) it is refused.
+void require_kernel_of(const std::string& nuclide, const std::string& file, const std::string& option) {
+  if (file.empty()) {
+    BD_VALIDATE(nuclide == "Y-90", "--nuclide " << nuclide << ": the shipped " << option
+                                                << " kernels are 90Y's; give " << option << "-file with a kernel of "
+                                                << nuclide << " (e.g. from betadose " << (option.rfind("--vsv", 0) == 0 ? "vsv" : "dpk")
+                                                << " --nuclide " << nuclide << ")");
+    return;
+  }
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  for (const char* head : {"# betadose dpk: ", "# betadose vsv: "}) {
+    if (line.rfind(head, 0) != 0) continue;
+    const std::string rest = line.substr(std::string(head).size());
+    const std::string emitter = rest.substr(0, rest.find(" in "));
+    BD_VALIDATE(emitter == nuclide, option << "-file " << file << " is a kernel of " << emitter << ", the source is "
+                                           << nuclide << " (--nuclide)");
+  }
+}
+
 }  // namespace
 
 void check_kernel_settings(const KernelSettings& k) {
@@ -74,6 +99,8 @@ EngineRun run_kernel_case(const DoseCase& dc, const KernelSettings& k) {
   if (k.method == "ldm") {
     r = local_deposition_dose(dc.phantom, dc.source, decay);
   } else {
+    require_kernel_of(nuc.name, k.method == "dpk" ? k.dpk_file : k.vsv_file, k.method == "dpk" ? "--dpk" : "--vsv");
+    if (k.method == "vsv" && corr == DensityCorrection::material) require_kernel_of(nuc.name, k.vsv_bone_file, "--vsv-bone");
     VoxelKernel soft, bone;
     bool have_bone = false;
     if (k.method == "dpk") {
@@ -106,6 +133,11 @@ EngineRun run_kernel_case(const DoseCase& dc, const KernelSettings& k) {
         have_bone = true;
       }
     }
+    // Energy conservation: a kernel cannot deposit more per decay than the nuclide emits.
+    const double emitted = nuc.electron_energy_per_decay_MeV + nuc.photon_energy_per_decay_MeV;
+    BD_VALIDATE(soft.total_energy_MeV() <= 1.02 * emitted,
+                soft.source << ": the kernel deposits " << fmt(soft.total_energy_MeV()) << " MeV per decay, more than the "
+                            << fmt(emitted) << " MeV " << nuc.name << " emits: a kernel of another emitter");
     f.extra["kernel_energy_per_decay_MeV"] = soft.total_energy_MeV();
     f.extra["kernel_density_g_cm3"] = soft.density_g_cm3;
     run.lines.push_back("kernel    " + soft.source + ", " + std::to_string(soft.size()[0]) + "x" +

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <limits>
 #include <memory>
 #include <sstream>
 
@@ -88,8 +89,10 @@ UniformGeometry parse_uniform(const std::string& text) {
     } catch (const std::exception&) {
       used = 0;
     }
-    BD_VALIDATE(used == d.size() && used > 0 && std::isfinite(u.density_g_cm3) && u.density_g_cm3 > 0,
-                "--uniform " << text << ": density '" << d << "' is not a positive number [g/cm3]");
+    BD_VALIDATE(used == d.size() && used > 0 && std::isfinite(u.density_g_cm3) && u.density_g_cm3 > 0 &&
+                    u.density_g_cm3 <= kMaxDensity_g_cm3,
+                "--uniform " << text << ": density '" << d << "' is not a positive number in (0, " << kMaxDensity_g_cm3
+                             << "] g/cm3 (not kg/m3)");
     u.density_source = "--uniform";
   }
   return u;
@@ -143,6 +146,46 @@ std::string box_text(const Vec3& lo, const Vec3& hi) {
   os << std::setprecision(5) << "x [" << lo[0] << ", " << hi[0] << "] y [" << lo[1] << ", " << hi[1]
      << "] z [" << lo[2] << ", " << hi[2] << "] mm";
   return os.str();
+}
+
+// The densities a calibration gives this CT, and the HU it does not cover. A steep last
+// segment extrapolated gave 62 g/cm3 at 3071 HU; a user calibration starting at 0 HU made lung
+// water (its dose halved) in silence. Densities above kMaxDensity_g_cm3 are refused; voxels
+// outside a user calibration's nodes or bins are said.
+void check_calibration_covers_ct(const Volume<float>& hu, const HuCalibration& cal, const CaseSpec& s,
+                                 const CaseLog& log) {
+  float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
+  for (float v : hu.data) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (hu.data.empty()) return;
+  for (float v : {lo, hi}) {
+    const double rho = cal.density_g_cm3(v);
+    BD_VALIDATE(rho <= kMaxDensity_g_cm3,
+                (s.hu_density_csv.empty() ? cal.density_file() : s.hu_density_csv)
+                    << ": the HU calibration gives " << format_g(rho, 4) << " g/cm3 at " << format_g(v, 5)
+                    << " HU of " << s.ct << ", above any material (" << kMaxDensity_g_cm3
+                    << "): its last segment extrapolates too steeply, or the densities are not in g/cm3");
+  }
+  if (s.hu_density_csv.empty() && s.hu_materials_csv.empty()) return;  // the default covers CTs by design
+  const auto& nodes = cal.node_hu();
+  const auto& bins = cal.bins();
+  std::size_t below_nodes = 0, above_nodes = 0, outside_bins = 0;
+  for (float v : hu.data) {
+    below_nodes += v < nodes.front();
+    above_nodes += v > nodes.back();
+    outside_bins += !bins.empty() && (v < bins.front().hu_lower || v > bins.back().hu_upper);
+  }
+  if (below_nodes || above_nodes)
+    log("  warning: " + std::to_string(below_nodes) + " CT voxels below the calibration's first node (" +
+        format_g(nodes.front()) + " HU: given its density) and " + std::to_string(above_nodes) +
+        " above its last (" + format_g(nodes.back()) + " HU: extrapolated); the CT spans " + format_g(lo) + " to " +
+        format_g(hi) + " HU");
+  if (outside_bins)
+    log("  warning: " + std::to_string(outside_bins) + " CT voxels outside the material bins [" +
+        format_g(bins.front().hu_lower) + ", " + format_g(bins.back().hu_upper) +
+        "] HU take the first or last bin's material");
 }
 
 // A source no SPECT/PET could have measured and no treatment administers (value_checks.hh):
@@ -358,6 +401,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     const auto cal = load_hu_calibration(s.hu_density_csv, s.hu_materials_csv);
     const auto hu = geo.grid.same_geometry(grid) ? geo : resample_linear(geo, grid, kCtMinHu);
     dc.phantom = build_phantom_from_ct(hu, cal);
+    check_calibration_covers_ct(hu, cal, s, log);
     if (ct_report.padding_voxels || ct_report.high_voxels)
       log("  CT: " + std::to_string(ct_report.padding_voxels) + " voxels below -1100 HU set to " +
           format_g(kCtMinHu) + " HU, " + std::to_string(ct_report.high_voxels) + " voxels above " + format_g(kCtMaxHu) +

@@ -165,6 +165,22 @@ EngineRun mc_engine_run(DoseFile skeleton, const DoseResult& result, const McRep
   run.lines.push_back("energy    emitted " + format_g(df.energy_emitted_J) + " J, deposited " + format_g(df.energy_deposited_J) +
                       " J, escaped " + format_g(df.energy_escaped_J) + " J (balance residual " +
                       format_g(eb.relative_residual(), 2) + ")");
+  {
+    // The transport emits the beta spectrum only: what else the nuclide emits is said and
+    // counted (Ho-166: 0.031 MeV of conversion/Auger electrons, 4.5 % of its local electron
+    // dose, and 0.030 MeV of photons per decay).
+    const Nuclide nu = load_nuclide(df.nuclide);
+    const double discrete_e = nu.electron_energy_per_decay_MeV - nu.beta_energy_per_decay_MeV;
+    const double photons = nu.photon_energy_per_decay_MeV;
+    df.extra["not_transported_energy_per_decay_MeV"] = discrete_e + photons;
+    if (discrete_e + photons > 0.005 * nu.beta_energy_per_decay_MeV)
+      run.lines.push_back("note      the Monte Carlo emits " + nu.name + "'s beta spectrum (" +
+                          format_g(nu.beta_energy_per_decay_MeV, 4) + " MeV per decay); its discrete electrons (" +
+                          format_g(discrete_e, 3) + " MeV) and photons (" + format_g(photons, 3) +
+                          " MeV per decay) are not transported: the local electron dose is " +
+                          format_g(100.0 * discrete_e / nu.electron_energy_per_decay_MeV, 2) +
+                          " % low (betadose kernel --method ldm includes them)");
+  }
   std::string unc = "uncertainty mean " + format_g(100.0 * mean_unc, 3) + " % over " +
                     (region ? "mask '" + s.stop_region_name + "'"
                             : std::string("voxels above 50 % of the maximum dose"));

@@ -9,6 +9,7 @@
 
 #include "betadose/input_file.hh"
 #include "betadose/errors.hh"
+#include "betadose/value_checks.hh"
 #include "betadose/text_parse.hh"
 #include "betadose/hu_calibration.hh"
 #include "betadose/materials.hh"
@@ -136,9 +137,10 @@ std::vector<MaterialTableRow> read_material_table(const std::string& path,
       } catch (const std::exception&) {
         used = 0;
       }
-      BD_VALIDATE(used == f[2].size() && std::isfinite(row.density_g_cm3) && row.density_g_cm3 > 0,
-                  path << ":" << line_no << ": density_g_cm3 '" << f[2]
-                       << "' must be a positive number (or empty for the nominal density)");
+      BD_VALIDATE(used == f[2].size() && std::isfinite(row.density_g_cm3) && row.density_g_cm3 > 0 &&
+                      row.density_g_cm3 <= kMaxDensity_g_cm3,
+                  path << ":" << line_no << ": density_g_cm3 '" << f[2] << "' must be a number in (0, "
+                       << kMaxDensity_g_cm3 << "] g/cm3, not kg/m3 (or empty for the nominal density)");
     } else {
       row.density_g_cm3 = m.density_g_cm3;
     }

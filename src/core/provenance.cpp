@@ -207,6 +207,8 @@ void add_nuclide_provenance(ProvenanceSection& s, const Nuclide& n) {
       .add("betas_per_decay", n.beta_yield)
       .add("mean_beta_energy_sampled_MeV", n.mean_beta_energy_MeV)
       .add("electron_energy_per_decay_MeV", n.electron_energy_per_decay_MeV)
+      .add("photon_energy_per_decay_MeV", n.photon_energy_per_decay_MeV)
+      .add("beta_energy_per_decay_MeV", n.beta_energy_per_decay_MeV)
       .add("emission_model", "one beta per history from the tabulated spectrum, emitted "
                              "isotropically at a point sampled uniformly in the voxel; tallies "
                              "scaled by betas per decay");

@@ -10,6 +10,7 @@
 #include "betadose/input_file.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/errors.hh"
+#include "betadose/value_checks.hh"
 #include "betadose/text_parse.hh"
 #include "betadose/materials.hh"
 
@@ -94,7 +95,8 @@ HuCalibration load_hu_calibration(const std::string& density_csv_in,
     BD_VALIDATE(r.cells.size() == 2, where << ": expected 2 columns 'HU,density_g_cm3'");
     const double hu = parse_number(r.cells[0], where, "HU");
     const double rho = parse_number(r.cells[1], where, "density_g_cm3");
-    BD_VALIDATE(rho > 0, where << ": density must be > 0 g/cm3, got " << rho);
+    BD_VALIDATE(rho > 0 && rho <= kMaxDensity_g_cm3,
+                where << ": density must be > 0 and at most " << kMaxDensity_g_cm3 << " g/cm3 (not kg/m3), got " << rho);
     BD_VALIDATE(c.node_hu_.empty() || hu > c.node_hu_.back(),
                 where << ": HU nodes must be strictly increasing (" << hu << " after "
                       << c.node_hu_.back() << ")");

@@ -5,12 +5,14 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "betadose/input_file.hh"
 #include "betadose/data_paths.hh"
 #include "betadose/elements.hh"
 #include "betadose/errors.hh"
+#include "betadose/value_checks.hh"
 #include "betadose/text_parse.hh"
 
 namespace bd {
@@ -25,23 +27,29 @@ constexpr double kFractionSumTolerance = 1e-3;
 Material parse_material_file(const fs::path& path) {
   Material m;
   bool have_density = false, have_I = false, bragg_I = false;
+  std::set<std::string> seen;
   for (const DataLine& dl : read_data_lines(path.string(), "material file")) {
     const std::string& key = dl.key;
     const std::string& where = dl.where;
     const std::string& rest = dl.rest;
     BD_VALIDATE(!rest.empty(), where << ": field '" << key << "' has no value");
+    // Single-valued fields once: a second density line used to win in silence.
+    if (key != "element") BD_VALIDATE(seen.insert(key).second, where << ": field '" << key << "' is given twice");
     if (key == "name") {
       m.name = rest;
     } else if (key == "density_g_cm3") {
       m.density_g_cm3 = parse_number(rest, where, "field '" + std::string(key) + "'");
-      BD_VALIDATE(m.density_g_cm3 > 0, where << ": density_g_cm3 must be > 0, got " << rest);
+      BD_VALIDATE(m.density_g_cm3 > 0 && m.density_g_cm3 <= kMaxDensity_g_cm3,
+                  where << ": density_g_cm3 must be in (0, " << kMaxDensity_g_cm3 << "], got " << rest
+                        << " (g/cm3, not kg/m3)");
       have_density = true;
     } else if (key == "I_eV") {
       if (rest == "bragg") {
         bragg_I = true;
       } else {
         m.I_eV = parse_number(rest, where, "field '" + std::string(key) + "'");
-        BD_VALIDATE(m.I_eV > 0, where << ": I_eV must be > 0 (or 'bragg'), got " << rest);
+        // Mean excitation energies run from 19.2 eV (H2) to 890 eV (U; ICRU 37).
+        BD_VALIDATE(m.I_eV > 0 && m.I_eV <= 1000, where << ": I_eV must be in (0, 1000] eV (or 'bragg'), got " << rest);
       }
       have_I = true;
     } else if (key == "source") {

@@ -2,6 +2,7 @@
 #include "betadose/nuclide.hh"
 
 #include <algorithm>
+#include <set>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -34,6 +35,7 @@ double Nuclide::electron_energy_to_complete_decay_J_per_GBq() const {
 Nuclide load_nuclide_file(const std::string& path) {
   Nuclide nu;
   nu.file = path;
+  std::set<std::string> seen_keys;
   for (const DataLine& dl : read_data_lines(path, "nuclide file")) {
     const std::string& key = dl.key;
     const std::string& where = dl.where;
@@ -42,6 +44,9 @@ Nuclide load_nuclide_file(const std::string& path) {
       BD_VALIDATE(f.size() >= lo && f.size() <= hi, where << ": expected '" << key << " " << usage
                                                           << "'");
     };
+    // Single-valued fields once: a second half_life line used to win in silence.
+    if (key == "name" || key == "source" || key == "half_life")
+      BD_VALIDATE(seen_keys.insert(key).second, where << ": field '" << key << "' is given twice");
     if (key == "name") {
       need(1, 1, "<name>");
       nu.name = f[0];
@@ -107,6 +112,19 @@ Nuclide load_nuclide_file(const std::string& path) {
   }
   nu.beta_yield = nu.beta_branches.empty() ? table.norm_per_decay : y;
   nu.listed_mean_beta_energy_MeV = y > 0 ? ye / y : 0.0;
+  // The dose scales with the betas per decay: a β⁻ emitter has at most one, and listed branches
+  // must agree with the spectrum they summarise (yields summing to 2 gave twice the dose).
+  BD_VALIDATE(nu.beta_yield > 0 && nu.beta_yield <= 1.0 + 1e-3,
+              path << ": " << nu.beta_yield << " betas per decay (beta_branch yields, or the spectrum's integral); a "
+                   << "beta emitter has at most 1");
+  if (!nu.beta_branches.empty()) {
+    BD_VALIDATE(std::abs(table.norm_per_decay - y) <= 0.05 * y,
+                path << ": the spectrum integrates to " << table.norm_per_decay << " betas per decay, the beta_branch "
+                     << "yields sum to " << y << " (expected within 5 %)");
+    BD_VALIDATE(std::abs(nu.listed_mean_beta_energy_MeV - table.mean_MeV) <= 0.05 * table.mean_MeV,
+                path << ": the beta_branch mean energy " << nu.listed_mean_beta_energy_MeV << " MeV differs from the "
+                     << "spectrum's " << table.mean_MeV << " MeV by more than 5 %");
+  }
   nu.beta_energy_per_decay_MeV = nu.beta_yield * nu.mean_beta_energy_MeV;
   nu.electron_energy_per_decay_MeV = nu.beta_energy_per_decay_MeV;
   for (const auto& e : nu.electrons) nu.electron_energy_per_decay_MeV += e.yield * e.energy_MeV;

@@ -237,6 +237,12 @@ TEST(Nuclide, ErrorsNameFileAndAlternatives) {
   expect_error("spectrum 0 1\nspectrum 0.5 1\n", "endpoint");
   expect_error("spectrum 0 1\nspectrum 0.5 -1\nspectrum 1 0\n", ">= 0");
   expect_error("spectrum 0 1\nspectrum 1 0\nwidth 3\n", "unknown field 'width'");
+  // Each of these scaled the dose with exit 0: two betas per decay, branches that contradict
+  // the spectrum, a second half-life line.
+  expect_error("spectrum 0 4\nspectrum 1 0\n", "betas per decay");
+  expect_error("beta_branch 0.333 0.5\nspectrum 0 2\nspectrum 1 0\n", "yields sum to 0.5");
+  expect_error("beta_branch 0.1 1\nspectrum 0 2\nspectrum 1 0\n", "mean energy");
+  expect_error("half_life 2 h\nspectrum 0 2\nspectrum 1 0\n", "'half_life' is given twice");
   // A minimal valid file: triangular spectrum N = 2(1-E) on [0,1], mean 1/3.
   std::ofstream(d / "X-1.nuclide") << head << "spectrum 0 2\nspectrum 1 0\n";
   const auto x = bd::load_nuclide("X-1", d.string());
