@@ -78,6 +78,7 @@ PointKernel read_point_kernel_csv(const std::string& path);
 // Medium and voxel size stated in the header comment of a `betadose dpk`/`betadose vsv` CSV
 // ("... in <material> at <density> g/cm3[, voxel <size> mm]"); empty/0 when absent.
 struct KernelCsvMedium {
+  std::string emitter;  // what the kernel was made for ("Y-90", "e- 1 MeV"); "" when the file does not say
   std::string material;
   double density_g_cm3 = 0;
   double voxel_mm = 0;

@@ -1,7 +1,6 @@
 // Kernel-method dose of a loaded case (include/betadose/case_engines.hh; methods:
 // include/betadose/kernel_methods.hh).
 #include <chrono>
-#include <fstream>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -47,8 +46,8 @@ VoxelKernel read_user_vsv(const std::string& path, const std::string& material, 
 }
 
 // A kernel is one nuclide's: the shipped DPK (Graves 2019) and VSV (Lanconelli 2012) are
-// 90Y's, a `betadose dpk|vsv` CSV names its emitter in its first line ("# betadose dpk: Ho-166
-// in water ..."). Used with another nuclide (the 90Y kernels with --nuclide Ho-166 gave +35 %,
+// 90Y's, a `betadose dpk|vsv` CSV names its emitter in its header ("# betadose dpk: Ho-166
+// in water ...", KernelCsvMedium::emitter). Used with another nuclide (the 90Y kernels with --nuclide Ho-166 gave +35 %,
 // more energy deposited than emitted) it is refused.
 void require_kernel_of(const std::string& nuclide, const std::string& file, const std::string& option) {
   if (file.empty()) {
@@ -58,16 +57,9 @@ void require_kernel_of(const std::string& nuclide, const std::string& file, cons
                                                 << " --nuclide " << nuclide << ")");
     return;
   }
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  for (const char* head : {"# betadose dpk: ", "# betadose vsv: "}) {
-    if (line.rfind(head, 0) != 0) continue;
-    const std::string rest = line.substr(std::string(head).size());
-    const std::string emitter = rest.substr(0, rest.find(" in "));
-    BD_VALIDATE(emitter == nuclide, option << "-file " << file << " is a kernel of " << emitter << ", the source is "
-                                           << nuclide << " (--nuclide)");
-  }
+  const std::string emitter = read_kernel_csv_medium(file).emitter;
+  BD_VALIDATE(emitter.empty() || emitter == nuclide, option << "-file " << file << " is a kernel of " << emitter
+                                                            << ", the source is " << nuclide << " (--nuclide)");
 }
 
 }  // namespace

@@ -56,13 +56,14 @@ namespace {
 // "1.0e" there threw std::invalid_argument: fuzz_kernel_csv).
 KernelCsvMedium medium_from_comments(const std::vector<std::string>& comments, const std::string& path) {
   KernelCsvMedium m;
-  static const std::regex re(R"(betadose (dpk|vsv):.* in (\S+) at ([0-9.eE+-]+) g/cm3)");
+  static const std::regex re(R"(betadose (dpk|vsv): (.*?) in (\S+) at ([0-9.eE+-]+) g/cm3)");
   static const std::regex vre(R"(voxel ([0-9.eE+-]+) mm)");
   for (const auto& c : comments) {
     std::smatch sm;
     if (std::regex_search(c, sm, re)) {
-      m.material = sm[2];
-      m.density_g_cm3 = parse_number(sm[3], path + ": header comment", "density (g/cm3)");
+      m.emitter = sm[2];
+      m.material = sm[3];
+      m.density_g_cm3 = parse_number(sm[4], path + ": header comment", "density (g/cm3)");
       std::smatch vm;
       if (std::regex_search(c, vm, vre)) m.voxel_mm = parse_number(vm[1], path + ": header comment", "voxel (mm)");
       break;

@@ -425,6 +425,12 @@ std::vector<Case> text_cases() {
             [=](auto d, auto p) { auto r = hu_density(d, p); r.needles.push_back("strictly increasing"); return r; });
   file_case("hu_density_nan", "d.csv", "HU,density_g_cm3\n-1000,0.001\n100,nan\n",
             [=](auto d, auto p) { auto r = hu_density(d, p); r.needles.push_back("density_g_cm3"); return r; });
+  // Densities in kg/m3 (1000x) gave a thousandth of the dose with exit 0; a steep last
+  // segment extrapolated to 62 g/cm3 at the CT's bone.
+  file_case("hu_density_in_kg_per_m3", "d.csv", "HU,density_g_cm3\n-1000,1.2\n0,1000\n1000,1600\n",
+            [=](auto d, auto p) { auto r = hu_density(d, p); r.needles.push_back("not kg/m3"); return r; });
+  file_case("hu_density_extrapolates_beyond_any_material", "d.csv", "HU,density_g_cm3\n-1000,0.001\n0,1\n1,2\n",
+            [=](auto d, auto p) { auto r = hu_density(d, p); r.needles.push_back("extrapolates too steeply"); return r; });
   file_case("hu_density_fifo", "d.csv", "<fifo>",
             [=](auto d, auto p) { auto r = hu_density(d, p); r.needles.push_back("FIFO"); return r; });
   file_case("hu_materials_gap", "m.csv", "HU_lower,HU_upper,material\n-1100,-500,air\n-400,4000,water\n",
@@ -441,6 +447,8 @@ std::vector<Case> text_cases() {
   };
   file_case("material_table_unknown_material", "t.csv", "label,material,density_g_cm3\n0,air,\n1,unobtainium,1\n",
             [=](auto d, auto p) { auto r = table(d, p); r.needles.push_back("unobtainium"); return r; });
+  file_case("material_table_density_in_kg_per_m3", "t.csv", "label,material,density_g_cm3\n0,air,\n1,liver,1060\n",
+            [=](auto d, auto p) { auto r = table(d, p); r.needles.push_back("not kg/m3"); return r; });
   file_case("material_table_density_nan", "t.csv", "label,material,density_g_cm3\n0,air,\n1,liver,nan\n",
             [=](auto d, auto p) { auto r = table(d, p); r.needles.push_back("density_g_cm3"); return r; });
   file_case("material_table_fifo", "t.csv", "<fifo>",
@@ -739,6 +747,19 @@ std::vector<Case> option_cases() {
                }});
   c.push_back({"dpk_electron_energy_inf", [](const std::string& d) {
                  return Run{{"dpk", "--electron-mev", "inf", "--out", d + "/k.csv"}, 2, {"--electron-mev"}};
+               }});
+  // The shipped 90Y kernels with another nuclide gave +35 % (more deposited than emitted).
+  c.push_back({"kernel_dpk_of_another_nuclide", [=](const std::string& d) {
+                 return Run{{"kernel", "--method", "dpk", "--uniform", "water", "--activity", in.act,
+                             "--total-activity-gbq", "1", "--nuclide", "Ho-166", "--out", d + "/o.h5"},
+                            2,
+                            {"--nuclide Ho-166", "90Y"}};
+               }});
+  c.push_back({"uniform_density_in_kg_per_m3", [=](const std::string& d) {
+                 return Run{{"kernel", "--method", "ldm", "--uniform", "water:1000", "--activity", in.act,
+                             "--total-activity-gbq", "1", "--out", d + "/o.h5"},
+                            2,
+                            {"--uniform water:1000", "not kg/m3"}};
                }});
   c.push_back({"dpk_density_absurd", [](const std::string& d) {
                  return Run{{"dpk", "--density", "1e-30", "--out", d + "/k.csv"}, 2, {"--density"}};
