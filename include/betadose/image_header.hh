@@ -40,10 +40,14 @@ struct ImageFileLayout {
 };
 
 enum class ImageComponents { scalar, any };
+// Whether the voxels will be read: only then are a NIfTI's float voxels scanned for NaN/Inf
+// (a pass over the whole, possibly gzipped, data that a geometry-only read does not need).
+enum class VoxelScan { none, nonfinite };
 
 // Checks `path` (format by its name: .nii, .nii.gz, .mha, .mhd, .nrrd, .nhdr) as described
 // above; `components` says whether several values per voxel are allowed.
-ImageFileLayout check_image_file(const std::string& path, ImageComponents components = ImageComponents::scalar);
+ImageFileLayout check_image_file(const std::string& path, ImageComponents components = ImageComponents::scalar,
+                                 VoxelScan scan = VoxelScan::none);
 
 // The separate voxel file a MetaImage (ElementDataFile) or NRRD (data file) header names, as a
 // path; "" when the voxels are in the header's own file, or the file cannot be read (a light

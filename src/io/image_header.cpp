@@ -211,7 +211,7 @@ std::vector<bool> nonfinite_values(const std::string& path, std::uint64_t offset
   return bad;
 }
 
-ImageFileLayout check_nifti(const std::string& path) {
+ImageFileLayout check_nifti(const std::string& path, VoxelScan scan) {
   const bool gz = ends_with(lower(path), ".gz");
   const std::string h = leading_bytes(path, 544, gz);
   BD_VALIDATE(h.size() >= 348, path << ": " << h.size() << " bytes, shorter than a NIfTI header (348 bytes)");
@@ -333,7 +333,8 @@ ImageFileLayout check_nifti(const std::string& path) {
       gz ? inflated_size(path, 0, want, false, "gzip stream") : std::uint64_t(fs::file_size(path));
   BD_VALIDATE(have >= offset, path << ": the file ends before vox_offset " << offset << " (truncated file)");
   require_exact(have - offset, L.data_bytes, path, "NIfTI dim, datatype");
-  if (datatype == 16 || datatype == 64) L.nonfinite_voxels = nonfinite_values(path, offset, L, swap);
+  if (scan == VoxelScan::nonfinite && (datatype == 16 || datatype == 64))
+    L.nonfinite_voxels = nonfinite_values(path, offset, L, swap);
   L.nifti_qform = qform_code > 0;
   L.nifti_sform = sform_code > 0;
   L.nifti_qform_origin = {{qoff[0], qoff[1], qoff[2]}};
@@ -788,11 +789,11 @@ std::string detached_data_file(const std::string& path) {
   return "";
 }
 
-ImageFileLayout check_image_file(const std::string& path, ImageComponents components) {
+ImageFileLayout check_image_file(const std::string& path, ImageComponents components, VoxelScan scan) {
   require_input_file(path);
   const std::string p = lower(path);
   ImageFileLayout L;
-  if (ends_with(p, ".nii") || ends_with(p, ".nii.gz")) L = check_nifti(path);
+  if (ends_with(p, ".nii") || ends_with(p, ".nii.gz")) L = check_nifti(path, scan);
   else if (ends_with(p, ".mha") || ends_with(p, ".mhd")) L = check_metaimage(path);
   else if (ends_with(p, ".nrrd") || ends_with(p, ".nhdr")) L = check_nrrd(path, components);
   else throw InputError(path + ": not a NIfTI, MetaImage or NRRD file name");

@@ -288,7 +288,7 @@ static Volume<float> read_image_here(const std::string& path, ImageMetadata* met
   BD_VALIDATE(f != Format::unknown, path << ": unsupported image format (" << kSupported << ")");
   // Sizes, spacing and data length checked before ITK sees the file (image_header.hh).
   ImageFileLayout layout;
-  if (is_checked_image_name(path)) layout = check_image_file(path);
+  if (is_checked_image_name(path)) layout = check_image_file(path, ImageComponents::scalar, VoxelScan::nonfinite);
   DicomSeriesCheck checked;
   if (f == Format::dicom_file) checked = check_dicom_series({path}, path);
   ItkWarningsAreErrors trap(path);
