@@ -21,6 +21,8 @@ namespace bd {
 // (with --export-rtdose's RT Plan, and `more`, e.g. a checkpoint) are writable and none is an
 // input (check_outputs). InputError naming the option otherwise.
 void check_case_outputs(const CaseSpec& spec, const std::vector<OutputTarget>& more = {});
+// The files a case writes: --out, --export, --export-rtdose and its RT Plan.
+std::vector<OutputTarget> case_output_targets(const CaseSpec& spec);
 
 // After the case is loaded, before the engine runs: with --export-rtdose and a DICOM --ct
 // directory, that series must be readable as one study and frame of reference and overlap the

@@ -43,21 +43,24 @@ std::vector<std::string> case_input_paths(const CaseSpec& s) {
   return in;
 }
 
-void check_case_outputs(const CaseSpec& s, const std::vector<OutputTarget>& more) {
-  BD_VALIDATE(has_dose_file_extension(s.out),
-              "--out " << s.out << ": the dose file must end in .h5 or .hdf5");
+std::vector<OutputTarget> case_output_targets(const CaseSpec& s) {
   std::vector<OutputTarget> outputs{{"--out", s.out}};
-  outputs.insert(outputs.end(), more.begin(), more.end());
-  if (!s.export_path.empty()) {
-    BD_VALIDATE(is_writable_image_path(s.export_path),
-                "--export " << s.export_path
-                            << ": unsupported format (NIfTI .nii/.nii.gz, MetaImage .mhd/.mha, NRRD .nrrd/.nhdr)");
-    outputs.push_back({"--export", s.export_path});
-  }
+  if (!s.export_path.empty()) outputs.push_back({"--export", s.export_path});
   if (!s.export_rtdose.empty()) {
     outputs.push_back({"--export-rtdose", s.export_rtdose});
     outputs.push_back({"--export-rtdose (its RT Plan)", rtplan_path_for(s.export_rtdose)});
   }
+  return outputs;
+}
+
+void check_case_outputs(const CaseSpec& s, const std::vector<OutputTarget>& more) {
+  BD_VALIDATE(has_dose_file_extension(s.out),
+              "--out " << s.out << ": the dose file must end in .h5 or .hdf5");
+  BD_VALIDATE(s.export_path.empty() || is_writable_image_path(s.export_path),
+              "--export " << s.export_path
+                          << ": unsupported format (NIfTI .nii/.nii.gz, MetaImage .mhd/.mha, NRRD .nrrd/.nhdr)");
+  std::vector<OutputTarget> outputs = case_output_targets(s);
+  outputs.insert(outputs.begin() + 1, more.begin(), more.end());  // after --out, as the messages name them
   for (std::size_t i = 0; i < s.v_thresholds_gy.size(); ++i) {
     const double v = s.v_thresholds_gy[i];
     BD_VALIDATE(std::isfinite(v) && v > 0, "--v-thresholds-gy: thresholds must be positive, got " << v);

@@ -15,7 +15,6 @@
 #include "betadose/checksum.hh"
 #include "betadose/errors.hh"
 #include "betadose/parallel.hh"
-#include "betadose/rtdose.hh"
 
 namespace bd {
 namespace {
@@ -107,12 +106,8 @@ void check_outputs_spare_resume(const ScaleOutSettings& s, const std::vector<Out
 
 void check_outputs_spare_resume(const ScaleOutSettings& s, const CaseSpec& spec) {
   std::vector<OutputTarget> out = scale_out_outputs(s);
-  if (s.partial.empty()) out.push_back({"--out", spec.out});
-  if (!spec.export_path.empty()) out.push_back({"--export", spec.export_path});
-  if (!spec.export_rtdose.empty()) {
-    out.push_back({"--export-rtdose", spec.export_rtdose});
-    out.push_back({"--export-rtdose (its RT Plan)", rtplan_path_for(spec.export_rtdose)});
-  }
+  for (const auto& o : case_output_targets(spec))
+    if (s.partial.empty() || o.option != "--out") out.push_back(o);  // a part writes no dose file
   check_outputs_spare_resume(s, out);
 }
 
