@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
-#include <limits>
 #include <memory>
 #include <sstream>
 
@@ -154,12 +153,9 @@ std::string box_text(const Vec3& lo, const Vec3& hi) {
 // outside a user calibration's nodes or bins are said.
 void check_calibration_covers_ct(const Volume<float>& hu, const HuCalibration& cal, const CaseSpec& s,
                                  const CaseLog& log) {
-  float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
-  for (float v : hu.data) {
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
   if (hu.data.empty()) return;
+  const auto [lo_it, hi_it] = std::minmax_element(hu.data.begin(), hu.data.end());
+  const float lo = *lo_it, hi = *hi_it;
   for (float v : {lo, hi}) {
     const double rho = cal.density_g_cm3(v);
     BD_VALIDATE(rho <= kMaxDensity_g_cm3,

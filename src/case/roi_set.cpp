@@ -185,9 +185,11 @@ std::string RoiSet::list() const {
 
 void RoiSet::add(const std::string& name, std::vector<std::uint8_t> mask, const std::string& from) {
   // The name is an HDF5 dataset name (/roi/NAME) and a word in tables.
-  BD_VALIDATE(!name.empty() && name != "." && name != ".." && valid_utf8(name),
-              from << ": the ROI name '" << name << "' is not usable (" << (name.empty() ? "empty" : !valid_utf8(name) ? "not UTF-8 text: check the file's character set" : "'.' and '..' are reserved")
-                   << "); rename the ROI");
+  const char* unusable = name.empty()                    ? "empty"
+                         : !valid_utf8(name)               ? "not UTF-8 text: check the file's character set"
+                         : name == "." || name == ".."     ? "'.' and '..' are reserved"
+                                                           : nullptr;
+  BD_VALIDATE(!unusable, from << ": the ROI name '" << name << "' is not usable (" << unusable << "); rename the ROI");
   BD_VALIDATE(masks.count(name) == 0, "ROI name '" << name << "' is given twice: " << origin.at(name)
                                                    << " and " << from
                                                    << " (rename one: --mask NEWNAME=FILE, or in the segmentation)");
@@ -271,6 +273,12 @@ RoiSet load_rois(const RoiInputs& in, const Grid& grid, const CaseLog& log) {
       set.add(name, std::move(mask), from);
     }
   }
+  // The frames RT structures can be checked against: every image DICOM, a mismatch is refused;
+  // a file image among them (NIfTI CT), only warned about; no DICOM image, no check.
+  const bool frames_known = std::any_of(in.image_frames.begin(), in.image_frames.end(),
+                                        [](const auto& f) { return !f.second.empty(); });
+  const bool all_dicom = std::all_of(in.image_frames.begin(), in.image_frames.end(),
+                                     [](const auto& f) { return !f.second.empty(); });
   for (const auto& path : in.rtstructs) {
     const StructureSet ss = read_rtstruct(path);
     say("rtstruct  " + path + ": " + std::to_string(ss.rois.size()) + " ROIs" +
@@ -278,12 +286,6 @@ RoiSet load_rois(const RoiInputs& in, const Grid& grid, const CaseLog& log) {
     auto from_of = [&](const RtStructRoi& r) { return "ROI " + std::to_string(r.number) + " '" + r.name + "' of " + path; };
     // Each ROI's contours checked and measured on their own (errors name the ROI), then
     // against the others: one normal for the set.
-    // The frames the ROIs can be checked against: every image DICOM, a mismatch is refused; a
-    // file image among them (NIfTI CT), only warned about; no DICOM image, no check.
-    const bool frames_known = std::any_of(in.image_frames.begin(), in.image_frames.end(),
-                                          [](const auto& f) { return !f.second.empty(); });
-    const bool all_dicom = std::all_of(in.image_frames.begin(), in.image_frames.end(),
-                                       [](const auto& f) { return !f.second.empty(); });
     std::vector<const PlanarContour*> all;
     std::vector<ContourPlaneInfo> roi_planes(ss.rois.size());
     const RtStructRoi* first = nullptr;

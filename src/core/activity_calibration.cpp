@@ -14,8 +14,6 @@
 namespace bd {
 namespace {
 
-std::string upper(const std::string& s) { return upper_trimmed(s); }
-
 std::string fmt(double v, int precision = 6) { return format_g(v, precision); }
 
 bool all_digits(const std::string& s) {
@@ -95,7 +93,7 @@ double administration_time_s(const PetHeader& h) {
 
 void quantitative_dicom(ActivityCalibration& c, const PetHeader& h, bool gml,
                         double nuclide_half_life_s, const std::string& nuclide) {
-  const std::string dc = upper(h.decay_correction);
+  const std::string dc = upper_trimmed(h.decay_correction);
   if (dc.empty()) throw MissingAttribute(h.file + ": (0054,1102) DecayCorrection is missing");
   if (dc != "START" && dc != "ADMIN" && dc != "NONE")
     throw InputError(h.file + ": (0054,1102) DecayCorrection '" + dc +
@@ -207,7 +205,7 @@ void quantitative_dicom(ActivityCalibration& c, const PetHeader& h, bool gml,
   c.per_ml = true;
   c.units = gml ? "suv" : "bq-per-ml";
   std::ostringstream line;
-  const bool unit_given = !upper(h.units).empty();  // else --activity-units bq-per-ml said so
+  const bool unit_given = !upper_trimmed(h.units).empty();  // else --activity-units bq-per-ml said so
   line << "  units: " << (gml ? "GML = SUVbw" : unit_given ? "BQML = Bq/ml" : "Bq/ml")
        << (unit_given ? " ((0054,1001) of " + h.file + ")"
                       : " (--activity-units bq-per-ml; " + h.file + " has no (0054,1001) Units)")
@@ -231,7 +229,7 @@ void quantitative_dicom(ActivityCalibration& c, const PetHeader& h, bool gml,
   }
   c.lines.push_back(conv.str());
   c.provenance.push_back({"activity_units", c.units,
-                          unit_given ? h.file + " (0054,1001) Units = " + upper(h.units)
+                          unit_given ? h.file + " (0054,1001) Units = " + upper_trimmed(h.units)
                                      : "--activity-units bq-per-ml (" + h.file + " has no (0054,1001) Units)"});
   c.provenance.push_back({"decay_correction", dc, h.file + " (0054,1102) DecayCorrection"});
   c.provenance.push_back({"activity_reference_time", c.reference_time, ref_what});
@@ -287,7 +285,7 @@ const char* to_string(ActivityUnitsRequest r) {
 ActivityCalibration calibrate_activity(ActivityUnitsRequest request, const PetHeader* header,
                                        bool total_given, double nuclide_half_life_s,
                                        const std::string& nuclide, const std::string& path) {
-  const std::string units = header ? upper(header->units) : "";
+  const std::string units = header ? upper_trimmed(header->units) : "";
   const std::string where = header ? header->file : path;
   const std::string tag = "(0054,1001) Units = " + units + " of " + where;
   auto quantitative = [&](bool gml) {
@@ -310,7 +308,7 @@ ActivityCalibration calibrate_activity(ActivityUnitsRequest request, const PetHe
         const std::string why = header ? where + " has no (0054,1001) Units"
                                        : path + " carries no activity unit (not DICOM)";
         // NM (SPECT) pixels are counts; only a PET or a map file may be quantitative.
-        BD_VALIDATE(total_given, why << (header && upper(header->modality) == "NM"
+        BD_VALIDATE(total_given, why << (header && upper_trimmed(header->modality) == "NM"
                                             ? ": an NM image holds counts: give --total-activity-gbq A "
                                               "(the administered activity) to normalise it to A"
                                             : ": give --activity-units bq-per-ml for a quantitative map, or "
