@@ -30,7 +30,33 @@ struct DicomSeriesCheck {
   // 2000 (.4.91) and HTJ2K may be either: there the attribute decides, as PS3.3 C.7.6.1.1.5
   // requires it for lossy data.
   std::string lossy_compression;
+  // The files to read, in slice order: `files` less later copies of a SOP Instance UID whose
+  // bytes equal the first file's (a CD export or a re-sent series holds some files twice).
+  // Two files with one SOP Instance UID and different contents are refused, naming both.
+  std::vector<std::string> files;
+  std::vector<std::string> notes;  // what was dropped, for the image line
+  // Pixel Padding Value (0028,0120) [and Pixel Padding Range Limit (0028,0121)]: stored
+  // values that mark pixels outside the reconstructed field (PS3.3 C.7.5.1.1.2), which the
+  // reader turns into numbers like any other (padding 63536 = 62512 HU after the rescale).
+  // One entry per file of `files` (per frame group of a multi-frame file: one entry), with
+  // the Rescale Slope/Intercept that map stored values to the reader's; empty when no file
+  // declares padding.
+  struct Padding {
+    bool present = false;
+    double stored_low = 0, stored_high = 0;  // inclusive range of stored values
+    double slope = 1, intercept = 0;         // modality LUT of that file (0028,1053), (0028,1052)
+  };
+  std::vector<Padding> padding;
 };
 DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const std::string& what);
+
+// What choosing a series of a directory for a role needs, from one file's header.
+struct DicomSeriesIdentity {
+  std::string modality;            // (0008,0060)
+  std::string image_type;          // (0008,0008), values joined by '\'
+  std::string series_description;  // (0008,103E)
+  bool localizer = false;          // Image Type value 3 LOCALIZER (a CT scout: one projection)
+};
+DicomSeriesIdentity read_series_identity(const std::string& file);
 
 }  // namespace bd

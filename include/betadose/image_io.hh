@@ -36,10 +36,18 @@ struct ImageMetadata {
   std::vector<std::string> notes;
 };
 
+// What an image is read for. A DICOM directory's series are chosen by Modality (0008,0060):
+// CT for `ct`, PT or NM for `activity`; other series beside it (the CT of a flattened PET/CT
+// export, localizers) are left out and named in ImageMetadata::notes, and a DICOM image of
+// another modality is refused. Pixel Padding Value (0028,0120) pixels become air (-1000 HU)
+// for `ct` and 0 for `activity` (`any`: kept, counted in the notes).
+enum class ImageRole { any, ct, activity };
+
 // Reads a 3-D single-component image as float. Throws InputError naming `path` when the
 // file/directory does not exist or cannot be read, the format is not supported, or the image
-// is not 3-D scalar (a 4-D image whose 4th size is 1 is accepted as 3-D).
-Volume<float> read_image(const std::string& path, ImageMetadata* metadata = nullptr);
+// is not 3-D scalar (a 4-D image whose 4th size is 1 is accepted as 3-D). A directory without
+// a series at its top level (a CD export: DICOMDIR and nested folders) is searched recursively.
+Volume<float> read_image(const std::string& path, ImageMetadata* metadata = nullptr, ImageRole role = ImageRole::any);
 
 // Geometry only (header read, no pixel data): for memory estimates and alignment checks.
 Grid read_image_grid(const std::string& path);

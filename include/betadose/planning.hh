@@ -73,6 +73,7 @@ struct PlanningInput {
   double previous_lung_dose_gy = 0.0;      // --previous-lung-dose-gy
   double liver_density_g_ml = kDefaultLiverDensity_g_ml;  // volume -> mass when no mass given
   double physics_J_per_GBq = kUnset;       // from the nuclide data, reported only
+  bool allow_implausible = false;          // --allow-implausible: an activity above 100 GBq
 };
 
 struct PlanningResult {

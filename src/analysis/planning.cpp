@@ -1,5 +1,6 @@
 // Activity planning for 90Y radioembolization; formulas and sources in include/betadose/planning.hh.
 #include "betadose/planning.hh"
+#include "betadose/value_checks.hh"
 
 #include <cmath>
 #include <iomanip>
@@ -233,6 +234,15 @@ PlanningResult plan_activity(const PlanningInput& in) {
       break;
     }
   }
+  // A prescription no 90Y treatment gives comes from its inputs (a shunt of 0.99 divides the
+  // liver's activity by 0.01; a mass in grams): refused, as in the dose commands.
+  BD_VALIDATE(in.allow_implausible || r.activity_gbq * 1e9 <= kMaxPlausibleTotalActivityBq,
+              "the prescribed activity " << fmt(r.activity_gbq) << " GBq is above "
+                                         << kMaxPlausibleTotalActivityBq * 1e-9
+                                         << " GBq, more than any 90Y treatment administers (lung shunt "
+                                         << in.lung_shunt << " leaves " << fmt(100.0 * one_minus_lsf)
+                                         << " % of it in the liver); check --lung-shunt, the masses or volumes "
+                                            "and --target-dose-gy, or --allow-implausible to print it");
   r.liver_activity_gbq = r.activity_gbq * one_minus_lsf;
   r.lung_activity_gbq = r.activity_gbq * in.lung_shunt;
 

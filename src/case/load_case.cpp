@@ -314,7 +314,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   std::vector<std::pair<std::string, std::string>> image_frames;
   ImageMetadata act_meta;
   if (!s.activity.empty()) {
-    act = read_image(s.activity, &act_meta);
+    act = read_image(s.activity, &act_meta, ImageRole::activity);
     dc.has_activity = true;
     log(image_line("activity  ", s.activity, act_meta, act.grid));
     image_frames.emplace_back(s.activity, act_meta.frame_of_reference_uid);
@@ -338,7 +338,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   CtRangeReport ct_report;
   if (!geom_path.empty()) {
     ImageMetadata m;
-    geo = read_image(geom_path, &m);
+    geo = read_image(geom_path, &m, s.ct.empty() ? ImageRole::any : ImageRole::ct);
     log(image_line(s.ct.empty() ? "labels    " : "ct        ", geom_path, m, geo.grid));
     image_frames.emplace_back(geom_path, m.frame_of_reference_uid);
     if (!m.frame_of_reference_uid.empty()) dc.frame_of_reference_uid = m.frame_of_reference_uid;
@@ -408,6 +408,11 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     auto table = read_material_table(s.material_table);
     // Outside the label image the dose grid is air (label -1, unless the table defines it).
     if (std::none_of(table.begin(), table.end(), [](const auto& r) { return r.label == -1; })) {
+      // The image's own -1 voxels are not "outside": they must be in the table, as any label.
+      BD_VALIDATE(std::find(geo.data.begin(), geo.data.end(), -1.0f) == geo.data.end(),
+                  s.labels << ": labels -1 are not listed in the material table " << s.material_table
+                           << " (add a row for label -1; without one, -1 is only the air betadose puts outside "
+                              "the label image)");
       MaterialTableRow air;
       air.label = -1;
       air.material = "air";

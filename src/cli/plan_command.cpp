@@ -282,6 +282,8 @@ void add_plan_command(CLI::App& app) {
   cmd->add_option("--indication", opt->indication, "HCC | ICC | mCRC: filter the EANM 2022 notes");
   cmd->add_flag("--json", opt->json, "Print one JSON object on stdout instead of the table");
   cmd->add_flag("--strict", opt->strict, "Exit with code 1 when a lung limit is exceeded");
+  cmd->add_flag("--allow-implausible", opt->in.allow_implausible,
+                "Print a prescription above 100 GBq (refused otherwise: an input error)");
   cmd->callback([opt, target, lung_mass]() {
     opt->lung_mass_given = lung_mass->count() > 0;
     if (target->count() > 0) {

@@ -60,7 +60,7 @@ void run_report(const ReportOptions& o) {
   in.dose = &dose;
   Volume<float> ct;
   if (!o.ct.empty()) {
-    ct = read_image(o.ct);
+    ct = read_image(o.ct, nullptr, ImageRole::ct);
     require_overlap(ct.grid, o.ct, dose.grid, o.dose_path);
     in.ct = &ct;
     in.ct_path = o.ct;

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <cmath>
+#include <map>
 
 #include "betadose/errors.hh"
 #include "betadose/input_file.hh"
@@ -390,20 +391,32 @@ void check_slice_stack(const std::vector<SlicePlane>& planes, const std::string&
     return;
   }
   // Even steps between consecutive slices (in the order the reader uses), compared with the
-  // median step so that the message points at the gap itself.
+  // reader's step: ITK's ImageSeriesReader spaces the volume by (last - first) / (N - 1).
+  // Positions are decimal strings that scanners round (to 0.01 or 0.1 mm: 0.625 mm slices then
+  // step 0.62/0.63 or 0.6/0.7 mm), so a step may differ from that by 20 % + 0.01 mm and a slice
+  // may lie 10 % + 0.01 mm off its place on the even lattice (a tenth of a voxel at most).
+  // A missing or duplicated slice moves one step by a whole step (by 1 - 1/(N - 1) of it for a
+  // missing slice of N), and a misplaced one its neighbours' by half a step.
   std::vector<double> steps;
   for (std::size_t k = 1; k < positions.size(); ++k) steps.push_back(positions[k] - positions[k - 1]);
-  std::vector<double> sorted = steps;
-  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
-  const double step = sorted[sorted.size() / 2];
+  const double step = (positions.back() - positions.front()) / double(positions.size() - 1);
   BD_VALIDATE(std::abs(step) > 1e-3, what << ": slices lie at the same position along the normal (duplicates)");
+  const double step_tolerance = 0.2 * std::abs(step) + 0.01, place_tolerance = 0.1 * std::abs(step) + 0.01;
   for (std::size_t k = 1; k < positions.size(); ++k) {
     const double d = steps[k - 1];
-    BD_VALIDATE(std::abs(d - step) <= 1e-3 * std::abs(step) + 1e-3,
+    BD_VALIDATE(std::abs(d - step) <= step_tolerance,
                 planes[k].label << ": lies " << format_g(d, 6) << " mm from the previous slice " << planes[k - 1].label
                                 << " along the slice normal, where the series steps " << format_g(step, 6)
-                                << " mm: a missing, duplicated or misplaced slice (Image Position (Patient) "
+                                << " mm on average: a missing, duplicated or misplaced slice (Image Position (Patient) "
                                    "(0020,0032)); betadose needs evenly spaced slices");
+  }
+  for (std::size_t k = 1; k < positions.size(); ++k) {
+    const double off = positions[k] - (positions.front() + double(k) * step);
+    BD_VALIDATE(std::abs(off) <= place_tolerance,
+                planes[k].label << ": lies " << format_g(off, 4) << " mm along the slice normal from where evenly "
+                                << "spaced slices (" << format_g(step, 6) << " mm from " << first.label
+                                << ") put it, more than the rounding of Image Position (Patient) (0020,0032) "
+                                   "explains: the slices are not evenly spaced");
   }
 }
 
@@ -414,13 +427,93 @@ std::string grid_text(Uint16 rows, Uint16 cols, const std::array<double, 2>& spa
                          : std::string("(no Pixel Spacing)"));
 }
 
+// Byte-for-byte equality of two files (copies of one SOP instance).
+bool same_bytes(const std::string& a, const std::string& b) {
+  std::error_code ec_a, ec_b;
+  if (std::filesystem::file_size(a, ec_a) != std::filesystem::file_size(b, ec_b) || ec_a || ec_b) return false;
+  std::ifstream x(a, std::ios::binary), y(b, std::ios::binary);
+  std::vector<char> p(1 << 16), q(1 << 16);
+  while (x && y) {
+    x.read(p.data(), std::streamsize(p.size()));
+    y.read(q.data(), std::streamsize(q.size()));
+    if (x.gcount() != y.gcount() || !std::equal(p.begin(), p.begin() + x.gcount(), q.begin())) return false;
+  }
+  return x.eof() && y.eof();
+}
+
+// A US/SS (or implicit-VR "xs") value of the pixel-value domain, read as Pixel Representation
+// (0028,0103) says: 0 unsigned, 1 two's complement (a padding of 63536 in an SS series is -2000).
+bool stored_pixel_value(DcmItem* item, const DcmTagKey& tag, bool signed_pixels, double* out) {
+  DcmElement* el = nullptr;
+  if (item->findAndGetElement(tag, el).bad() || el == nullptr || el->getLength() < 2) return false;
+  Uint16 bits = 0;
+  if (el->ident() == EVR_SS) {
+    Sint16 v = 0;
+    if (el->getSint16(v).bad()) return false;
+    bits = static_cast<Uint16>(v);
+  } else if (el->getUint16(bits).bad()) {
+    return false;
+  }
+  *out = signed_pixels ? double(static_cast<Sint16>(bits)) : double(bits);
+  return true;
+}
+
+// Rescale Slope/Intercept (the modality LUT): top level, else the shared functional group's
+// Pixel Value Transformation (enhanced multi-frame images).
+void modality_lut(DcmDataset* ds, double* slope, double* intercept) {
+  DcmItem* where = ds;
+  DcmItem* shared = nullptr;
+  DcmItem* transform = nullptr;
+  if (ds->tagExists(DCM_RescaleSlope) == OFFalse &&
+      ds->findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0).good() && shared &&
+      shared->findAndGetSequenceItem(DCM_PixelValueTransformationSequence, transform, 0).good() && transform)
+    where = transform;
+  Float64 m = 1, b = 0;
+  if (where->findAndGetFloat64(DCM_RescaleSlope, m).good() && std::isfinite(m) && m != 0) *slope = m;
+  if (where->findAndGetFloat64(DCM_RescaleIntercept, b).good() && std::isfinite(b)) *intercept = b;
+}
+
+DicomSeriesCheck::Padding padding_of(DcmDataset* ds) {
+  DicomSeriesCheck::Padding p;
+  Uint16 representation = 0;
+  ds->findAndGetUint16(DCM_PixelRepresentation, representation);
+  double value = 0;
+  if (!stored_pixel_value(ds, DCM_PixelPaddingValue, representation == 1, &value)) return p;
+  p.present = true;
+  p.stored_low = p.stored_high = value;
+  double limit = 0;
+  if (stored_pixel_value(ds, DCM_PixelPaddingRangeLimit, representation == 1, &limit)) {
+    p.stored_low = std::min(value, limit);
+    p.stored_high = std::max(value, limit);
+  }
+  modality_lut(ds, &p.slope, &p.intercept);
+  return p;
+}
+
 }  // namespace
+
+DicomSeriesIdentity read_series_identity(const std::string& file) {
+  OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+  DcmFileFormat ff;
+  DcmDataset* ds = load(ff, file);
+  DicomSeriesIdentity id;
+  id.modality = upper_trimmed(value_of(ds, DCM_Modality));
+  id.image_type = value_of(ds, DCM_ImageType);
+  id.series_description = value_of(ds, DCM_SeriesDescription);
+  OFString type3;
+  id.localizer = ds->findAndGetOFString(DCM_ImageType, type3, 2).good() && upper_trimmed(type3.c_str()) == "LOCALIZER";
+  return id;
+}
 
 DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const std::string& what) {
   BD_VALIDATE(!files.empty(), what << ": DICOM series without files");
   DicomSeriesCheck result;
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // the InputError below says what is wrong
   std::vector<SlicePlane> planes;  // one per file, in slice order
+  std::map<std::string, std::string> first_file_of_sop;
+  std::size_t dropped_copies = 0;
+  std::string first_copy;
+  bool any_padding = false;
   Uint16 first_rows = 0, first_cols = 0;
   std::array<double, 2> first_spacing{0.0, 0.0};
   for (std::size_t k = 0; k < files.size(); ++k) {
@@ -432,6 +525,22 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
     check_geometry_multiplicity(ds, file);
     check_element_lengths(ds, file);
     if (k == 0) check_one_time_frame(ds, file);
+    const std::string sop = value_of(ds, DCM_SOPInstanceUID);
+    if (!sop.empty()) {
+      const auto [seen, fresh] = first_file_of_sop.emplace(sop, file);
+      if (!fresh) {
+        BD_VALIDATE(same_bytes(seen->second, file),
+                    file << ": has the SOP Instance UID (0008,0018) " << sop << " of " << seen->second
+                         << " but other contents: two different images claim to be one; remove the wrong one");
+        ++dropped_copies;
+        if (dropped_copies == 1) first_copy = file + " (a copy of " + seen->second + ")";
+        continue;
+      }
+    }
+    const DicomSeriesCheck::Padding padding = padding_of(ds);
+    any_padding = any_padding || padding.present;
+    result.padding.push_back(padding);
+    result.files.push_back(file);
     Uint16 rows = 0, cols = 0, bits = 0, samples = 1;
     BD_VALIDATE(ds->findAndGetUint16(DCM_Rows, rows).good() && ds->findAndGetUint16(DCM_Columns, cols).good() &&
                     rows > 0 && cols > 0,
@@ -471,6 +580,7 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
       const std::vector<SlicePlane> planes_of_frames = frame_planes(ds, file, frames);
       if (planes_of_frames.empty() && frames > 1) check_nm_frame_geometry(ds, file, frames);
       check_slice_stack(planes_of_frames, what);
+      if (!any_padding) result.padding.clear();
       return result;
     }
     planes.push_back({file, read_doubles<3>(ds, DCM_ImagePositionPatient, file, "Image Position (Patient) (0020,0032)"),
@@ -494,6 +604,33 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
                      << files.front() << " has " << grid_text(first_rows, first_cols, first_spacing)
                      << ": one series must have one pixel grid");
   }
+  if (dropped_copies > 0 && planes.size() == result.files.size()) {
+    // GDCM could not sort slices that share a position and left the series in name order:
+    // the kept files are put in order along the slice normal, as GDCM's own sort does.
+    const auto& iop = planes.front().iop;
+    const std::array<double, 3> normal{iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5],
+                                       iop[0] * iop[4] - iop[1] * iop[3]};
+    auto along = [&](const SlicePlane& p) { return p.ipp[0] * normal[0] + p.ipp[1] * normal[1] + p.ipp[2] * normal[2]; };
+    std::vector<std::size_t> order(planes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return along(planes[a]) < along(planes[b]); });
+    std::vector<SlicePlane> sorted_planes;
+    std::vector<std::string> sorted_files;
+    std::vector<DicomSeriesCheck::Padding> sorted_padding;
+    for (std::size_t i : order) {
+      sorted_planes.push_back(planes[i]);
+      sorted_files.push_back(result.files[i]);
+      sorted_padding.push_back(result.padding[i]);
+    }
+    planes.swap(sorted_planes);
+    result.files.swap(sorted_files);
+    result.padding.swap(sorted_padding);
+  }
+  if (dropped_copies > 0)
+    result.notes.push_back(std::to_string(dropped_copies) + " file(s) left out as byte-identical copies of another " +
+                           "file of the series (one SOP Instance UID), e.g. " + first_copy);
+  if (!any_padding) result.padding.clear();
   check_slice_stack(planes, what);
   return result;
 }

@@ -211,86 +211,209 @@ struct QuietGdcm {
 #endif
 };
 
-Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta) {
-  std::vector<std::string> files;
+const char* role_option(ImageRole role) { return role == ImageRole::ct ? "--ct" : "--activity"; }
+
+// Whether a series of this Modality (0008,0060) can serve the role: a CT's Hounsfield units
+// become densities, and a PET or SPECT image's values activity; any other modality's values
+// are neither (an MR in HU would be a wrong density, a CT read as activity a wrong dose).
+bool serves(ImageRole role, const DicomSeriesIdentity& id) {
+  if (id.localizer) return false;
+  if (role == ImageRole::ct) return id.modality == "CT";
+  if (role == ImageRole::activity) return id.modality == "PT" || id.modality == "NM";
+  return true;
+}
+
+std::string needed_text(ImageRole role) {
+  return role == ImageRole::ct ? "--ct needs a CT series (Modality CT: Hounsfield units)"
+                               : "--activity needs a PET or SPECT series (Modality PT or NM)";
+}
+
+std::string identity_text(const DicomSeriesIdentity& id) {
+  std::string s = "Modality " + (id.modality.empty() ? std::string("(none)") : id.modality);
+  if (id.localizer) s += ", a LOCALIZER (scout) image: a projection, not a volume";
+  if (!id.series_description.empty()) s += ", '" + id.series_description + "'";
+  return s;
+}
+
+void check_serves(ImageRole role, const DicomSeriesIdentity& id, const std::string& path) {
+  BD_VALIDATE(!id.localizer, path << ": Image Type (0008,0008) " << id.image_type
+                                  << ": a localizer (scout) image is a projection, not a volume; give the axial "
+                                     "series");
+  if (role == ImageRole::any) return;
+  BD_VALIDATE(serves(role, id), path << ": " << identity_text(id) << ", where " << needed_text(role));
+}
+
+struct SeriesCandidate {
   std::string uid;
-  std::size_t series_count = 0;
-  try {
-    [[maybe_unused]] const QuietGdcm quiet;
-    auto names = itk::GDCMSeriesFileNames::New();
-    names->SetGlobalWarningDisplay(false);
-    names->SetDirectory(dir);
-    const auto& uids = names->GetSeriesUIDs();
-    series_count = uids.size();
-    std::vector<std::pair<std::string, std::vector<std::string>>> all;
-    for (const auto& u : uids) all.emplace_back(u, names->GetFileNames(u));
-    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
-    if (!all.empty()) {
-      uid = all.front().first;
-      files = all.front().second;
+  std::vector<std::string> files;
+  DicomSeriesIdentity identity;
+};
+
+std::vector<SeriesCandidate> scan_series(const std::string& dir, bool recursive) {
+  [[maybe_unused]] const QuietGdcm quiet;
+  auto names = itk::GDCMSeriesFileNames::New();
+  names->SetGlobalWarningDisplay(false);
+  names->SetRecursive(recursive);  // before SetDirectory, which scans
+  names->SetDirectory(dir);
+  std::vector<SeriesCandidate> all;
+  for (const auto& u : names->GetSeriesUIDs()) {
+    SeriesCandidate c{u, names->GetFileNames(u), {}};
+    if (c.files.empty()) continue;
+    c.identity = read_series_identity(c.files.front());
+    all.push_back(std::move(c));
+  }
+  return all;
+}
+
+bool has_subdirectory(const std::string& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_directory(ec)) return true;
+  return false;
+}
+
+// Pixels holding the Pixel Padding Value lie outside the reconstructed field: air for a CT,
+// no activity for PET/SPECT. Their stored values are found again through each file's
+// modality LUT (the reader applied it). An image of unknown role keeps its values (noted).
+void replace_padding(Volume<float>& v, const DicomSeriesCheck& checked, ImageRole role, ImageMetadata* meta) {
+  if (checked.padding.empty()) return;
+  const std::size_t nx = v.grid.size[0], ny = v.grid.size[1], nz = v.grid.size[2];
+  const bool per_slice = checked.padding.size() == nz;
+  BD_VALIDATE(per_slice || checked.padding.size() == 1,
+              checked.files.front() << ": Pixel Padding Value for " << checked.padding.size() << " files, image of "
+                                    << nz << " slices");
+  const float fill = role == ImageRole::ct ? -1000.0f : 0.0f;
+  std::size_t count = 0;
+  double low = 0;
+  for (std::size_t k = 0; k < nz; ++k) {
+    const DicomSeriesCheck::Padding& p = checked.padding[per_slice ? k : 0];
+    if (!p.present) continue;
+    low = p.stored_low;
+    float* slice = v.data.data() + k * nx * ny;
+    for (std::size_t i = 0; i < nx * ny; ++i) {
+      const double stored = std::round((double(slice[i]) - p.intercept) / p.slope);
+      if (stored < p.stored_low || stored > p.stored_high) continue;
+      ++count;
+      if (role != ImageRole::any) slice[i] = fill;
     }
-    // The largest series is the image, and a localizer or a dose screen beside it is left out
-    // (said in the image line); two series of comparable size (attenuation-corrected and
-    // uncorrected PET, two reconstructions) leave the choice to the user.
-    if (all.size() >= 2 && 2 * all[1].second.size() >= all[0].second.size()) {
-      std::string list;
-      for (const auto& [u, f] : all)
-        list += "\n  " + u + ": " + std::to_string(f.size()) + " files, e.g. " + (f.empty() ? "-" : f.front());
-      throw InputError(dir + ": holds " + std::to_string(all.size()) +
-                       " DICOM series, two or more of comparable size, and which one is meant is not known (e.g. "
-                       "attenuation-corrected and uncorrected PET, two CT reconstructions); give a directory "
-                       "holding only the series to use:" + list);
+  }
+  if (meta && count > 0)
+    meta->notes.push_back(std::to_string(count) + " voxels (" + format_g(100.0 * double(count) / double(v.data.size()), 3) +
+                          " %) hold the Pixel Padding Value (0028,0120) " + format_g(low, 8) +
+                          " (outside the reconstructed field): " +
+                          (role == ImageRole::ct         ? std::string("read as air, -1000 HU")
+                           : role == ImageRole::activity ? std::string("read as no activity")
+                                                         : std::string("kept as read")));
+}
+
+Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta, ImageRole role) {
+  std::vector<SeriesCandidate> all;
+  bool recursed = false;
+  try {
+    all = scan_series(dir, false);
+    // A CD/DVD export or a PACS download keeps its images in nested folders beside a DICOMDIR.
+    if (all.empty() && has_subdirectory(dir)) {
+      all = scan_series(dir, true);
+      recursed = !all.empty();
     }
   } catch (const itk::ExceptionObject& e) {
     throw InputError(dir + ": cannot scan the directory for DICOM series: " + itk_reason(e));
   }
-  BD_VALIDATE(!files.empty(), dir << ": directory holds no readable DICOM series ("
-                                  << kSupported << ")");
+  BD_VALIDATE(!all.empty(), dir << ": directory (and its subfolders) holds no readable DICOM series ("
+                                << kSupported << ")");
+  auto list_of = [](const std::vector<SeriesCandidate>& series) {
+    std::string list;
+    for (const auto& c : series)
+      list += "\n  " + c.uid + ": " + std::to_string(c.files.size()) + " files, " + identity_text(c.identity) +
+              ", e.g. " + c.files.front();
+    return list;
+  };
+  std::vector<SeriesCandidate> usable, left_out;
+  for (auto& c : all) (serves(role, c.identity) ? usable : left_out).push_back(c);
+  if (usable.empty()) {
+    if (all.size() == 1) check_serves(role, all.front().identity, dir);
+    throw InputError(dir + ": holds no DICOM series " +
+                     (role == ImageRole::any ? std::string("that is a volume (a localizer is a projection)")
+                                             : std::string("for ") + role_option(role) + ": " + needed_text(role)) +
+                     "; the directory holds:" + list_of(all));
+  }
+  std::stable_sort(usable.begin(), usable.end(),
+                   [](const auto& a, const auto& b) { return a.files.size() > b.files.size(); });
+  // The largest series is the image, and a dose screen beside it is left out (said in the
+  // image line); two series of comparable size (attenuation-corrected and uncorrected PET, two
+  // reconstructions) leave the choice to the user.
+  if (usable.size() >= 2 && 2 * usable[1].files.size() >= usable[0].files.size())
+    throw InputError(dir + ": holds " + std::to_string(usable.size()) +
+                     " DICOM series" + (role == ImageRole::any ? "" : std::string(" for ") + role_option(role)) +
+                     ", two or more of comparable size, and which one is meant is not known (e.g. "
+                     "attenuation-corrected and uncorrected PET, two CT reconstructions); give a directory "
+                     "holding only the series to use:" + list_of(usable));
+  const SeriesCandidate& chosen = usable.front();
   // Every file complete, slices evenly spaced (dicom_header.hh), before GDCM reads pixels.
-  const DicomSeriesCheck checked = check_dicom_series(files, dir);
+  const DicomSeriesCheck checked = check_dicom_series(chosen.files, dir);
   auto io = itk::GDCMImageIO::New();
   auto reader = itk::ImageSeriesReader<FloatImage>::New();
   reader->SetImageIO(io);
-  reader->SetFileNames(files);
+  reader->SetFileNames(checked.files);
+  // check_dicom_series judged the spacing (allowing for rounded positions); ITK's own warning
+  // (deviations above 1e-4 of the step) would refuse a series whose positions are rounded.
+  reader->SetSpacingWarningRelThreshold(0.5);
   // ITK only warns about missing or unevenly spaced slices; here that refuses the series.
   ItkWarningsAreErrors trap(dir);
   try {
     reader->Update();
   } catch (const itk::ExceptionObject& e) {
-    throw InputError(dir + ": cannot read DICOM series " + uid + ": " + itk_reason(e));
+    throw InputError(dir + ": cannot read DICOM series " + chosen.uid + ": " + itk_reason(e));
   }
   trap.check();
   BD_VALIDATE(io->GetNumberOfComponents() == 1,
               dir << ": DICOM series has " << io->GetNumberOfComponents()
                   << " components per pixel (colour?); a scalar image is required");
   auto v = to_volume(reader->GetOutput(), dir);
-  if (meta) {
-    meta->format = "DICOM";
-    meta->pixel_type = itk::ImageIOBase::GetComponentTypeAsString(io->GetInternalComponentType());
-    meta->modality = tag_value(io, "0008|0060");
-    meta->units = tag_value(io, "0054|1001");
-    meta->series_uid = uid;
-    meta->series_count = series_count;
-    meta->file_count = files.size();
-    meta->files = files;
-    meta->lossy_compression = checked.lossy_compression;
-    meta->frame_of_reference_uid = tag_value(io, "0020|0052");
-  }
+  ImageMetadata local;
+  ImageMetadata* m = meta ? meta : &local;
+  *m = ImageMetadata{};
+  m->format = "DICOM";
+  m->pixel_type = itk::ImageIOBase::GetComponentTypeAsString(io->GetInternalComponentType());
+  m->modality = tag_value(io, "0008|0060");
+  m->units = tag_value(io, "0054|1001");
+  m->series_uid = chosen.uid;
+  m->series_count = usable.size();
+  m->file_count = checked.files.size();
+  m->files = checked.files;
+  m->lossy_compression = checked.lossy_compression;
+  m->frame_of_reference_uid = tag_value(io, "0020|0052");
+  if (recursed) m->notes.push_back("series found in a subfolder (" + fs::path(chosen.files.front()).parent_path().string() + ")");
+  if (!left_out.empty())
+    m->notes.push_back(std::to_string(left_out.size()) + " other series of the directory left out (not " +
+                       (role == ImageRole::any ? std::string("a volume") : std::string("for ") + role_option(role)) +
+                       "):" + [&] {
+                         std::string l;
+                         for (const auto& c : left_out)
+                           l += " " + std::to_string(c.files.size()) + " files, " + identity_text(c.identity) + ";";
+                         l.pop_back();
+                         return l;
+                       }());
+  for (const auto& n : checked.notes) m->notes.push_back(n);
+  replace_padding(v, checked, role, m);
   return v;
 }
 
 }  // namespace
 
-static Volume<float> read_image_here(const std::string& path, ImageMetadata* meta) {
+static Volume<float> read_image_here(const std::string& path, ImageMetadata* meta, ImageRole role) {
   // A regular file, or a directory of regular files (never a FIFO: it would block).
-  if (require_input_file_or_directory(path) == InputPathKind::directory) return read_dicom_directory(path, meta);
+  if (require_input_file_or_directory(path) == InputPathKind::directory) return read_dicom_directory(path, meta, role);
   const Format f = format_of_name(path);
   BD_VALIDATE(f != Format::unknown, path << ": unsupported image format (" << kSupported << ")");
   // Sizes, spacing and data length checked before ITK sees the file (image_header.hh).
   ImageFileLayout layout;
   if (is_checked_image_name(path)) layout = check_image_file(path, ImageComponents::scalar, VoxelScan::nonfinite);
   DicomSeriesCheck checked;
-  if (f == Format::dicom_file) checked = check_dicom_series({path}, path);
+  if (f == Format::dicom_file) {
+    checked = check_dicom_series({path}, path);
+    check_serves(role, read_series_identity(path), path);
+  }
   ItkWarningsAreErrors trap(path);
   auto io = open_file_image(path, f);
   auto reader = itk::ImageFileReader<FloatImage>::New();
@@ -321,12 +444,13 @@ static Volume<float> read_image_here(const std::string& path, ImageMetadata* met
       meta->frame_of_reference_uid = tag_value(gdcm, "0020|0052");
     }
   }
+  if (f == Format::dicom_file) replace_padding(v, checked, role, meta);
   return v;
 }
 
 static Grid read_image_grid_here(const std::string& path) {
   if (require_input_file_or_directory(path) == InputPathKind::directory)
-    return read_image_here(path, nullptr).grid;  // DICOM: geometry needs all slices
+    return read_image_here(path, nullptr, ImageRole::any).grid;  // DICOM: geometry needs all slices
   const Format f = format_of_name(path);
   BD_VALIDATE(f != Format::unknown, path << ": unsupported image format (" << kSupported << ")");
   if (is_checked_image_name(path)) check_image_file(path);
@@ -357,13 +481,13 @@ static bool is_dicom_input(const std::string& path) {
   return require_input_file_or_directory(path) == InputPathKind::directory || format_of_name(path) == Format::dicom_file;
 }
 
-Volume<float> read_image(const std::string& path, ImageMetadata* meta) {
-  if (!is_dicom_input(path)) return read_image_here(path, meta);
+Volume<float> read_image(const std::string& path, ImageMetadata* meta, ImageRole role) {
+  if (!is_dicom_input(path)) return read_image_here(path, meta, role);
   // The child fills its own copy of *meta, the parent's pass fills the caller's.
-  return io::read_isolated_value<Volume<float>>(path, "DICOM image", "GDCM", [&] { return read_image_here(path, meta); });
+  return io::read_isolated_value<Volume<float>>(path, "DICOM image", "GDCM", [&] { return read_image_here(path, meta, role); });
 }
 
-Volume<float> read_image_in_this_process(const std::string& path) { return read_image_here(path, nullptr); }
+Volume<float> read_image_in_this_process(const std::string& path) { return read_image_here(path, nullptr, ImageRole::any); }
 
 Grid read_image_grid(const std::string& path) {
   if (!is_dicom_input(path)) return read_image_grid_here(path);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "betadose/dicom_geometry.hh"
@@ -139,6 +140,7 @@ DicomSeriesReference read_dicom_series_reference(const std::string& directory) {
   DicomIdentity& id = ref.identity;
   id.source = directory;
   std::set<std::string> frames_of_reference, studies;
+  std::map<std::string, int> skipped;  // images of other modalities, by modality
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(directory, ec))
     if (entry.is_regular_file()) files.push_back(entry.path());
@@ -158,6 +160,14 @@ DicomSeriesReference read_dicom_series_reference(const std::string& directory) {
     ds.findAndGetUint16(DCM_Rows, rows);
     ds.findAndGetUint16(DCM_Columns, cols);
     if (ipp.size() != 3 || iop.size() != 6 || ps.size() != 2 || rows == 0 || cols == 0) continue;
+    // The dose references the CT it was computed on: the PET of a flattened PET/CT folder and
+    // the CT's localizers (projections) are not that series.
+    const std::string modality = get_string(ds, DCM_Modality);
+    OFString type3;
+    if (modality != "CT" || (ds.findAndGetOFString(DCM_ImageType, type3, 2).good() && std::string(type3.c_str()) == "LOCALIZER")) {
+      skipped[modality.empty() ? "(no Modality)" : modality == "CT" ? "CT LOCALIZER" : modality]++;
+      continue;
+    }
     const std::string fr = get_string(ds, DCM_FrameOfReferenceUID);
     const std::string st = get_string(ds, DCM_StudyInstanceUID);
     frames_of_reference.insert(fr);
@@ -165,7 +175,7 @@ DicomSeriesReference read_dicom_series_reference(const std::string& directory) {
     if (ref.slices == 0) {
       for (const auto& t : kIdentityTags) id.*t.field = get_string(ds, t.tag);
       ref.series_instance_uid = get_string(ds, DCM_SeriesInstanceUID);
-      ref.modality = get_string(ds, DCM_Modality);
+      ref.modality = modality;
     }
     ++ref.slices;
     // Corners of the slice's pixel area (pixel centres ± half a pixel along rows/columns).
@@ -177,8 +187,11 @@ DicomSeriesReference read_dicom_series_reference(const std::string& directory) {
           ref.max_mm[a] = std::max(ref.max_mm[a], p);
         }
   }
-  BD_VALIDATE(ref.slices > 0, directory << ": no DICOM image with ImagePositionPatient, "
-                                            "ImageOrientationPatient and PixelSpacing found");
+  std::string others;
+  for (const auto& [modality, n] : skipped) others += " " + std::to_string(n) + " " + modality + ";";
+  BD_VALIDATE(ref.slices > 0, directory << ": no CT image with ImagePositionPatient, ImageOrientationPatient and "
+                                           "PixelSpacing found (the RT Dose references the CT series it was computed on)"
+                                        << (others.empty() ? std::string() : "; the folder holds:" + others));
   BD_VALIDATE(frames_of_reference.count("") == 0,
               directory << ": images without FrameOfReferenceUID (0020,0052); the dose cannot be "
                            "placed in this CT's frame of reference");

@@ -829,6 +829,13 @@ std::vector<Case> option_cases() {
                             2,
                             {"--liver-mass-kg"}};
                }});
+  // A lung shunt of 0.99 leaves 1 % of the activity in the liver: 362 GBq prescribed, exit 0.
+  c.push_back({"plan_prescription_beyond_any_treatment", [](const std::string&) {
+                 return Run{{"plan", "--method", "mird", "--liver-mass-kg", "1.5", "--target-dose-gy", "120",
+                             "--lung-shunt", "0.99"},
+                            2,
+                            {"above 100 GBq", "--lung-shunt", "--allow-implausible"}};
+               }});
   c.push_back({"validate_threads_absurd", [](const std::string& d) {
                  return Run{{"validate", "--quick", "--threads", "5000", "--out", d + "/v"}, 2, {"--threads"}};
                }});
