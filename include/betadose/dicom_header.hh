@@ -56,6 +56,7 @@ struct DicomSeriesIdentity {
   std::string image_type;          // (0008,0008), values joined by '\'
   std::string series_description;  // (0008,103E)
   bool localizer = false;          // Image Type value 3 LOCALIZER (a CT scout: one projection)
+  bool nm_no_volume = false;       // NM Image Type value 3 TOMO, STATIC, ...: projections or planar
 };
 DicomSeriesIdentity read_series_identity(const std::string& file);
 

@@ -46,7 +46,8 @@ enum class ImageRole { any, ct, activity };
 // Reads a 3-D single-component image as float. Throws InputError naming `path` when the
 // file/directory does not exist or cannot be read, the format is not supported, or the image
 // is not 3-D scalar (a 4-D image whose 4th size is 1 is accepted as 3-D). A directory without
-// a series at its top level (a CD export: DICOMDIR and nested folders) is searched recursively.
+// a series for the role at its top level (a CD export: DICOMDIR and nested folders) is
+// searched recursively.
 Volume<float> read_image(const std::string& path, ImageMetadata* metadata = nullptr, ImageRole role = ImageRole::any);
 
 // Geometry only (header read, no pixel data): for memory estimates and alignment checks.

@@ -235,6 +235,14 @@ std::vector<SlicePlane> frame_planes(DcmDataset* ds, const std::string& file, Si
   return planes;
 }
 
+// NM Image Type value 3 of acquisitions that are no static reconstructed volume (projections,
+// planar, gated or dynamic frames).
+bool nm_acquisition_is_no_volume(const std::string& type3) {
+  for (const char* bad : {"TOMO", "GATED TOMO", "RECON GATED TOMO", "STATIC", "DYNAMIC", "GATED", "WHOLE BODY"})
+    if (type3 == bad) return true;
+  return false;
+}
+
 // A classic multi-frame file (no functional groups) is a 3-D image only as an NM
 // reconstruction (PS3.3 C.8.4): its place from the Detector Information Sequence (0054,0022),
 // its slice step from Spacing Between Slices (0018,0088). Without them GDCM reads the volume
@@ -251,8 +259,7 @@ void check_nm_frames_are_slices(DcmDataset* ds, const std::string& file, Sint32 
   OFString type3;
   if (ds->findAndGetOFString(DCM_ImageType, type3, 2).good()) {
     const std::string t = trim(type3.c_str());
-    for (const char* bad : {"TOMO", "GATED TOMO", "RECON GATED TOMO", "STATIC", "DYNAMIC", "GATED", "WHOLE BODY"})
-      BD_VALIDATE(t != bad, file << ": NM Image Type (0008,0008) value 3 is '" << t
+    BD_VALIDATE(!nm_acquisition_is_no_volume(t), file << ": NM Image Type (0008,0008) value 3 is '" << t
                                  << "': not a reconstructed SPECT volume"
                                  << (t == "TOMO" ? " (TOMO frames are projections)" : "")
                                  << "; betadose needs one reconstructed, ungated, static volume (RECON TOMO)");
@@ -501,7 +508,9 @@ DicomSeriesIdentity read_series_identity(const std::string& file) {
   id.image_type = value_of(ds, DCM_ImageType);
   id.series_description = value_of(ds, DCM_SeriesDescription);
   OFString type3;
-  id.localizer = ds->findAndGetOFString(DCM_ImageType, type3, 2).good() && upper_trimmed(type3.c_str()) == "LOCALIZER";
+  const bool have_type3 = ds->findAndGetOFString(DCM_ImageType, type3, 2).good();
+  id.localizer = have_type3 && upper_trimmed(type3.c_str()) == "LOCALIZER";
+  id.nm_no_volume = have_type3 && id.modality == "NM" && nm_acquisition_is_no_volume(trim(type3.c_str()));
   return id;
 }
 

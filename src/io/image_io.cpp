@@ -217,7 +217,7 @@ const char* role_option(ImageRole role) { return role == ImageRole::ct ? "--ct" 
 // become densities, and a PET or SPECT image's values activity; any other modality's values
 // are neither (an MR in HU would be a wrong density, a CT read as activity a wrong dose).
 bool serves(ImageRole role, const DicomSeriesIdentity& id) {
-  if (id.localizer) return false;
+  if (id.localizer || id.nm_no_volume) return false;
   if (role == ImageRole::ct) return id.modality == "CT";
   if (role == ImageRole::activity) return id.modality == "PT" || id.modality == "NM";
   return true;
@@ -231,6 +231,7 @@ std::string needed_text(ImageRole role) {
 std::string identity_text(const DicomSeriesIdentity& id) {
   std::string s = "Modality " + (id.modality.empty() ? std::string("(none)") : id.modality);
   if (id.localizer) s += ", a LOCALIZER (scout) image: a projection, not a volume";
+  if (id.nm_no_volume) s += ", Image Type " + id.image_type + ": projections or planar frames, not a reconstructed volume";
   if (!id.series_description.empty()) s += ", '" + id.series_description + "'";
   return s;
 }
@@ -239,6 +240,9 @@ void check_serves(ImageRole role, const DicomSeriesIdentity& id, const std::stri
   BD_VALIDATE(!id.localizer, path << ": Image Type (0008,0008) " << id.image_type
                                   << ": a localizer (scout) image is a projection, not a volume; give the axial "
                                      "series");
+  BD_VALIDATE(!id.nm_no_volume, path << ": NM Image Type (0008,0008) " << id.image_type
+                                     << ": not a reconstructed SPECT volume (projections or planar frames); betadose "
+                                        "needs one reconstructed, ungated, static volume (RECON TOMO)");
   if (role == ImageRole::any) return;
   BD_VALIDATE(serves(role, id), path << ": " << identity_text(id) << ", where " << needed_text(role));
 }
@@ -311,8 +315,10 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta, 
   bool recursed = false;
   try {
     all = scan_series(dir, false);
-    // A CD/DVD export or a PACS download keeps its images in nested folders beside a DICOMDIR.
-    if (all.empty() && has_subdirectory(dir)) {
+    // A CD/DVD export or a PACS download keeps its images in nested folders beside a DICOMDIR
+    // (and perhaps a stray object, a structure set or a report, at the top level).
+    const bool top_serves = std::any_of(all.begin(), all.end(), [&](const auto& c) { return serves(role, c.identity); });
+    if (!top_serves && has_subdirectory(dir)) {
       all = scan_series(dir, true);
       recursed = !all.empty();
     }

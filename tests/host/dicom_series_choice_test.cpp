@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "betadose/dose_file.hh"
@@ -116,6 +117,25 @@ TEST_F(DicomSeriesChoice, LocalizersAreLeftOutAndALoneOneIsRefused) {
     const std::string msg = bd::test::input_error_message([&] { bd::read_image(scout, nullptr, role); });
     EXPECT_NE(msg.find("localizer"), std::string::npos) << msg;
   }
+}
+
+// A SPECT export holds the projections (NM TOMO) beside the reconstruction (RECON TOMO), one
+// file each: two series of one size, and only one is a volume.
+TEST_F(DicomSeriesChoice, SpectProjectionsBesideTheReconstructionAreLeftOut) {
+  fs::create_directories(path("spect"));
+  for (const auto& [name, type] : {std::pair<const char*, const char*>{"recon.dcm", "RECON TOMO"}, {"proj.dcm", "TOMO"}}) {
+    const auto r = bd::test::run_program_argv({"/usr/bin/python3", bd::test::source_path("tests/python/make_nm_spect.py"),
+                                               path("spect/") + name, "--image-type", type});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  bd::ImageMetadata m;
+  const auto nm = bd::read_image(path("spect"), &m, bd::ImageRole::activity);
+  EXPECT_EQ(nm.grid.size[2], 6u);
+  EXPECT_EQ(m.files.front(), path("spect/recon.dcm"));
+  EXPECT_NE(notes(m).find("not a reconstructed volume"), std::string::npos) << notes(m);
+  fs::remove(path("spect/recon.dcm"));
+  const std::string msg = bd::test::input_error_message([&] { bd::read_image(path("spect"), nullptr, bd::ImageRole::activity); });
+  EXPECT_NE(msg.find("not a reconstructed SPECT volume"), std::string::npos) << msg;
 }
 
 TEST_F(DicomSeriesChoice, ACdExportWithDicomdirAndNestedFoldersIsSearched) {
