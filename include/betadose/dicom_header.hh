@@ -55,6 +55,8 @@ struct DicomSeriesIdentity {
   std::string modality;            // (0008,0060)
   std::string image_type;          // (0008,0008), values joined by '\'
   std::string series_description;  // (0008,103E)
+  std::string study_uid;           // (0020,000D)
+  long frames = 1;                 // Number of Frames (0028,0008): the slices of a multi-frame file
   bool localizer = false;          // Image Type value 3 LOCALIZER (a CT scout: one projection)
   bool nm_no_volume = false;       // NM Image Type value 3 TOMO, STATIC, ...: projections or planar
 };

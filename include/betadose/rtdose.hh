@@ -28,6 +28,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,10 +56,13 @@ struct DicomSeriesReference {
   Vec3 min_mm{}, max_mm{};
 };
 
-// Reads every DICOM file in `directory` (not recursive; files that are not DICOM are skipped).
-// InputError naming the directory when it holds no DICOM image, or images of more than one
-// Frame of Reference or Study (which one the dose belongs to would be a guess).
-DicomSeriesReference read_dicom_series_reference(const std::string& directory);
+// Reads the DICOM files of `directory` (its subfolders when it holds none: a CD export; files
+// that are not DICOM are skipped) and takes the largest series of the given modalities (CT
+// for `--ct`; PT/NM for the activity series of a case without a CT), localizers left out, as
+// the image reader chooses it. InputError naming the directory when it holds no such image, or
+// when the series' images carry more than one Frame of Reference or Study.
+DicomSeriesReference read_dicom_series_reference(const std::string& directory,
+                                                 const std::set<std::string>& modalities = {"CT"});
 
 // InputError when no voxel centre of `grid` lies inside the series' bounding box (the dose map
 // was not computed on this CT: exporting it with this patient's identity would be wrong).
@@ -110,6 +114,7 @@ class StagedOutput;
 
 struct RtDoseExportOptions {
   std::string ct_dicom_dir;  // empty: new Study and Frame of Reference
+  std::set<std::string> series_modalities{"CT"};  // of the series in ct_dicom_dir (PT/NM: the activity's)
   std::string rtplan;        // an existing RT Plan to reference (empty: write one)
   std::string rtplan_out;    // where the written plan goes (empty: rtplan_path_for(dose path))
   int bits = 16;

@@ -80,8 +80,10 @@ RtDoseExportOptions rtdose_options(const CaseSpec& s) {
   if (!s.ct.empty() && std::filesystem::is_directory(s.ct, ec)) o.ct_dicom_dir = s.ct;
   // Without a DICOM CT, a DICOM activity series (PET/SPECT) gives the patient, study and frame
   // of reference, so that a planning system overlays the dose on it.
-  else if (s.ct.empty() && !s.activity.empty() && std::filesystem::is_directory(s.activity, ec))
+  else if (s.ct.empty() && !s.activity.empty() && std::filesystem::is_directory(s.activity, ec)) {
     o.ct_dicom_dir = s.activity;
+    o.series_modalities = {"PT", "NM"};
+  }
   return o;
 }
 
@@ -91,7 +93,7 @@ void check_case_rtdose(const CaseSpec& s, const DoseCase& dc) {
   if (s.export_rtdose.empty()) return;
   const RtDoseExportOptions o = rtdose_options(s);
   if (!o.ct_dicom_dir.empty())
-    require_grid_in_series(dc.grid, s.export_rtdose + " (dose grid)", read_dicom_series_reference(o.ct_dicom_dir));
+    require_grid_in_series(dc.grid, s.export_rtdose + " (dose grid)", read_dicom_series_reference(o.ct_dicom_dir, o.series_modalities));
 }
 
 RunCaseDescription case_run_description(const DoseCase& dc) {

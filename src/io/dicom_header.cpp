@@ -465,19 +465,45 @@ bool stored_pixel_value(DcmItem* item, const DcmTagKey& tag, bool signed_pixels,
   return true;
 }
 
-// Rescale Slope/Intercept (the modality LUT): top level, else the shared functional group's
-// Pixel Value Transformation (enhanced multi-frame images).
-void modality_lut(DcmDataset* ds, double* slope, double* intercept) {
-  DcmItem* where = ds;
-  DcmItem* shared = nullptr;
-  DcmItem* transform = nullptr;
-  if (ds->tagExists(DCM_RescaleSlope) == OFFalse &&
-      ds->findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0).good() && shared &&
-      shared->findAndGetSequenceItem(DCM_PixelValueTransformationSequence, transform, 0).good() && transform)
-    where = transform;
+// Rescale Slope/Intercept (the modality LUT) as GDCM applies it: top level, else the shared
+// functional group's Pixel Value Transformation, else frame 1's (enhanced multi-frame images).
+bool read_lut(DcmItem* item, double* slope, double* intercept) {
   Float64 m = 1, b = 0;
-  if (where->findAndGetFloat64(DCM_RescaleSlope, m).good() && std::isfinite(m) && m != 0) *slope = m;
-  if (where->findAndGetFloat64(DCM_RescaleIntercept, b).good() && std::isfinite(b)) *intercept = b;
+  if (item == nullptr || item->findAndGetFloat64(DCM_RescaleSlope, m).bad()) return false;
+  if (std::isfinite(m) && m != 0) *slope = m;
+  if (item->findAndGetFloat64(DCM_RescaleIntercept, b).good() && std::isfinite(b)) *intercept = b;
+  return true;
+}
+
+DcmItem* frame_transform(DcmDataset* ds, const DcmTagKey& group_sequence, Sint32 frame) {
+  DcmItem* group = nullptr;
+  DcmItem* transform = nullptr;
+  if (ds->findAndGetSequenceItem(group_sequence, group, frame).good() && group &&
+      group->findAndGetSequenceItem(DCM_PixelValueTransformationSequence, transform, 0).good())
+    return transform;
+  return nullptr;
+}
+
+void modality_lut(DcmDataset* ds, double* slope, double* intercept) {
+  if (read_lut(ds, slope, intercept)) return;
+  if (read_lut(frame_transform(ds, DCM_SharedFunctionalGroupsSequence, 0), slope, intercept)) return;
+  read_lut(frame_transform(ds, DCM_PerFrameFunctionalGroupsSequence, 0), slope, intercept);
+}
+
+// GDCM applies one rescale to every frame of a multi-frame file (frame 1's when the frames
+// carry their own): frames whose slopes or intercepts differ would be read with wrong values.
+void check_frames_share_rescale(DcmDataset* ds, const std::string& file, Sint32 frames) {
+  double slope0 = 1, intercept0 = 0;
+  if (!read_lut(frame_transform(ds, DCM_PerFrameFunctionalGroupsSequence, 0), &slope0, &intercept0)) return;
+  for (Sint32 k = 1; k < frames; ++k) {
+    double slope = 1, intercept = 0;
+    if (!read_lut(frame_transform(ds, DCM_PerFrameFunctionalGroupsSequence, k), &slope, &intercept)) continue;
+    BD_VALIDATE(std::abs(slope - slope0) <= 1e-9 * std::abs(slope0) && std::abs(intercept - intercept0) <= 1e-9 * (1 + std::abs(intercept0)),
+                file << " frame " << k + 1 << ": Rescale Slope/Intercept " << slope << "/" << intercept
+                     << " (Pixel Value Transformation (0028,9145)) differ from frame 1's " << slope0 << "/" << intercept0
+                     << ": the reader applies one rescale to every frame; convert the file to one with one rescale "
+                        "(or a series of single-frame files)");
+  }
 }
 
 DicomSeriesCheck::Padding padding_of(DcmDataset* ds) {
@@ -497,6 +523,37 @@ DicomSeriesCheck::Padding padding_of(DcmDataset* ds) {
   return p;
 }
 
+// The files less later byte-identical copies of one SOP Instance UID (a CD export or a re-sent
+// series holds some files twice); two files with one UID and other contents are refused.
+std::vector<std::string> without_identical_copies(const std::vector<std::string>& files, const std::string& what,
+                                                  std::size_t* dropped, std::vector<std::string>* notes) {
+  if (files.size() < 2) return files;
+  std::vector<std::string> kept;
+  std::map<std::string, std::string> first_file_of_sop;
+  std::string first_copy;
+  for (const std::string& file : files) {
+    require_input_file(file, what + ":");
+    check_part10(file);
+    DcmFileFormat ff;
+    const std::string sop = value_of(load(ff, file), DCM_SOPInstanceUID);
+    if (!sop.empty()) {
+      const auto [seen, fresh] = first_file_of_sop.emplace(sop, file);
+      if (!fresh) {
+        BD_VALIDATE(same_bytes(seen->second, file),
+                    file << ": has the SOP Instance UID (0008,0018) " << sop << " of " << seen->second
+                         << " but other contents: two different images claim to be one; remove the wrong one");
+        if ((*dropped)++ == 0) first_copy = file + " (a copy of " + seen->second + ")";
+        continue;
+      }
+    }
+    kept.push_back(file);
+  }
+  if (*dropped > 0)
+    notes->push_back(std::to_string(*dropped) + " file(s) left out as byte-identical copies of another file of the " +
+                     "series (one SOP Instance UID), e.g. " + first_copy);
+  return kept;
+}
+
 }  // namespace
 
 DicomSeriesIdentity read_series_identity(const std::string& file) {
@@ -507,22 +564,29 @@ DicomSeriesIdentity read_series_identity(const std::string& file) {
   id.modality = upper_trimmed(value_of(ds, DCM_Modality));
   id.image_type = value_of(ds, DCM_ImageType);
   id.series_description = value_of(ds, DCM_SeriesDescription);
+  id.study_uid = value_of(ds, DCM_StudyInstanceUID);
+  Sint32 frames = 1;
+  if (ds->findAndGetSint32(DCM_NumberOfFrames, frames).good() && frames > 1) id.frames = frames;
   OFString type3;
+  OFString type4;
+  if (id.modality == "NM" && ds->findAndGetOFString(DCM_ImageType, type4, 3).good() &&
+      upper_trimmed(type4.c_str()) == "TRANSMISSION")
+    id.nm_no_volume = true;  // an attenuation map, not emission
   const bool have_type3 = ds->findAndGetOFString(DCM_ImageType, type3, 2).good();
   id.localizer = have_type3 && upper_trimmed(type3.c_str()) == "LOCALIZER";
-  id.nm_no_volume = have_type3 && id.modality == "NM" && nm_acquisition_is_no_volume(trim(type3.c_str()));
+  id.nm_no_volume = id.nm_no_volume || (have_type3 && id.modality == "NM" && nm_acquisition_is_no_volume(trim(type3.c_str())));
   return id;
 }
 
-DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const std::string& what) {
-  BD_VALIDATE(!files.empty(), what << ": DICOM series without files");
+DicomSeriesCheck check_dicom_series(const std::vector<std::string>& all_files, const std::string& what) {
+  BD_VALIDATE(!all_files.empty(), what << ": DICOM series without files");
   DicomSeriesCheck result;
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // the InputError below says what is wrong
   std::vector<SlicePlane> planes;  // one per file, in slice order
-  std::map<std::string, std::string> first_file_of_sop;
-  std::size_t dropped_copies = 0;
-  std::string first_copy;
   bool any_padding = false;
+  // Copies first: a folder holding one multi-frame file twice is a series of one file.
+  std::size_t dropped_copies = 0;
+  const std::vector<std::string> files = without_identical_copies(all_files, what, &dropped_copies, &result.notes);
   Uint16 first_rows = 0, first_cols = 0;
   std::array<double, 2> first_spacing{0.0, 0.0};
   for (std::size_t k = 0; k < files.size(); ++k) {
@@ -534,18 +598,6 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
     check_geometry_multiplicity(ds, file);
     check_element_lengths(ds, file);
     if (k == 0) check_one_time_frame(ds, file);
-    const std::string sop = value_of(ds, DCM_SOPInstanceUID);
-    if (!sop.empty()) {
-      const auto [seen, fresh] = first_file_of_sop.emplace(sop, file);
-      if (!fresh) {
-        BD_VALIDATE(same_bytes(seen->second, file),
-                    file << ": has the SOP Instance UID (0008,0018) " << sop << " of " << seen->second
-                         << " but other contents: two different images claim to be one; remove the wrong one");
-        ++dropped_copies;
-        if (dropped_copies == 1) first_copy = file + " (a copy of " + seen->second + ")";
-        continue;
-      }
-    }
     const DicomSeriesCheck::Padding padding = padding_of(ds);
     any_padding = any_padding || padding.present;
     result.padding.push_back(padding);
@@ -587,6 +639,7 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
       // groups (GDCM falls back to 1 mm voxels on frames it cannot stack: checked here); a
       // classic multi-frame NM file's frames are evenly spaced by construction.
       const std::vector<SlicePlane> planes_of_frames = frame_planes(ds, file, frames);
+      check_frames_share_rescale(ds, file, frames);
       if (planes_of_frames.empty() && frames > 1) check_nm_frame_geometry(ds, file, frames);
       check_slice_stack(planes_of_frames, what);
       if (!any_padding) result.padding.clear();
@@ -636,9 +689,6 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const
     result.files.swap(sorted_files);
     result.padding.swap(sorted_padding);
   }
-  if (dropped_copies > 0)
-    result.notes.push_back(std::to_string(dropped_copies) + " file(s) left out as byte-identical copies of another " +
-                           "file of the series (one SOP Instance UID), e.g. " + first_copy);
   if (!any_padding) result.padding.clear();
   check_slice_stack(planes, what);
   return result;

@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <limits>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -251,6 +252,8 @@ struct SeriesCandidate {
   std::string uid;
   std::vector<std::string> files;
   DicomSeriesIdentity identity;
+  // Slices: files, or the frames of one multi-frame file (a SPECT of 128 slices in one file).
+  std::size_t slices() const { return files.size() == 1 ? std::size_t(identity.frames) : files.size(); }
 };
 
 std::vector<SeriesCandidate> scan_series(const std::string& dir, bool recursive) {
@@ -267,6 +270,24 @@ std::vector<SeriesCandidate> scan_series(const std::string& dir, bool recursive)
     all.push_back(std::move(c));
   }
   return all;
+}
+
+// GDCM's recursive scan follows links to folders: a link loop would list the tree again at every
+// level. The tree is walked first, without following links, and refused with one.
+void check_tree_for_recursive_scan(const std::string& dir) {
+  constexpr std::size_t kMaxEntries = 200000;
+  std::error_code ec;
+  std::size_t entries = 0;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    BD_VALIDATE(++entries <= kMaxEntries, dir << ": holds no series at its top level, and more than " << kMaxEntries
+                                              << " files and folders below it; give the folder of the one series");
+    std::error_code ec2;
+    BD_VALIDATE(!(it->is_symlink(ec2) && fs::is_directory(it->path(), ec2)),
+                it->path().string() << ": a link to a folder inside " << dir
+                                    << ", searched for DICOM series in its subfolders; give the series' own folder "
+                                       "(links to folders are not followed)");
+  }
 }
 
 bool has_subdirectory(const std::string& dir) {
@@ -319,6 +340,7 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta, 
     // (and perhaps a stray object, a structure set or a report, at the top level).
     const bool top_serves = std::any_of(all.begin(), all.end(), [&](const auto& c) { return serves(role, c.identity); });
     if (!top_serves && has_subdirectory(dir)) {
+      check_tree_for_recursive_scan(dir);
       all = scan_series(dir, true);
       recursed = !all.empty();
     }
@@ -330,8 +352,9 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta, 
   auto list_of = [](const std::vector<SeriesCandidate>& series) {
     std::string list;
     for (const auto& c : series)
-      list += "\n  " + c.uid + ": " + std::to_string(c.files.size()) + " files, " + identity_text(c.identity) +
-              ", e.g. " + c.files.front();
+      list += "\n  " + c.uid + ": " + std::to_string(c.files.size()) + " files, " + std::to_string(c.slices()) +
+              " slices, study " + (c.identity.study_uid.empty() ? std::string("(none)") : c.identity.study_uid) + ", " +
+              identity_text(c.identity) + ", e.g. " + c.files.front();
     return list;
   };
   std::vector<SeriesCandidate> usable, left_out;
@@ -344,11 +367,23 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta, 
                      "; the directory holds:" + list_of(all));
   }
   std::stable_sort(usable.begin(), usable.end(),
-                   [](const auto& a, const auto& b) { return a.files.size() > b.files.size(); });
+                   [](const auto& a, const auto& b) { return a.slices() > b.slices(); });
+  // Volumes of two studies (a CD with the MAA SPECT/CT and the 90Y PET/CT, a folder of several
+  // scans): which scan is meant is the user's choice, not the larger one's. A stray image of
+  // one or two slices of another study is left out like any smaller series.
+  std::set<std::string> studies;
+  for (const auto& c : usable)
+    if (c.identity.study_uid != usable.front().identity.study_uid && c.slices() >= 3) studies.insert(c.identity.study_uid);
+  if (!studies.empty())
+    throw InputError(dir + ": holds " + std::to_string(usable.size()) + " DICOM series" +
+                     (role == ImageRole::any ? std::string("") : std::string(" for ") + role_option(role)) + " from " +
+                     std::to_string(studies.size() + 1) +
+                     " studies (Study Instance UID (0020,000D)); which scan is meant is not known: give the folder "
+                     "of the one series to use:" + list_of(usable));
   // The largest series is the image, and a dose screen beside it is left out (said in the
   // image line); two series of comparable size (attenuation-corrected and uncorrected PET, two
   // reconstructions) leave the choice to the user.
-  if (usable.size() >= 2 && 2 * usable[1].files.size() >= usable[0].files.size())
+  if (usable.size() >= 2 && 2 * usable[1].slices() >= usable[0].slices())
     throw InputError(dir + ": holds " + std::to_string(usable.size()) +
                      " DICOM series" + (role == ImageRole::any ? "" : std::string(" for ") + role_option(role)) +
                      ", two or more of comparable size, and which one is meant is not known (e.g. "

@@ -78,8 +78,13 @@ double time_limit_s(const std::string& path) {
   double bytes = 0;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    for (const auto& e : std::filesystem::directory_iterator(path, ec))
-      if (e.is_regular_file(ec)) bytes += double(e.file_size(ec));
+    // A DICOM folder's reader searches its subfolders when the top level holds no series (a CD
+    // export): their files count too (links not followed, at most 200000 entries).
+    std::size_t entries = 0;
+    for (std::filesystem::recursive_directory_iterator
+             it(path, std::filesystem::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end && ++entries <= 200000; it.increment(ec))
+      if (it->is_regular_file(ec)) bytes += double(it->file_size(ec));
   } else {
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) bytes = double(st.st_size);

@@ -131,78 +131,116 @@ void save(DcmFileFormat& ff, const std::string& path) {
 
 }  // namespace
 
-DicomSeriesReference read_dicom_series_reference(const std::string& directory) {
+namespace {
+
+// The regular files of a folder; when none of them is DICOM, those of its subfolders (a CD
+// export: DICOMDIR and nested folders), without following directory links (a link loop would
+// list the tree without end) and at most kMaxFiles.
+std::vector<fs::path> series_folder_files(const std::string& directory, bool recursive) {
+  constexpr std::size_t kMaxFiles = 200000;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  auto add = [&](const fs::directory_entry& e) {
+    std::error_code ec2;
+    if (e.is_regular_file(ec2)) files.push_back(e.path());
+    BD_VALIDATE(files.size() <= kMaxFiles, directory << ": more than " << kMaxFiles
+                                                     << " files; give the folder of the one series");
+  };
+  if (recursive) {
+    for (fs::recursive_directory_iterator it(directory, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec))
+      add(*it);
+  } else {
+    for (fs::directory_iterator it(directory, ec), end; !ec && it != end; it.increment(ec)) add(*it);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+struct SeriesImages {
+  DicomSeriesReference ref;
+  std::set<std::string> frames_of_reference, studies;
+};
+
+}  // namespace
+
+DicomSeriesReference read_dicom_series_reference(const std::string& directory, const std::set<std::string>& modalities) {
   std::error_code ec;
   BD_VALIDATE(fs::is_directory(directory, ec),
               directory << ": not a directory (expected the DICOM CT series folder)");
-  DicomSeriesReference ref;
-  ref.directory = directory;
-  DicomIdentity& id = ref.identity;
-  id.source = directory;
-  std::set<std::string> frames_of_reference, studies;
-  std::map<std::string, int> skipped;  // images of other modalities, by modality
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(directory, ec))
-    if (entry.is_regular_file()) files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  for (int a = 0; a < 3; ++a) {
-    ref.min_mm[a] = 1e300;
-    ref.max_mm[a] = -1e300;
-  }
-  for (const auto& file : files) {
-    DcmFileFormat ff;
-    if (!load_header(ff, file.string())) continue;  // not DICOM
-    DcmDataset& ds = *ff.getDataset();
-    const std::vector<double> ipp = get_doubles(ds, DCM_ImagePositionPatient);
-    const std::vector<double> iop = get_doubles(ds, DCM_ImageOrientationPatient);
-    const std::vector<double> ps = get_doubles(ds, DCM_PixelSpacing);
-    Uint16 rows = 0, cols = 0;
-    ds.findAndGetUint16(DCM_Rows, rows);
-    ds.findAndGetUint16(DCM_Columns, cols);
-    if (ipp.size() != 3 || iop.size() != 6 || ps.size() != 2 || rows == 0 || cols == 0) continue;
-    // The dose references the CT it was computed on: the PET of a flattened PET/CT folder and
-    // the CT's localizers (projections) are not that series.
-    const std::string modality = get_string(ds, DCM_Modality);
-    OFString type3;
-    if (modality != "CT" || (ds.findAndGetOFString(DCM_ImageType, type3, 2).good() && std::string(type3.c_str()) == "LOCALIZER")) {
-      skipped[modality.empty() ? "(no Modality)" : modality == "CT" ? "CT LOCALIZER" : modality]++;
-      continue;
-    }
-    const std::string fr = get_string(ds, DCM_FrameOfReferenceUID);
-    const std::string st = get_string(ds, DCM_StudyInstanceUID);
-    frames_of_reference.insert(fr);
-    studies.insert(st);
-    if (ref.slices == 0) {
-      for (const auto& t : kIdentityTags) id.*t.field = get_string(ds, t.tag);
-      ref.series_instance_uid = get_string(ds, DCM_SeriesInstanceUID);
-      ref.modality = modality;
-    }
-    ++ref.slices;
-    // Corners of the slice's pixel area (pixel centres ± half a pixel along rows/columns).
-    for (double u : {-0.5, double(cols) - 0.5})
-      for (double v : {-0.5, double(rows) - 0.5})
+  std::string wanted;
+  for (const auto& m : modalities) wanted += (wanted.empty() ? "" : " or ") + m;
+  std::map<std::string, SeriesImages> by_series;   // Series Instance UID -> its images
+  std::map<std::string, int> skipped;               // images of other modalities, by modality
+  for (bool recursive : {false, true}) {
+    for (const auto& file : series_folder_files(directory, recursive)) {
+      DcmFileFormat ff;
+      if (!load_header(ff, file.string())) continue;  // not DICOM
+      DcmDataset& ds = *ff.getDataset();
+      const std::vector<double> ipp = get_doubles(ds, DCM_ImagePositionPatient);
+      const std::vector<double> iop = get_doubles(ds, DCM_ImageOrientationPatient);
+      const std::vector<double> ps = get_doubles(ds, DCM_PixelSpacing);
+      Uint16 rows = 0, cols = 0;
+      ds.findAndGetUint16(DCM_Rows, rows);
+      ds.findAndGetUint16(DCM_Columns, cols);
+      if (ipp.size() != 3 || iop.size() != 6 || ps.size() != 2 || rows == 0 || cols == 0) continue;
+      // The dose references the series it was computed on: the PET of a flattened PET/CT
+      // folder and the CT's localizers (projections) are not that series.
+      const std::string modality = get_string(ds, DCM_Modality);
+      OFString type3;
+      const bool localizer = ds.findAndGetOFString(DCM_ImageType, type3, 2).good() &&
+                             std::string(type3.c_str()).find("LOCALIZER") != std::string::npos;
+      if (modalities.count(modality) == 0 || localizer) {
+        skipped[modality.empty() ? "(no Modality)" : localizer ? modality + " LOCALIZER" : modality]++;
+        continue;
+      }
+      SeriesImages& series = by_series[get_string(ds, DCM_SeriesInstanceUID)];
+      DicomSeriesReference& ref = series.ref;
+      series.frames_of_reference.insert(get_string(ds, DCM_FrameOfReferenceUID));
+      series.studies.insert(get_string(ds, DCM_StudyInstanceUID));
+      if (ref.slices == 0) {
+        ref.directory = directory;
+        ref.identity.source = directory;
+        for (const auto& t : kIdentityTags) ref.identity.*t.field = get_string(ds, t.tag);
+        ref.series_instance_uid = get_string(ds, DCM_SeriesInstanceUID);
+        ref.modality = modality;
         for (int a = 0; a < 3; ++a) {
-          const double p = ipp[a] + iop[a] * ps[1] * u + iop[3 + a] * ps[0] * v;
-          ref.min_mm[a] = std::min(ref.min_mm[a], p);
-          ref.max_mm[a] = std::max(ref.max_mm[a], p);
+          ref.min_mm[a] = 1e300;
+          ref.max_mm[a] = -1e300;
         }
+      }
+      ++ref.slices;
+      // Corners of the slice's pixel area (pixel centres ± half a pixel along rows/columns).
+      for (double u : {-0.5, double(cols) - 0.5})
+        for (double v : {-0.5, double(rows) - 0.5})
+          for (int a = 0; a < 3; ++a) {
+            const double p = ipp[a] + iop[a] * ps[1] * u + iop[3 + a] * ps[0] * v;
+            ref.min_mm[a] = std::min(ref.min_mm[a], p);
+            ref.max_mm[a] = std::max(ref.max_mm[a], p);
+          }
+    }
+    if (!by_series.empty()) break;
   }
   std::string others;
   for (const auto& [modality, n] : skipped) others += " " + std::to_string(n) + " " + modality + ";";
-  BD_VALIDATE(ref.slices > 0, directory << ": no CT image with ImagePositionPatient, ImageOrientationPatient and "
-                                           "PixelSpacing found (the RT Dose references the CT series it was computed on)"
-                                        << (others.empty() ? std::string() : "; the folder holds:" + others));
-  BD_VALIDATE(frames_of_reference.count("") == 0,
+  BD_VALIDATE(!by_series.empty(), directory << ": no " << wanted << " image with ImagePositionPatient, "
+                                            << "ImageOrientationPatient and PixelSpacing found (the RT Dose "
+                                               "references the series it was computed on)"
+                                            << (others.empty() ? std::string() : "; the folder holds:" + others));
+  // The largest series, as the image reader chooses it (image_io.hh).
+  const SeriesImages* chosen = nullptr;
+  for (const auto& [uid, series] : by_series)
+    if (!chosen || series.ref.slices > chosen->ref.slices) chosen = &series;
+  BD_VALIDATE(chosen->frames_of_reference.count("") == 0,
               directory << ": images without FrameOfReferenceUID (0020,0052); the dose cannot be "
-                           "placed in this CT's frame of reference");
-  BD_VALIDATE(frames_of_reference.size() == 1,
-              directory << ": the images have " << frames_of_reference.size()
-                        << " different FrameOfReferenceUIDs; give the folder of the one CT series "
-                           "the dose was computed on");
-  BD_VALIDATE(studies.count("") == 0 && studies.size() == 1,
-              directory << ": the images belong to " << studies.size()
-                        << " StudyInstanceUIDs (or have none); give the folder of one series");
-  return ref;
+                           "placed in this series' frame of reference");
+  BD_VALIDATE(chosen->frames_of_reference.size() == 1,
+              directory << ": the images of series " << chosen->ref.series_instance_uid << " have "
+                        << chosen->frames_of_reference.size() << " different FrameOfReferenceUIDs");
+  BD_VALIDATE(chosen->studies.count("") == 0 && chosen->studies.size() == 1,
+              directory << ": the images of series " << chosen->ref.series_instance_uid << " belong to "
+                        << chosen->studies.size() << " StudyInstanceUIDs (or have none)");
+  return chosen->ref;
 }
 
 void require_grid_in_series(const Grid& grid, const std::string& grid_what,

@@ -43,7 +43,7 @@ RtDoseExportResult stage_rtdose_export(const DoseFile& file, const std::string& 
                         << ": RT Dose takes the patient, study and frame of reference from a "
                            "DICOM CT series; give its directory (a NIfTI/MetaImage file carries "
                            "no patient identity)");
-    result.series = read_dicom_series_reference(options.ct_dicom_dir);
+    result.series = read_dicom_series_reference(options.ct_dicom_dir, options.series_modalities);
     require_grid_in_series(file.grid, path + " (dose grid)", result.series);
     // A dose computed from DICOM images knows their frame; another scan's series (a later CT,
     // another patient) would carry it to the wrong place however well the boxes overlap.

@@ -150,7 +150,42 @@ TEST_F(DicomSeriesChoice, ACdExportWithDicomdirAndNestedFoldersIsSearched) {
   EXPECT_FLOAT_EQ(*std::max_element(ct.data.begin(), ct.data.end()), 1000.0f);
 }
 
+// Two CT scans of one patient (two studies) in one folder: the larger is not "the" CT.
+TEST_F(DicomSeriesChoice, SeriesOfTwoStudiesAreTheUsersChoice) {
+  const std::string a = series("a", "--slices 12"), b = series("b");
+  for (const auto& e : fs::directory_iterator(b)) fs::copy_file(e.path(), a + "/other_" + e.path().filename().string());
+  const std::string msg = bd::test::input_error_message([&] { bd::read_image(a, nullptr, bd::ImageRole::ct); });
+  EXPECT_NE(msg.find("from 2 studies"), std::string::npos) << msg;
+}
+
+// GDCM's recursive scan follows links: a loop is refused before it.
+TEST_F(DicomSeriesChoice, ALinkLoopBelowACdExportIsRefused) {
+  const std::string d = series("cd", "--nest");
+  fs::create_directory_symlink(d, d + "/loop");
+  const std::string msg = bd::test::input_error_message([&] { bd::read_image(d, nullptr, bd::ImageRole::ct); });
+  EXPECT_NE(msg.find("a link to a folder"), std::string::npos) << msg;
+}
+
+// Without a CT, --export-rtdose takes the identity of the DICOM activity series.
+TEST_F(DicomSeriesChoice, RtDoseOfAnActivityOnlyCaseReferencesThePet) {
+  const std::string pet = series("pet", "--modality PT");
+  const auto r = bd::test::run_cli("kernel --method ldm --uniform water --activity " + pet +
+                                   " --activity-units bq-per-ml --out " + path("dose.h5") + " --export-rtdose " +
+                                   path("rd.dcm"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(path("rd.dcm")));
+}
+
 TEST_F(DicomSeriesChoice, IdenticalCopiesOfAFileAreDroppedAndConflictingOnesRefused) {
+  // One multi-frame SPECT file twice is a series of one file, read as such.
+  fs::create_directories(path("nm"));
+  const auto w = bd::test::run_program_argv(
+      {"/usr/bin/python3", bd::test::source_path("tests/python/make_nm_spect.py"), path("nm/a.dcm")});
+  ASSERT_EQ(w.exit_code, 0) << w.output;
+  fs::copy_file(path("nm/a.dcm"), path("nm/b.dcm"));
+  bd::ImageMetadata nm_meta;
+  EXPECT_EQ(bd::read_image(path("nm"), &nm_meta, bd::ImageRole::activity).grid.size[2], 6u);
+  EXPECT_NE(notes(nm_meta).find("byte-identical copies"), std::string::npos) << notes(nm_meta);
   bd::ImageMetadata m;
   const auto ct = bd::read_image(series("copy", "--duplicate 2"), &m, bd::ImageRole::ct);
   EXPECT_EQ(ct.grid.size[2], 6u);
