@@ -226,6 +226,10 @@ TEST_F(DicomSeriesChoice, RoundedPositionsAreAcceptedAndAMissingSliceIsNot) {
     EXPECT_EQ(ct.grid.size[2], 40u);
     EXPECT_NEAR(ct.grid.spacing_mm[2], 0.625, 2e-3);
   }
+  // An oblique series written to 0.1 mm: its origins move within the plane by the rounding.
+  const auto oblique = bd::read_image(series("oblique", "--slices 40 --slice-mm 0.625 --ipp-decimals 1 --oblique-deg 20"),
+                                      nullptr, bd::ImageRole::ct);
+  EXPECT_NEAR(oblique.grid.spacing_mm[2], 0.625, 2e-3);
   const std::string d = series("gap", "--slices 40 --slice-mm 0.625 --ipp-decimals 2");
   fs::remove(d + "/ct_020.dcm");
   const std::string msg = bd::test::input_error_message([&] { bd::read_image(d, nullptr, bd::ImageRole::ct); });

@@ -2,7 +2,7 @@
 """Writes small DICOM folders that exercise how betadose chooses and checks a series
 (tests/host/dicom_series_choice_test.cpp).
 
-usage: make_ct_series.py DIR [--modality M] [--slices N] [--slice-mm S] [--ipp-decimals D]
+usage: make_ct_series.py DIR [--modality M] [--slices N] [--slice-mm S] [--ipp-decimals D] [--oblique-deg A]
                          [--padding V [--padding-range-limit L] [--unsigned]] [--localizer]
                          [--localizer-only] [--duplicate K] [--duplicate-different K]
                          [--with-pet] [--nest]
@@ -11,6 +11,7 @@ Default: a CT series of 8 x 8 pixels of 4 mm, 6 slices 4 mm apart along +z, orig
 (-14, -14, 4k); stored int16 with Rescale Intercept -1024: 0 HU everywhere, 1000 HU in the
 4 x 4 block at the centre of slices 1-4, air (-1000 HU) in the last slice; files
 DIR/ct_%03d.dcm.
+--oblique-deg A tilts the slices by A degrees about x (an oblique reconstruction).
 --modality M writes Modality M (MR, PT, NM) with its SOP class; PT adds Units BQML.
 --padding V writes Pixel Padding Value V and stores V in the 2-pixel border of every slice
 (--unsigned: US pixels, e.g. 63536; else SS, e.g. -2000); --padding-range-limit L spreads
@@ -22,6 +23,7 @@ flattened PET/CT export. --nest puts the files in DIR/DICOM/SUB1 (CT) and DIR/DI
 with extension-less names and writes DIR/DICOMDIR (pydicom FileSet), as a CD export.
 """
 import argparse
+import math
 import os
 import shutil
 
@@ -46,6 +48,11 @@ def image(modality, series_uid, frame_uid, study_uid, k, z, stored, a, image_typ
     ds.InstanceNumber = k + 1
     ds.SeriesNumber = 2 if modality == "PT" else 1
     position = [-14.0, -14.0, z]
+    if a.oblique_deg and image_type.endswith("AXIAL"):
+        # Rows along x, columns tilted by the angle about x: the slices step along the normal.
+        c, s = math.cos(math.radians(a.oblique_deg)), math.sin(math.radians(a.oblique_deg))
+        orientation = (1, 0, 0, 0, c, s)
+        position = [-14.0, -14.0 - z * s, z * c]
     if a.ipp_decimals is not None:
         position = ["%.*f" % (a.ipp_decimals, p) for p in position]
     ds.ImagePositionPatient = position
@@ -78,6 +85,7 @@ def main():
     ap.add_argument("--slices", type=int, default=6)
     ap.add_argument("--slice-mm", type=float, default=4.0)
     ap.add_argument("--ipp-decimals", type=int)
+    ap.add_argument("--oblique-deg", type=float, default=0.0)
     ap.add_argument("--padding", type=int)
     ap.add_argument("--padding-range-limit", type=int)
     ap.add_argument("--unsigned", action="store_true")
