@@ -19,8 +19,10 @@ the border over V..L. --localizer adds a coronal CT scout (DIR/scout.dcm, its ow
 --localizer-only writes only that. --duplicate K copies slice K byte for byte; --duplicate-
 different K writes another file with slice K's SOP Instance UID and other pixels. --with-pet
 adds a PT series on the same grid (100 Bq/ml, 5000 in the block; DIR/pt_%03d.dcm), as a
-flattened PET/CT export. --nest puts the files in DIR/DICOM/SUB1 (CT) and DIR/DICOM/SUB2 (PET)
-with extension-less names and writes DIR/DICOMDIR (pydicom FileSet), as a CD export.
+flattened PET/CT export. --nest writes the files and DIR/DICOMDIR with pydicom's FileSet, in
+its own layout (DIR/PT000000/ST000000/SE00000n/IM00000k: patient, study, series folders; no
+image at the top level), as a CD export; --duplicate options do not apply to it. Padding and
+--unsigned apply to CT images only.
 """
 import argparse
 import math
