@@ -6,6 +6,7 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/oflog/oflog.h>
 #include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcxfer.h>
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <cmath>
 #include <map>
+#include <utility>
 
 #include "betadose/errors.hh"
 #include "betadose/input_file.hh"
@@ -435,11 +437,14 @@ std::string grid_text(Uint16 rows, Uint16 cols, const std::array<double, 2>& spa
                          : std::string("(no Pixel Spacing)"));
 }
 
-// Byte-for-byte equality of two files (copies of one SOP instance).
-bool same_bytes(const std::string& a, const std::string& b) {
+// Byte-for-byte equality of two files from the given offsets on (copies of one SOP instance).
+bool same_bytes(const std::string& a, std::uintmax_t from_a, const std::string& b, std::uintmax_t from_b) {
   std::error_code ec_a, ec_b;
-  if (std::filesystem::file_size(a, ec_a) != std::filesystem::file_size(b, ec_b) || ec_a || ec_b) return false;
+  const std::uintmax_t size_a = std::filesystem::file_size(a, ec_a), size_b = std::filesystem::file_size(b, ec_b);
+  if (ec_a || ec_b || size_a < from_a || size_b < from_b || size_a - from_a != size_b - from_b) return false;
   std::ifstream x(a, std::ios::binary), y(b, std::ios::binary);
+  x.seekg(std::streamoff(from_a));
+  y.seekg(std::streamoff(from_b));
   std::vector<char> p(1 << 16), q(1 << 16);
   while (x && y) {
     x.read(p.data(), std::streamsize(p.size()));
@@ -447,6 +452,18 @@ bool same_bytes(const std::string& a, const std::string& b) {
     if (x.gcount() != y.gcount() || !std::equal(p.begin(), p.begin() + x.gcount(), q.begin())) return false;
   }
   return x.eof() && y.eof();
+}
+
+// Where a Part 10 file's data set starts: after the preamble, "DICM" and the file meta group,
+// whose (0002,0000) group length counts the bytes after that 12-byte element. Two exports of
+// one instance differ there (source AE title, implementation version), not in the data set.
+// 0 (the whole file) when the group length is absent.
+std::uintmax_t data_set_offset(DcmFileFormat& ff) {
+  Uint32 group_length = 0;
+  if (ff.getMetaInfo() == nullptr ||
+      ff.getMetaInfo()->findAndGetUint32(DCM_FileMetaInformationGroupLength, group_length).bad())
+    return 0;
+  return 132u + 12u + group_length;
 }
 
 // A US/SS (or implicit-VR "xs") value of the pixel-value domain, read as Pixel Representation
@@ -524,13 +541,13 @@ DicomSeriesCheck::Padding padding_of(DcmDataset* ds) {
   return p;
 }
 
-// The files less later byte-identical copies of one SOP Instance UID (a CD export or a re-sent
+// The files less later copies of one SOP Instance UID, byte for byte in their data sets (a CD export or a re-sent
 // series holds some files twice); two files with one UID and other contents are refused.
 std::vector<std::string> without_identical_copies(const std::vector<std::string>& files, const std::string& what,
                                                   std::size_t* dropped, std::vector<std::string>* notes) {
   if (files.size() < 2) return files;
   std::vector<std::string> kept;
-  std::map<std::string, std::string> first_file_of_sop;
+  std::map<std::string, std::pair<std::string, std::uintmax_t>> first_file_of_sop;  // UID -> file, data set offset
   std::string first_copy;
   for (const std::string& file : files) {
     require_input_file(file, what + ":");
@@ -538,20 +555,22 @@ std::vector<std::string> without_identical_copies(const std::vector<std::string>
     DcmFileFormat ff;
     const std::string sop = value_of(load(ff, file), DCM_SOPInstanceUID);
     if (!sop.empty()) {
-      const auto [seen, fresh] = first_file_of_sop.emplace(sop, file);
+      const std::uintmax_t offset = data_set_offset(ff);
+      const auto [seen, fresh] = first_file_of_sop.emplace(sop, std::make_pair(file, offset));
       if (!fresh) {
-        BD_VALIDATE(same_bytes(seen->second, file),
-                    file << ": has the SOP Instance UID (0008,0018) " << sop << " of " << seen->second
-                         << " but other contents: two different images claim to be one; remove the wrong one");
-        if ((*dropped)++ == 0) first_copy = file + " (a copy of " + seen->second + ")";
+        const auto& [first, first_offset] = seen->second;
+        BD_VALIDATE(same_bytes(first, first_offset, file, offset),
+                    file << ": has the SOP Instance UID (0008,0018) " << sop << " of " << first
+                         << " but another data set: two different images claim to be one; remove the wrong one");
+        if ((*dropped)++ == 0) first_copy = file + " (a copy of " + first + ")";
         continue;
       }
     }
     kept.push_back(file);
   }
   if (*dropped > 0)
-    notes->push_back(std::to_string(*dropped) + " file(s) left out as byte-identical copies of another file of the " +
-                     "series (one SOP Instance UID), e.g. " + first_copy);
+    notes->push_back(std::to_string(*dropped) + " file(s) left out as copies of another file of the series (one SOP " +
+                     "Instance UID, byte-identical data sets), e.g. " + first_copy);
   return kept;
 }
 

@@ -4,7 +4,7 @@
 
 usage: make_ct_series.py DIR [--modality M] [--slices N] [--slice-mm S] [--ipp-decimals D] [--oblique-deg A]
                          [--padding V [--padding-range-limit L] [--unsigned]] [--localizer]
-                         [--localizer-only] [--duplicate K] [--duplicate-different K]
+                         [--localizer-only] [--duplicate K] [--duplicate-different K] [--duplicate-other-export K]
                          [--with-pet] [--nest]
 
 Default: a CT series of 8 x 8 pixels of 4 mm, 6 slices 4 mm apart along +z, origin
@@ -17,7 +17,8 @@ DIR/ct_%03d.dcm.
 (--unsigned: US pixels, e.g. 63536; else SS, e.g. -2000); --padding-range-limit L spreads
 the border over V..L. --localizer adds a coronal CT scout (DIR/scout.dcm, its own series);
 --localizer-only writes only that. --duplicate K copies slice K byte for byte; --duplicate-
-different K writes another file with slice K's SOP Instance UID and other pixels. --with-pet
+different K writes another file with slice K's SOP Instance UID and other pixels;
+--duplicate-other-export K the same instance with another file meta group (another PACS). --with-pet
 adds a PT series on the same grid (100 Bq/ml, 5000 in the block; DIR/pt_%03d.dcm), as a
 flattened PET/CT export. --nest writes the files and DIR/DICOMDIR with pydicom's FileSet, in
 its own layout (DIR/PT000000/ST000000/SE00000n/IM00000k: patient, study, series folders; no
@@ -95,6 +96,7 @@ def main():
     ap.add_argument("--localizer-only", action="store_true")
     ap.add_argument("--duplicate", type=int)
     ap.add_argument("--duplicate-different", type=int)
+    ap.add_argument("--duplicate-other-export", type=int)
     ap.add_argument("--with-pet", action="store_true")
     ap.add_argument("--nest", action="store_true")
     a = ap.parse_args()
@@ -147,6 +149,13 @@ def main():
     if a.duplicate is not None:
         shutil.copyfile(os.path.join(a.dir, "ct_%03d.dcm" % a.duplicate),
                         os.path.join(a.dir, "copy_of_ct_%d.dcm" % a.duplicate))
+    if a.duplicate_other_export is not None:
+        # The same instance as another export writes it: another file meta group only.
+        import pydicom
+        ds = pydicom.dcmread(os.path.join(a.dir, "ct_%03d.dcm" % a.duplicate_other_export))
+        ds.file_meta.ImplementationVersionName = "OTHER_PACS_2"
+        ds.file_meta.SourceApplicationEntityTitle = "ARCHIVE"
+        ds.save_as(os.path.join(a.dir, "export2_ct_%d.dcm" % a.duplicate_other_export), write_like_original=False)
     if a.duplicate_different is not None:
         name, ds, _ = datasets[a.duplicate_different]
         other = np.frombuffer(ds.PixelData, np.int16).astype(np.int64) + 100
