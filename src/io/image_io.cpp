@@ -245,7 +245,9 @@ void check_serves(ImageRole role, const DicomSeriesIdentity& id, const std::stri
                                      << ": not a reconstructed SPECT volume (projections or planar frames); betadose "
                                         "needs one reconstructed, ungated, static volume (RECON TOMO)");
   if (role == ImageRole::any) return;
-  BD_VALIDATE(serves(role, id), path << ": " << identity_text(id) << ", where " << needed_text(role));
+  BD_VALIDATE(serves(role, id), path << ": " << identity_text(id) << ", where " << needed_text(role)
+                                      << " (an image whose values are right but whose Modality is not, e.g. OT from a "
+                                         "converter, can be given as NIfTI, MetaImage or NRRD)");
 }
 
 struct SeriesCandidate {
