@@ -3,10 +3,13 @@
 // Radiopharmaceutical Information Sequence (0054,0016) that ITK's GDCM reader does not expose.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "betadose/activity_calibration.hh"
+
+class DcmDataset;  // DCMTK
 
 namespace bd {
 
@@ -14,6 +17,21 @@ namespace bd {
 // full; the acquisition date/time is read from every file. InputError naming the file when a
 // file cannot be read as DICOM.
 PetHeader read_pet_header(const std::vector<std::string>& files);
+
+// Most files and folders walked below a DICOM folder searched recursively (a CD export): the
+// image reader, the RT Dose reference and the read's time limit use the same bound.
+inline constexpr std::size_t kMaxDicomFolderEntries = 200000;
+
+// What choosing a series of a directory for a role needs, from one file's header.
+struct DicomSeriesIdentity {
+  std::string modality;            // (0008,0060)
+  std::string image_type;          // (0008,0008), values joined by '\'
+  std::string series_description;  // (0008,103E)
+  std::string study_uid;           // (0020,000D)
+  long frames = 1;                 // Number of Frames (0028,0008): the slices of a multi-frame file
+  bool localizer = false;          // Image Type value 3 holds LOCALIZER (a CT scout: a projection)
+  bool nm_no_volume = false;       // NM Image Type value 3 TOMO, STATIC, ...: projections or planar
+};
 
 // Checks a series (or one file) before its pixels are read (issue 11; ITK/GDCM read a cut
 // file or a series with a missing slice without a word): every file parses as DICOM to its
@@ -31,7 +49,7 @@ struct DicomSeriesCheck {
   // requires it for lossy data.
   std::string lossy_compression;
   // The files to read, in slice order: `files` less later copies of a SOP Instance UID whose
-  // bytes equal the first file's (a CD export or a re-sent series holds some files twice).
+  // data sets equal the first file's (a CD export or a re-sent series holds some files twice).
   // Two files with one SOP Instance UID and different contents are refused, naming both.
   std::vector<std::string> files;
   std::vector<std::string> notes;  // what was dropped, for the image line
@@ -47,19 +65,11 @@ struct DicomSeriesCheck {
     double slope = 1, intercept = 0;         // modality LUT of that file (0028,1053), (0028,1052)
   };
   std::vector<Padding> padding;
+  DicomSeriesIdentity identity;  // of the first file
 };
 DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const std::string& what);
 
-// What choosing a series of a directory for a role needs, from one file's header.
-struct DicomSeriesIdentity {
-  std::string modality;            // (0008,0060)
-  std::string image_type;          // (0008,0008), values joined by '\'
-  std::string series_description;  // (0008,103E)
-  std::string study_uid;           // (0020,000D)
-  long frames = 1;                 // Number of Frames (0028,0008): the slices of a multi-frame file
-  bool localizer = false;          // Image Type value 3 LOCALIZER (a CT scout: one projection)
-  bool nm_no_volume = false;       // NM Image Type value 3 TOMO, STATIC, ...: projections or planar
-};
 DicomSeriesIdentity read_series_identity(const std::string& file);
+DicomSeriesIdentity series_identity_of(DcmDataset* header);  // a header DCMTK has loaded
 
 }  // namespace bd

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <utility>
 
 #include "betadose/errors.hh"
@@ -362,11 +363,19 @@ void check_nm_frame_geometry(DcmDataset* ds, const std::string& file, Sint32 fra
 
 // Slices (in the reader's order) that form a 3-D image: one orientation, origins on the first
 // slice's normal, evenly spaced along it.
+// Rows x columns of Image Orientation (Patient): the slice normal (unit length for a valid IOP).
+std::array<double, 3> slice_normal(const std::array<double, 6>& iop) {
+  return {iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5], iop[0] * iop[4] - iop[1] * iop[3]};
+}
+
+double dot(const std::array<double, 3>& a, const std::array<double, 3>& b) {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
 void check_slice_stack(const std::vector<SlicePlane>& planes, const std::string& what) {
   if (planes.size() < 2) return;
   const auto& iop = planes.front().iop;
-  std::array<double, 3> normal{iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5],
-                               iop[0] * iop[4] - iop[1] * iop[3]};
+  std::array<double, 3> normal = slice_normal(iop);
   const double n = std::sqrt(normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2]);
   BD_VALIDATE(n > 0.5, planes.front().label << ": Image Orientation (Patient) (0020,0037) rows and columns are parallel");
   for (auto& c : normal) c /= n;
@@ -377,14 +386,14 @@ void check_slice_stack(const std::vector<SlicePlane>& planes, const std::string&
       BD_VALIDATE(std::abs(p.iop[std::size_t(i)] - iop[std::size_t(i)]) < 1e-4,
                   p.label << ": Image Orientation (Patient) (0020,0037) differs from " << first.label
                           << "'s: one series must have one orientation");
-    positions.push_back(p.ipp[0] * normal[0] + p.ipp[1] * normal[1] + p.ipp[2] * normal[2]);
+    positions.push_back(dot(p.ipp, normal));
     // Slices must stack along their normal. A gantry-tilted (or otherwise sheared) series moves
     // each slice's origin within the slice plane as well; a 3-D image has no shear, so ITK's
     // reader would silently place every slice but the first where it is not (by up to
     // tan(tilt) x the series' length: 10 mm per 2 cm at 27 degrees).
     const std::array<double, 3> d{p.ipp[0] - first.ipp[0], p.ipp[1] - first.ipp[1], p.ipp[2] - first.ipp[2]};
-    const double along = d[0] * normal[0] + d[1] * normal[1] + d[2] * normal[2];
-    const double in_plane = std::sqrt(std::max(0.0, d[0] * d[0] + d[1] * d[1] + d[2] * d[2] - along * along));
+    const double along = dot(d, normal);
+    const double in_plane = std::sqrt(std::max(0.0, dot(d, d) - along * along));
     // Positions written to 0.1 mm (some scanners) move an oblique slice's origin by up to
     // 0.05 mm per axis, so 0.15 mm within the plane is rounding; a tilt grows with `along`.
     BD_VALIDATE(in_plane <= 0.15 + 1e-3 * std::abs(along),
@@ -541,21 +550,28 @@ DicomSeriesCheck::Padding padding_of(DcmDataset* ds) {
   return p;
 }
 
-// The files less later copies of one SOP Instance UID, byte for byte in their data sets (a CD export or a re-sent
-// series holds some files twice); two files with one UID and other contents are refused.
-std::vector<std::string> without_identical_copies(const std::vector<std::string>& files, const std::string& what,
-                                                  std::size_t* dropped, std::vector<std::string>* notes) {
-  if (files.size() < 2) return files;
-  std::vector<std::string> kept;
+// A file of a series with its header loaded (elements over kMaxReadLength left on disk).
+struct LoadedFile {
+  std::string file;
+  std::unique_ptr<DcmFileFormat> ff;
+  DcmDataset* ds() const { return ff->getDataset(); }
+};
+
+// The series' headers, each file loaded once, less later copies of one SOP Instance UID whose
+// data sets are byte-identical (a CD export or a re-sent series holds some files twice); two
+// files with one UID and other contents are refused.
+std::vector<LoadedFile> load_without_identical_copies(const std::vector<std::string>& files, const std::string& what,
+                                                      std::size_t* dropped, std::vector<std::string>* notes) {
+  std::vector<LoadedFile> kept;
   std::map<std::string, std::pair<std::string, std::uintmax_t>> first_file_of_sop;  // UID -> file, data set offset
   std::string first_copy;
   for (const std::string& file : files) {
     require_input_file(file, what + ":");
     check_part10(file);
-    DcmFileFormat ff;
-    const std::string sop = value_of(load(ff, file), DCM_SOPInstanceUID);
-    if (!sop.empty()) {
-      const std::uintmax_t offset = data_set_offset(ff);
+    LoadedFile loaded{file, std::make_unique<DcmFileFormat>()};
+    const std::string sop = value_of(load(*loaded.ff, file), DCM_SOPInstanceUID);
+    if (!sop.empty() && files.size() > 1) {
+      const std::uintmax_t offset = data_set_offset(*loaded.ff);
       const auto [seen, fresh] = first_file_of_sop.emplace(sop, std::make_pair(file, offset));
       if (!fresh) {
         const auto& [first, first_offset] = seen->second;
@@ -566,7 +582,7 @@ std::vector<std::string> without_identical_copies(const std::vector<std::string>
         continue;
       }
     }
-    kept.push_back(file);
+    kept.push_back(std::move(loaded));
   }
   if (*dropped > 0)
     notes->push_back(std::to_string(*dropped) + " file(s) left out as copies of another file of the series (one SOP " +
@@ -579,7 +595,10 @@ std::vector<std::string> without_identical_copies(const std::vector<std::string>
 DicomSeriesIdentity read_series_identity(const std::string& file) {
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
   DcmFileFormat ff;
-  DcmDataset* ds = load(ff, file);
+  return series_identity_of(load(ff, file));
+}
+
+DicomSeriesIdentity series_identity_of(DcmDataset* ds) {
   DicomSeriesIdentity id;
   id.modality = upper_trimmed(value_of(ds, DCM_Modality));
   id.image_type = value_of(ds, DCM_ImageType);
@@ -593,7 +612,7 @@ DicomSeriesIdentity read_series_identity(const std::string& file) {
       upper_trimmed(type4.c_str()) == "TRANSMISSION")
     id.nm_no_volume = true;  // an attenuation map, not emission
   const bool have_type3 = ds->findAndGetOFString(DCM_ImageType, type3, 2).good();
-  id.localizer = have_type3 && upper_trimmed(type3.c_str()) == "LOCALIZER";
+  id.localizer = have_type3 && upper_trimmed(type3.c_str()).find("LOCALIZER") != std::string::npos;
   id.nm_no_volume = id.nm_no_volume || (have_type3 && id.modality == "NM" && nm_acquisition_is_no_volume(trim(type3.c_str())));
   return id;
 }
@@ -606,15 +625,13 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& all_files, c
   bool any_padding = false;
   // Copies first: a folder holding one multi-frame file twice is a series of one file.
   std::size_t dropped_copies = 0;
-  const std::vector<std::string> files = without_identical_copies(all_files, what, &dropped_copies, &result.notes);
+  const std::vector<LoadedFile> loaded = load_without_identical_copies(all_files, what, &dropped_copies, &result.notes);
+  result.identity = series_identity_of(loaded.front().ds());
   Uint16 first_rows = 0, first_cols = 0;
   std::array<double, 2> first_spacing{0.0, 0.0};
-  for (std::size_t k = 0; k < files.size(); ++k) {
-    const std::string& file = files[k];
-    require_input_file(file, what + ":");
-    DcmFileFormat ff;
-    check_part10(file);
-    DcmDataset* ds = load(ff, file);
+  for (std::size_t k = 0; k < loaded.size(); ++k) {
+    const std::string& file = loaded[k].file;
+    DcmDataset* ds = loaded[k].ds();
     check_geometry_multiplicity(ds, file);
     check_element_lengths(ds, file);
     if (k == 0) check_one_time_frame(ds, file);
@@ -635,9 +652,9 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& all_files, c
       frames = static_cast<Sint32>(parse_whole(trim(frames_text.c_str()), file + ": Number of Frames (0028,0008)", 1,
                                                1 << 20));
     // Compressed pixel data are decoded to this size (and converted to float) per file.
-    require_memory(double(rows) * cols * (bits / 8 + 4.0) * std::max<Uint16>(samples, 1) * frames * double(files.size()),
+    require_memory(double(rows) * cols * (bits / 8 + 4.0) * std::max<Uint16>(samples, 1) * frames * double(loaded.size()),
                    file + ": " + std::to_string(rows) + " x " + std::to_string(cols) + " pixels x " +
-                       std::to_string(frames) + " frames x " + std::to_string(files.size()) + " files",
+                       std::to_string(frames) + " frames x " + std::to_string(loaded.size()) + " files",
                    "a smaller series");
     DcmElement* pixels = nullptr;
     BD_VALIDATE(ds->findAndGetElement(DCM_PixelData, pixels).good() && pixels != nullptr,
@@ -654,7 +671,7 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& all_files, c
       BD_VALIDATE(have >= want, file << ": Pixel Data (7FE0,0010) holds " << have << " bytes, Rows x Columns x Bits "
                                      << "Allocated/8 x Samples x Frames = " << want << " (truncated file?)");
     }
-    if (files.size() == 1) {
+    if (loaded.size() == 1) {
       // One file: an enhanced multi-frame image keeps each frame's plane in its functional
       // groups (GDCM falls back to 1 mm voxels on frames it cannot stack: checked here); a
       // classic multi-frame NM file's frames are evenly spaced by construction.
@@ -683,31 +700,25 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& all_files, c
                     std::abs(spacing[0] - first_spacing[0]) <= 1e-4 * first_spacing[0] &&
                     std::abs(spacing[1] - first_spacing[1]) <= 1e-4 * first_spacing[1],
                 file << ": " << grid_text(rows, cols, spacing) << " (Rows, Columns, Pixel Spacing (0028,0030)), where "
-                     << files.front() << " has " << grid_text(first_rows, first_cols, first_spacing)
+                     << loaded.front().file << " has " << grid_text(first_rows, first_cols, first_spacing)
                      << ": one series must have one pixel grid");
   }
   if (dropped_copies > 0 && planes.size() == result.files.size()) {
     // GDCM could not sort slices that share a position and left the series in name order:
     // the kept files are put in order along the slice normal, as GDCM's own sort does.
-    const auto& iop = planes.front().iop;
-    const std::array<double, 3> normal{iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5],
-                                       iop[0] * iop[4] - iop[1] * iop[3]};
-    auto along = [&](const SlicePlane& p) { return p.ipp[0] * normal[0] + p.ipp[1] * normal[1] + p.ipp[2] * normal[2]; };
+    const std::array<double, 3> normal = slice_normal(planes.front().iop);
     std::vector<std::size_t> order(planes.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return along(planes[a]) < along(planes[b]); });
-    std::vector<SlicePlane> sorted_planes;
-    std::vector<std::string> sorted_files;
-    std::vector<DicomSeriesCheck::Padding> sorted_padding;
-    for (std::size_t i : order) {
-      sorted_planes.push_back(planes[i]);
-      sorted_files.push_back(result.files[i]);
-      sorted_padding.push_back(result.padding[i]);
-    }
-    planes.swap(sorted_planes);
-    result.files.swap(sorted_files);
-    result.padding.swap(sorted_padding);
+                     [&](std::size_t a, std::size_t b) { return dot(planes[a].ipp, normal) < dot(planes[b].ipp, normal); });
+    auto permuted = [&](const auto& v) {
+      std::decay_t<decltype(v)> out;
+      for (std::size_t i : order) out.push_back(v[i]);
+      return out;
+    };
+    planes = permuted(planes);
+    result.files = permuted(result.files);
+    result.padding = permuted(result.padding);
   }
   if (!any_padding) result.padding.clear();
   check_slice_stack(planes, what);

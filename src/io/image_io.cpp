@@ -277,12 +277,11 @@ std::vector<SeriesCandidate> scan_series(const std::string& dir, bool recursive)
 // GDCM's recursive scan follows links to folders: a link loop would list the tree again at every
 // level. The tree is walked first, without following links, and refused with one.
 void check_tree_for_recursive_scan(const std::string& dir) {
-  constexpr std::size_t kMaxEntries = 200000;
   std::error_code ec;
   std::size_t entries = 0;
   for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
        !ec && it != end; it.increment(ec)) {
-    BD_VALIDATE(++entries <= kMaxEntries, dir << ": holds no series at its top level, and more than " << kMaxEntries
+    BD_VALIDATE(++entries <= kMaxDicomFolderEntries, dir << ": holds no series at its top level, and more than " << kMaxDicomFolderEntries
                                               << " files and folders below it; give the folder of the one series");
     std::error_code ec2;
     BD_VALIDATE(!(it->is_symlink(ec2) && fs::is_directory(it->path(), ec2)),
@@ -455,7 +454,7 @@ static Volume<float> read_image_here(const std::string& path, ImageMetadata* met
   DicomSeriesCheck checked;
   if (f == Format::dicom_file) {
     checked = check_dicom_series({path}, path);
-    check_serves(role, read_series_identity(path), path);
+    check_serves(role, checked.identity, path);
   }
   ItkWarningsAreErrors trap(path);
   auto io = open_file_image(path, f);

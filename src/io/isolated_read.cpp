@@ -20,6 +20,7 @@
 #include <new>
 #include <string>
 
+#include "betadose/dicom_header.hh"
 #include "betadose/errors.hh"
 #include "betadose/text_parse.hh"
 
@@ -79,11 +80,11 @@ double time_limit_s(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     // A DICOM folder's reader searches its subfolders when the top level holds no series (a CD
-    // export): their files count too (links not followed, at most 200000 entries).
+    // export): their files count too (links not followed, at most kMaxDicomFolderEntries entries).
     std::size_t entries = 0;
     for (std::filesystem::recursive_directory_iterator
              it(path, std::filesystem::directory_options::skip_permission_denied, ec), end;
-         !ec && it != end && ++entries <= 200000; it.increment(ec))
+         !ec && it != end && ++entries <= kMaxDicomFolderEntries; it.increment(ec))
       if (it->is_regular_file(ec)) bytes += double(it->file_size(ec));
   } else {
     struct stat st {};

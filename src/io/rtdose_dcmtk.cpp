@@ -11,6 +11,7 @@
 #include <set>
 
 #include "betadose/dicom_geometry.hh"
+#include "betadose/dicom_header.hh"
 #include "betadose/errors.hh"
 #include "betadose/rtdose.hh"
 
@@ -135,15 +136,14 @@ namespace {
 
 // The regular files of a folder; when none of them is DICOM, those of its subfolders (a CD
 // export: DICOMDIR and nested folders), without following directory links (a link loop would
-// list the tree without end) and at most kMaxFiles.
+// list the tree without end) and at most kMaxDicomFolderEntries.
 std::vector<fs::path> series_folder_files(const std::string& directory, bool recursive) {
-  constexpr std::size_t kMaxFiles = 200000;
   std::error_code ec;
   std::vector<fs::path> files;
   auto add = [&](const fs::directory_entry& e) {
     std::error_code ec2;
     if (e.is_regular_file(ec2)) files.push_back(e.path());
-    BD_VALIDATE(files.size() <= kMaxFiles, directory << ": more than " << kMaxFiles
+    BD_VALIDATE(files.size() <= kMaxDicomFolderEntries, directory << ": more than " << kMaxDicomFolderEntries
                                                      << " files; give the folder of the one series");
   };
   if (recursive) {
@@ -186,12 +186,11 @@ DicomSeriesReference read_dicom_series_reference(const std::string& directory, c
       if (ipp.size() != 3 || iop.size() != 6 || ps.size() != 2 || rows == 0 || cols == 0) continue;
       // The dose references the series it was computed on: the PET of a flattened PET/CT
       // folder and the CT's localizers (projections) are not that series.
-      const std::string modality = get_string(ds, DCM_Modality);
-      OFString type3;
-      const bool localizer = ds.findAndGetOFString(DCM_ImageType, type3, 2).good() &&
-                             std::string(type3.c_str()).find("LOCALIZER") != std::string::npos;
-      if (modalities.count(modality) == 0 || localizer) {
-        skipped[modality.empty() ? "(no Modality)" : localizer ? modality + " LOCALIZER" : modality]++;
+      // The image reader's rule (dicom_header.hh), so that both take the same series.
+      const DicomSeriesIdentity id = series_identity_of(&ds);
+      const std::string& modality = id.modality;
+      if (modalities.count(modality) == 0 || id.localizer) {
+        skipped[modality.empty() ? "(no Modality)" : id.localizer ? modality + " LOCALIZER" : modality]++;
         continue;
       }
       SeriesImages& series = by_series[get_string(ds, DCM_SeriesInstanceUID)];
