@@ -7,7 +7,10 @@
 // centred on its plane with the thickness of the contour plane spacing (the median distance
 // between neighbouring contour planes of the structure set). Within a plane, all contours of
 // the ROI are combined by the even-odd rule, so a contour inside another is a hole and
-// separate contours are separate islands.
+// separate contours are separate islands. Two contours that overlap without one lying inside
+// the other are reported (ContourOverlap): by the same rule their overlap is left out, as the
+// other RTSTRUCT readers (SlicerRT, platipy, dcmrtstruct2nii) read it, which the file's author
+// may not have meant.
 //
 // Each voxel is sampled on n x n x n sub-voxel points; the returned occupancy is the fraction
 // of points inside. Points are tested exactly against the polygon edges along rows of the
@@ -23,6 +26,7 @@ namespace bd {
 
 struct PlanarContour {
   std::vector<Vec3> points_mm;  // closed polygon (the last point connects to the first)
+  std::size_t number = 0;       // its item in the file's Contour Sequence (1-based; 0: not from a file)
 };
 
 struct ContourPlaneInfo {
@@ -39,9 +43,19 @@ struct ContourPlaneInfo {
 ContourPlaneInfo contour_planes(const std::vector<const PlanarContour*>& contours,
                                 const std::string& what, double fallback_spacing_mm = 0);
 
-// Fraction [0, 1] of each voxel of `grid` inside the ROI made of `contours`.
+// Two contours of one plane (indices into the rasterised list) whose insides overlap with
+// neither inside the other, measured on the rows that cross the grid.
+struct ContourOverlap {
+  std::size_t first = 0, second = 0;
+  double plane_mm = 0;  // the plane's position along the normal (n · x)
+  double area_mm2 = 0;  // the overlap, left out by the even-odd rule
+};
+
+// Fraction [0, 1] of each voxel of `grid` inside the ROI made of `contours`; partial overlaps
+// of its contours are appended to `overlaps` when given.
 std::vector<float> rasterize_contours(const std::vector<PlanarContour>& contours,
                                       const ContourPlaneInfo& planes, const Grid& grid,
-                                      int samples_per_axis = 5);
+                                      int samples_per_axis = 5,
+                                      std::vector<ContourOverlap>* overlaps = nullptr);
 
 }  // namespace bd

@@ -363,7 +363,24 @@ RoiSet load_rois(const RoiInputs& in, const Grid& grid, const CaseLog& log) {
             " mm apart; each contour is taken as a slab of the set's " + format_g(set_planes.spacing_mm) + " mm");
       else if (!own.single_plane)
         planes.spacing_mm = own.spacing_mm;
-      const std::vector<float> frac = rasterize_contours(r.contours, planes, grid);
+      std::vector<ContourOverlap> overlaps;
+      const std::vector<float> frac = rasterize_contours(r.contours, planes, grid, 5, &overlaps);
+      if (!overlaps.empty()) {
+        auto number = [&](std::size_t i) {
+          return std::to_string(r.contours[i].number ? r.contours[i].number : i + 1);
+        };
+        std::string list;
+        for (std::size_t k = 0; k < std::min<std::size_t>(overlaps.size(), 3); ++k)
+          list += (k ? "; " : "") + std::string("contours ") + number(overlaps[k].first) + " and " +
+                  number(overlaps[k].second) + " at " + format_g(overlaps[k].plane_mm, 5) + " mm (" +
+                  format_g(overlaps[k].area_mm2, 3) + " mm2)";
+        if (overlaps.size() > 3) list += "; " + std::to_string(overlaps.size() - 3) + " more";
+        say("  warning: " + from + ": " + std::to_string(overlaps.size()) +
+            " pair(s) of contours on one plane overlap without one lying inside the other (" + list +
+            ", plane positions along the normal, contours numbered as items of the ROI's Contour Sequence); by the even-odd rule, which "
+            "other RTSTRUCT readers (SlicerRT, platipy, dcmrtstruct2nii) also apply, the overlap is left out of "
+            "the ROI: check the structure if it was meant as one region");
+      }
       std::vector<std::uint8_t> mask = volume_preserving_mask(frac);
       double contoured_ml = 0;
       for (float f : frac) contoured_ml += f * grid.voxel_volume_ml();

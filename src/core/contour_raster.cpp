@@ -5,11 +5,15 @@
 // u positions where polygon edges cross it. A sample point is inside when the number of
 // crossings left of it on its row is odd (even-odd rule: holes and islands come out right).
 // The only approximation beyond the slab model is snapping a point's v to its row centre,
-// at most 1/8 of the sampling distance.
+// at most 1/8 of the sampling distance. The same rows measure, per contour and per pair of
+// contours, the length inside both: a pair whose common area is neither ~0 nor ~the smaller
+// contour's area overlaps without nesting (reported, not changed).
 #include "betadose/contour_raster.hh"
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 #include <sstream>
 
 #include "betadose/errors.hh"
@@ -51,6 +55,8 @@ constexpr double kSamePlaneMm = 0.01;  // contours closer than this share a plan
 struct Plane {
   double offset_mm = 0;  // n · p
   std::vector<std::array<double, 4>> edges;  // (u0, v0, u1, v1)
+  std::vector<std::size_t> edge_contour;     // the contour (index into the list) of each edge
+  std::size_t contour_count = 0;
   double v_min = 0;
   std::vector<std::vector<double>> rows;  // sorted crossing u per row
 };
@@ -118,7 +124,7 @@ ContourPlaneInfo contour_planes(const std::vector<const PlanarContour*>& contour
 
 std::vector<float> rasterize_contours(const std::vector<PlanarContour>& contours,
                                       const ContourPlaneInfo& info, const Grid& grid,
-                                      int samples_per_axis) {
+                                      int samples_per_axis, std::vector<ContourOverlap>* overlaps) {
   const int ns = std::max(1, samples_per_axis);
   std::vector<float> occupancy(grid.voxel_count(), 0.0f);
   if (contours.empty()) return occupancy;
@@ -145,11 +151,13 @@ std::vector<float> rasterize_contours(const std::vector<PlanarContour>& contours
       it = planes.end() - 1;
       it->offset_mm = d;
     }
+    ++it->contour_count;
     const auto& pts = c.points_mm;
     for (std::size_t i = 0; i < pts.size(); ++i) {
       const Vec3& a = pts[i];
       const Vec3& b = pts[(i + 1) % pts.size()];
       it->edges.push_back({{dot(e1, a), dot(e2, a), dot(e1, b), dot(e2, b)}});
+      it->edge_contour.push_back(std::size_t(&c - contours.data()));
       for (int k = 0; k < 3; ++k) {
         lo[k] = std::min(lo[k], a[k]);
         hi[k] = std::max(hi[k], a[k]);
@@ -188,14 +196,43 @@ std::vector<float> rasterize_contours(const std::vector<PlanarContour>& contours
     if (v_hi < v_lo) continue;  // the plane's contours miss the grid: no rows
     const auto nrows = static_cast<std::size_t>(std::ceil((v_hi - v_lo) / row_mm)) + 1;
     pl.rows.assign(nrows, {});
+    const bool measure = overlaps != nullptr && pl.contour_count > 1;
+    std::map<std::size_t, double> inside_mm;                           // per contour, summed over rows
+    std::map<std::pair<std::size_t, std::size_t>, double> common_mm;  // per pair
+    std::vector<std::pair<double, std::size_t>> crossings;
+    std::vector<std::size_t> active;
     for (std::size_t r = 0; r < nrows; ++r) {
       const double v = v_lo + (double(r) + 0.5) * row_mm;
-      auto& row = pl.rows[r];
-      for (const auto& e : pl.edges) {
+      crossings.clear();
+      for (std::size_t ei = 0; ei < pl.edges.size(); ++ei) {
+        const auto& e = pl.edges[ei];
         if ((e[1] > v) == (e[3] > v)) continue;
-        row.push_back(e[0] + (v - e[1]) * (e[2] - e[0]) / (e[3] - e[1]));
+        crossings.emplace_back(e[0] + (v - e[1]) * (e[2] - e[0]) / (e[3] - e[1]), pl.edge_contour[ei]);
       }
-      std::sort(row.begin(), row.end());
+      std::sort(crossings.begin(), crossings.end());
+      auto& row = pl.rows[r];
+      for (const auto& x : crossings) row.push_back(x.first);
+      if (!measure) continue;
+      // Along the row, each crossing toggles its contour's inside; between two crossings the
+      // length counts for every contour inside and every pair of them.
+      active.clear();
+      for (std::size_t x = 0; x + 1 < crossings.size(); ++x) {
+        const auto at = std::find(active.begin(), active.end(), crossings[x].second);
+        if (at == active.end()) active.push_back(crossings[x].second); else active.erase(at);
+        const double len = crossings[x + 1].first - crossings[x].first;
+        for (std::size_t a = 0; a < active.size(); ++a) {
+          inside_mm[active[a]] += len;
+          for (std::size_t b = a + 1; b < active.size(); ++b)
+            common_mm[std::minmax(active[a], active[b])] += len;
+        }
+      }
+    }
+    // Nested contours share the smaller one's whole area; touching ones share nothing. The
+    // margin (1e-3 of the smaller area) absorbs rounding where a hole touches its outline.
+    for (const auto& [pair, common] : common_mm) {
+      const double smaller = std::min(inside_mm[pair.first], inside_mm[pair.second]);
+      if (common > 1e-3 * smaller && common < (1.0 - 1e-3) * smaller)
+        overlaps->push_back(ContourOverlap{pair.first, pair.second, pl.offset_mm, common * row_mm});
     }
   }
 

@@ -114,6 +114,7 @@ StructureSet read_rtstruct(const std::string& path) {
                          << " mm of the origin expected)");
       PlanarContour pc;
       for (std::size_t p = 0; p + 2 < data.size(); p += 3) pc.points_mm.push_back({{data[p], data[p + 1], data[p + 2]}});
+      pc.number = c + 1;
       const bool repeat = std::any_of(roi.contours.begin(), roi.contours.end(),
                                       [&](const PlanarContour& o) { return o.points_mm == pc.points_mm; });
       if (repeat) {

@@ -10,7 +10,7 @@
 namespace {
 
 bd::PlanarContour square(double x0, double y0, double x1, double y1, double z) {
-  return bd::PlanarContour{{{{x0, y0, z}}, {{x1, y0, z}}, {{x1, y1, z}}, {{x0, y1, z}}}};
+  return bd::PlanarContour{{{{x0, y0, z}}, {{x1, y0, z}}, {{x1, y1, z}}, {{x0, y1, z}}}, 0};
 }
 
 bd::PlanarContour circle(double r, double cx, double cy, double z, int n = 720) {
@@ -95,10 +95,45 @@ TEST(ContourRaster, MalformedContoursAreInputErrors) {
   std::vector<bd::PlanarContour> two{{{{{0, 0, 0}}, {{1, 0, 0}}}}};
   EXPECT_THROW(bd::contour_planes(pointers(two), "two points"), bd::InputError);
   std::vector<bd::PlanarContour> tilted{square(0, 0, 1, 1, 0),
-                                        bd::PlanarContour{{{{0, 0, 1}}, {{1, 0, 1}}, {{1, 0, 2}}, {{0, 0, 2}}}}};
+                                        bd::PlanarContour{{{{0, 0, 1}}, {{1, 0, 1}}, {{1, 0, 2}}, {{0, 0, 2}}}, 0}};
   EXPECT_THROW(bd::contour_planes(pointers(tilted), "tilted"), bd::InputError);
-  std::vector<bd::PlanarContour> warped{bd::PlanarContour{{{{0, 0, 0}}, {{1, 0, 0}}, {{1, 1, 0.5}}, {{0, 1, 0}}}}};
+  std::vector<bd::PlanarContour> warped{bd::PlanarContour{{{{0, 0, 0}}, {{1, 0, 0}}, {{1, 1, 0.5}}, {{0, 1, 0}}}, 0}};
   EXPECT_THROW(bd::contour_planes(pointers(warped), "warped"), bd::InputError);
+}
+
+TEST(ContourRaster, PartialOverlapsAreReportedNestingAndTouchingAreNot) {
+  // Per plane z = 0, 1, 2: A = [0,10]x[0,10], B = [5,15]x[0,10] overlapping A over 50 mm2,
+  // C = [2,4]x[2,4] inside A (a hole), D = [15,20]x[0,10] touching B along x = 15.
+  std::vector<bd::PlanarContour> cs;
+  for (int z = 0; z < 3; ++z) {
+    cs.push_back(square(0, 0, 10, 10, z));
+    cs.push_back(square(5, 0, 15, 10, z));
+    cs.push_back(square(2, 2, 4, 4, z));
+    cs.push_back(square(15, 0, 20, 10, z));
+  }
+  const auto planes = bd::contour_planes(pointers(cs), "overlap");
+  bd::Grid g;
+  g.size = {{24, 14, 5}};
+  g.origin_mm = {{-1.5, -1.5, -1.0}};
+  std::vector<bd::ContourOverlap> overlaps;
+  const auto f = bd::rasterize_contours(cs, planes, g, 5, &overlaps);
+  ASSERT_EQ(overlaps.size(), 3u);
+  for (int z = 0; z < 3; ++z) {
+    EXPECT_EQ(overlaps[z].first, std::size_t(4 * z));
+    EXPECT_EQ(overlaps[z].second, std::size_t(4 * z + 1));
+    EXPECT_NEAR(overlaps[z].plane_mm, z, 1e-9);
+    EXPECT_NEAR(overlaps[z].area_mm2, 50.0, 0.5);
+  }
+  // Reported, not changed: the even-odd rule leaves the overlap and the hole out, per plane
+  // 100 + 100 - 2*50 - 4 + 50 = 146 mm2, on three 1 mm slabs.
+  EXPECT_NEAR(sum(f), 3 * 146.0, 1.0);
+  // Without the overlapping contour B, nothing is reported.
+  std::vector<bd::PlanarContour> nested;
+  for (std::size_t i = 0; i < cs.size(); ++i)
+    if (i % 4 != 1) nested.push_back(cs[i]);
+  overlaps.clear();
+  bd::rasterize_contours(nested, bd::contour_planes(pointers(nested), "nested"), g, 5, &overlaps);
+  EXPECT_TRUE(overlaps.empty());
 }
 
 }  // namespace

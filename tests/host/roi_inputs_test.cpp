@@ -273,6 +273,33 @@ TEST_F(RoiInputs, RtStructSphereAndRingWithHole) {
   EXPECT_NE(r.output.find("'Sphere_GTV' is given twice"), std::string::npos) << r.output;
 }
 
+// Two contours of one ROI and plane that overlap without nesting (two lesions drawn as
+// separate circles): the even-odd rule, which other RTSTRUCT readers apply too, leaves the
+// overlap out. That stays, but is no longer silent: the warning names the contours, the plane
+// and the area. The ROI's volume is the even-odd one, 6 planes x 2 mm x (2 pi 36 - 2 x 24.78)
+// mm2 (circles of 6 mm, 8 mm apart: overlap 2 r^2 acos(d/2r) - (d/2) sqrt(4r^2 - d^2)).
+TEST_F(RoiInputs, RtStructContoursOverlappingWithoutNestingAreReported) {
+  python("make_rtstruct.py", path("ov.dcm") + " --overlap");
+  bd::Grid g;
+  g.size = {{44, 44, 40}};
+  g.spacing_mm = {{1.5, 1.5, 1.5}};
+  g.origin_mm = {{-31.1, -28.3, -19.9}};
+  const std::string act = path("act.nii.gz"), out = path("ov.h5");
+  bd::write_image(act, bd::Volume<float>(g, 1.0f));
+  const auto r = bd::test::run_cli("kernel --method ldm --uniform water --activity " + act +
+                                   " --activity-units bq --rtstruct " + path("ov.dcm") + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("'Two lesions' of " + path("ov.dcm") + ": 6 pair(s) of contours on one plane overlap"),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("contours 1 and 2 at -15.75 mm (24.8 mm2)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("3 more"), std::string::npos) << r.output;
+  // Nested contours (the ring's hole) and separate ROIs are not reported.
+  EXPECT_EQ(r.output.find("'Ring wall' of " + path("ov.dcm") + ": "), std::string::npos) << r.output;
+  const double overlap = 2 * 36 * std::acos(8.0 / 12.0) - 4 * std::sqrt(144.0 - 64.0);
+  const auto f = bd::read_dose_file(out);
+  EXPECT_NEAR(shape_of(f, "Two_lesions").volume_mm3 / (12 * (2 * M_PI * 36 - 2 * overlap)), 1.0, 0.03);
+}
+
 // ROIs of one structure set drawn on slices of different series: the ring on 4 mm planes
 // beside the sphere's 2 mm. One slab for the whole set (its median, 2 mm) gave the ring half
 // its volume with exit 0; each ROI now takes its own plane spacing.

@@ -5,14 +5,17 @@
         planes z = 0.25 + 2 m (2 mm slices) as 720-point circles;
   ROI 2 "Ring wall":  a ring (outer radius 20 mm, inner 10 mm) centred at (-5.2, 6.9), on the
         6 planes z = -15.75 ... -5.75 (two contours per plane: outer, and the hole inside it);
-  ROI 3 "Marker":     one POINT contour (encloses no volume).
+  ROI 3 "Marker":     one POINT contour (encloses no volume);
+  ROI 4 "Two lesions" (with --overlap): two circles of radius 6 mm centred at (15, -15) and
+        (23, -15) on each ring plane, overlapping over 24.78 mm2 without nesting.
 
-usage: make_rtstruct.py OUT.dcm [POINTS_PER_CIRCLE] [--ring-spacing-mm S] [--frame-from FILE]
+usage: make_rtstruct.py OUT.dcm [POINTS_PER_CIRCLE] [--ring-spacing-mm S] [--frame-from FILE] [--overlap]
   POINTS_PER_CIRCLE: default 720 (the fuzz seed uses 6);
   --ring-spacing-mm S: the ring on planes S apart over the same 12 mm (S = 4: 3 planes), as an
       ROI drawn on the slices of another series beside the 2 mm sphere;
   --frame-from FILE: reference FILE's Frame of Reference UID (default: a new one);
-  --bad-x V: the first point of the sphere's first contour at x = V (nan, 1e8: a stray point).
+  --bad-x V: the first point of the sphere's first contour at x = V (nan, 1e8: a stray point);
+  --overlap: add ROI 4.
 """
 import argparse
 import math
@@ -51,6 +54,7 @@ def main():
     ap.add_argument("--ring-spacing-mm", type=float, default=2.0)
     ap.add_argument("--frame-from")
     ap.add_argument("--bad-x")
+    ap.add_argument("--overlap", action="store_true")
     a = ap.parse_args()
     out, n = a.out, a.points
     meta = FileMetaDataset()
@@ -91,7 +95,14 @@ def main():
         ring.append(contour(circle(ro, rx, ry, z, n)))
         ring.append(contour(circle(ri, rx, ry, z, n, reverse=True)))
     marker = [contour([10.0, 10.0, 10.0], "POINT")]
-    for number, (name, cs) in enumerate([("Sphere GTV", sphere), ("Ring wall", ring), ("Marker", marker)], 1):
+    structures = [("Sphere GTV", sphere), ("Ring wall", ring), ("Marker", marker)]
+    if a.overlap:
+        lesions = []
+        for z in planes:
+            lesions.append(contour(circle(6.0, 15.0, -15.0, z, n)))
+            lesions.append(contour(circle(6.0, 23.0, -15.0, z, n)))
+        structures.append(("Two lesions", lesions))
+    for number, (name, cs) in enumerate(structures, 1):
         item = Dataset()
         item.ROINumber = number
         item.ReferencedFrameOfReferenceUID = frame
@@ -106,7 +117,7 @@ def main():
     ds.StructureSetROISequence = Sequence(rois)
     ds.ROIContourSequence = Sequence(contours)
     obs = []
-    for number in (1, 2, 3):
+    for number in range(1, len(structures) + 1):
         o = Dataset()
         o.ObservationNumber = number
         o.ReferencedROINumber = number
