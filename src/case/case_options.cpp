@@ -20,8 +20,9 @@ void add_roi_options(CLI::App& cmd, RoiInputs& r) {
                  "DICOM RT structure set: every ROI by its ROIName (spaces -> _), contours rasterised "
                  "onto the dose grid; repeatable")->allow_extra_args(false)->group(g);
   cmd.add_flag("--accept-frame-mismatch", r.accept_frame_mismatch,
-               "Accept RT structure ROIs whose Referenced Frame of Reference UID (3006,0024) is not that of "
-               "the DICOM CT/activity (e.g. files anonymised separately; refused otherwise, recorded)")->group(g);
+               "Accept DICOM inputs of different Frames of Reference as one frame: RT structure ROIs whose "
+               "Referenced Frame of Reference UID (3006,0024) is not that of the DICOM CT/activity, or a DICOM CT "
+               "and activity of two frames (e.g. files anonymised separately; refused otherwise, recorded)")->group(g);
 }
 
 void add_case_options(CLI::App& cmd, CaseSpec& s, CaseOptionSet set) {

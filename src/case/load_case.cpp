@@ -351,6 +351,23 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
       log("  ct: note: lossy-compressed pixel data (" + m.lossy_compression + "): HU values are approximate");
       dc.note("ct_lossy_compression", m.lossy_compression, "DICOM header");
     }
+    // DICOM images of two Frames of Reference have unrelated patient coordinates (a CT of
+    // another day or scanner): read together they would place the activity in the wrong
+    // tissue with nothing to show it. A PET/CT or SPECT/CT of one scanner shares one frame.
+    if (dc.has_activity && !m.frame_of_reference_uid.empty() && !act_meta.frame_of_reference_uid.empty() &&
+        m.frame_of_reference_uid != act_meta.frame_of_reference_uid) {
+      BD_VALIDATE(s.rois.accept_frame_mismatch,
+                  geom_path << " and " << s.activity << ": the DICOM images have different Frames of Reference "
+                            << "(0020,0052) (" << m.frame_of_reference_uid << " and " << act_meta.frame_of_reference_uid
+                            << "), so their coordinates are not of one patient frame (a CT of another session or "
+                               "scanner); register one to the other (and export it in the other's frame), or give "
+                               "--accept-frame-mismatch if they are one frame under two UIDs (e.g. anonymised "
+                               "separately)");
+      log("  warning: the CT/label image and the activity have different Frames of Reference; taken as one frame "
+          "(--accept-frame-mismatch)");
+      dc.note("frame_of_reference_mismatch", m.frame_of_reference_uid + " vs " + act_meta.frame_of_reference_uid,
+              "--accept-frame-mismatch");
+    }
     if (dc.has_activity) require_overlap(geo.grid, geom_path, act.grid, s.activity);
     if (!s.ct.empty()) ct_report = check_and_clamp_ct_hu(geo.data, s.ct);
     dc.has_geometry = true;

@@ -88,6 +88,31 @@ TEST_F(DicomSeriesChoice, AFlattenedPetCtFolderServesBothRoles) {
   EXPECT_FALSE(fs::exists(path("rd2.dcm")));
 }
 
+// A DICOM CT and a DICOM PET of two Frames of Reference (a CT of another session): their
+// coordinates are unrelated, so the activity would sit in whatever tissue the numbers say, with
+// exit 0. Refused, naming both UIDs; --accept-frame-mismatch takes them as one frame (recorded).
+TEST_F(DicomSeriesChoice, ACtAndAnActivityOfTwoFramesOfReferenceAreRefused) {
+  const std::string ct = series("ct"), pet = series("pet", "--modality PT");
+  const std::string args = "kernel --method ldm --ct " + ct + " --activity " + pet + " --activity-units bq-per-ml" +
+                           " --out " + path("dose.h5");
+  auto r = bd::test::run_cli(args);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("the DICOM images have different Frames of Reference (0020,0052)"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(path("dose.h5")));
+  r = bd::test::run_cli(args + " --accept-frame-mismatch");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("different Frames of Reference; taken as one frame"), std::string::npos) << r.output;
+  const auto f = bd::read_dose_file(path("dose.h5"));
+  EXPECT_NE(f.text.at("provenance").find("frame_of_reference_mismatch"), std::string::npos);
+  // One scanner's PET/CT shares its frame: no word about it.
+  const std::string d = series("petct", "--with-pet");
+  r = bd::test::run_cli("kernel --method ldm --ct " + d + " --activity " + d + " --activity-units bq-per-ml --out " +
+                        path("dose2.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("Frames of Reference"), std::string::npos) << r.output;
+}
+
 TEST_F(DicomSeriesChoice, ASeriesOfAnotherModalityIsRefusedForItsRole) {
   const std::string mr = series("mr", "--modality MR");
   std::string msg = bd::test::input_error_message([&] { bd::read_image(mr, nullptr, bd::ImageRole::ct); });
