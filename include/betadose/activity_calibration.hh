@@ -5,7 +5,10 @@
 // Units (--activity-units):
 //   auto       DICOM: the Units attribute (0054,1001): BQML -> Bq/ml, GML -> SUVbw, CNTS ->
 //              counts; an image without units (NIfTI, NRRD, MetaImage, NM without (0054,1001))
-//              is a relative map, normalised to --total-activity-gbq (required then).
+//              is a relative map, normalised to --total-activity-gbq (required then). An NM
+//              image in Bq/ml by its Real World Value Mapping is quantitative as BQML when it
+//              says its DecayCorrection (0054,1102); without it, the time of its values is
+//              unknown: --activity-units bq-per-ml (taken at the administration) or a total.
 //   bq         activity per voxel [Bq] (user maps); never a DICOM PET (those are per ml).
 //   bq-per-ml  activity concentration [Bq/ml]; with a DICOM header its Units must be BQML.
 //   counts     a relative map (any header), normalised to --total-activity-gbq.
@@ -47,6 +50,9 @@ struct PetHeader {
   std::string injected_activity_bq; // (0018,1074) in (0054,0016)
   std::string half_life_s;          // (0018,1075) in (0054,0016)
   std::string radiopharmaceutical;  // (0018,0031) in (0054,0016)
+  // The units an NM image's Real World Value Mapping (0040,9096) gave its values (the reader
+  // applied it): "Bq/ml", "counts" or "" (ImageMetadata::value_units).
+  std::string real_world_units;
   // (0008,0022)/(0008,0032) AcquisitionDate/Time of every slice, in slice order.
   std::vector<std::string> acquisition_date, acquisition_time;
 };

@@ -65,6 +65,21 @@ struct DicomSeriesCheck {
     double slope = 1, intercept = 0;         // modality LUT of that file (0028,1053), (0028,1052)
   };
   std::vector<Padding> padding;
+  // Real World Value Mapping (0040,9096) of an NM image (PS3.3 C.7.6.16.2.11): what its stored
+  // values mean, value = stored x slope + intercept in the mapping's units. NM has no Rescale
+  // Slope of its own, so workstations (Hermes, quantitative SPECT) scale integer pixels this
+  // way, and the reader (GDCM) does not apply it: the pixels of such a file are 16-bit
+  // numbers, not counts or Bq/ml. Items in an activity concentration (UCUM Bq/ml, kBq/ml,
+  // MBq/ml) are taken first, then counts; others (SUV) are left out, noted. PET images keep
+  // their Units (0054,1001) and rescale. One entry per file (empty when no file has one).
+  struct RealWorldMapping {
+    bool present = false;
+    double slope = 1, intercept = 0;  // to `units` (an activity concentration scaled to Bq/ml)
+    double lut_slope = 1, lut_intercept = 0;  // the modality LUT the reader applied, (0028,1053/1052)
+    std::string units;  // "Bq/ml" or "counts"
+    std::string what;   // the item as the file writes it (slope, intercept, code), for the note
+  };
+  std::vector<RealWorldMapping> real_world;
   DicomSeriesIdentity identity;  // of the first file
 };
 DicomSeriesCheck check_dicom_series(const std::vector<std::string>& files, const std::string& what);

@@ -24,6 +24,9 @@ struct ImageMetadata {
   std::string pixel_type;     // component type on disk, e.g. "short", "float"
   std::string modality;       // DICOM (0008,0060): "CT", "NM", "PT"; empty otherwise
   std::string units;          // DICOM PT (0054,1001), e.g. "BQML", "CNTS"; empty otherwise
+  // DICOM NM: "Bq/ml" or "counts" when the values read are those of its Real World Value
+  // Mapping (0040,9096) (DicomSeriesCheck::RealWorldMapping); empty otherwise.
+  std::string value_units;
   std::string series_uid;     // DICOM series read (the largest when several)
   std::size_t series_count = 0;  // DICOM series found in the directory
   std::size_t file_count = 0;    // DICOM files of the series read

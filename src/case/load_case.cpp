@@ -460,7 +460,10 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
     const Nuclide nuc = load_nuclide(s.nuclide);
     std::unique_ptr<PetHeader> header;
     if (act_meta.format == "DICOM" && !act_meta.files.empty())
+    {
       header = std::make_unique<PetHeader>(read_pet_header(act_meta.files));
+      header->real_world_units = act_meta.value_units;
+    }
     dc.calibration = calibrate_activity(units_request, header.get(), total_bq > 0, nuc.half_life_s, nuc.name, s.activity);
     for (const auto& line : dc.calibration.lines) log(line);
     for (const auto& p : dc.calibration.provenance) dc.note(p[0], p[1], p[2]);

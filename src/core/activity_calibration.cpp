@@ -304,6 +304,15 @@ ActivityCalibration calibrate_activity(ActivityUnitsRequest request, const PetHe
   };
   switch (request) {
     case ActivityUnitsRequest::automatic:
+      if (units.empty() && header && header->real_world_units == "Bq/ml") {
+        const std::string why = where + " is in Bq/ml by its Real World Value Mapping (0040,9096)";
+        if (!trim(header->decay_correction).empty()) return quantitative(false);
+        BD_VALIDATE(total_given, why << ", but has no (0054,1102) DecayCorrection, so the time its values refer to is "
+                                        "not recorded: give --activity-units bq-per-ml to take them as the "
+                                        "concentration at the administration, or --total-activity-gbq A to "
+                                        "normalise the image to A");
+        return relative_map(why + " without (0054,1102) DecayCorrection");
+      }
       if (units.empty()) {
         const std::string why = header ? where + " has no (0054,1001) Units"
                                        : path + " carries no activity unit (not DICOM)";
@@ -333,6 +342,9 @@ ActivityCalibration calibrate_activity(ActivityUnitsRequest request, const PetHe
     case ActivityUnitsRequest::bq_per_ml:
       BD_VALIDATE(units.empty() || units == "BQML",
                   "--activity-units bq-per-ml contradicts " << tag << " (use auto, or counts for a relative map)");
+      BD_VALIDATE(!header || header->real_world_units != "counts",
+                  "--activity-units bq-per-ml contradicts the Real World Value Mapping (0040,9096) of "
+                      << where << ": its values are counts (use auto or counts with --total-activity-gbq)");
       // A DICOM header without Units still says when its values were measured: the same
       // decay correction as BQML (values taken at the administration would be low by the
       // decay from administration to scan, −24 % after a day of 90Y).

@@ -550,6 +550,80 @@ DicomSeriesCheck::Padding padding_of(DcmDataset* ds) {
   return p;
 }
 
+// The unit of a Real World Value Mapping item (its Measurement Units Code Sequence, UCUM):
+// an activity concentration with its factor to Bq/ml, counts (factor 0), or neither (-1).
+double real_world_unit_factor(const std::string& code) {
+  std::string c;
+  for (char ch : code)
+    if (!std::isspace(static_cast<unsigned char>(ch))) c += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  static const std::map<std::string, double> kConcentration = {
+      {"bq/ml", 1.0}, {"bq/cm3", 1.0}, {"kbq/ml", 1e3}, {"kbq/cm3", 1e3}, {"mbq/ml", 1e6}, {"mbq/cm3", 1e6}};
+  if (const auto it = kConcentration.find(c); it != kConcentration.end()) return it->second;
+  if (c == "{counts}" || c == "{cnts}" || c == "counts" || c == "cnts" || c == "{count}") return 0.0;
+  return -1.0;
+}
+
+// The Real World Value Mapping of an NM file (dicom_header.hh): the activity-concentration
+// item, else the counts item; two items of that kind that disagree, or one given only as a
+// lookup table, are refused.
+DicomSeriesCheck::RealWorldMapping real_world_of(DcmDataset* ds, const std::string& file, bool nm,
+                                                 std::vector<std::string>* notes) {
+  DicomSeriesCheck::RealWorldMapping best;
+  DcmSequenceOfItems* seq = nullptr;
+  if (!nm || ds->findAndGetSequence(DCM_RealWorldValueMappingSequence, seq).bad() || seq == nullptr) return best;
+  int best_rank = 0;  // 2: a concentration, 1: counts
+  std::vector<std::string> others;
+  for (unsigned long i = 0; i < seq->card(); ++i) {
+    DcmItem* item = seq->getItem(i);
+    DcmItem* unit = nullptr;
+    std::string code, meaning;
+    if (item->findAndGetSequenceItem(DCM_MeasurementUnitsCodeSequence, unit, 0).good() && unit) {
+      code = value_of(unit, DCM_CodeValue);
+      meaning = value_of(unit, DCM_CodeMeaning);
+    }
+    const double factor = real_world_unit_factor(code);
+    const std::string label = "item " + std::to_string(i + 1) + " (units '" + code + "'" +
+                              (meaning.empty() ? "" : ", " + meaning) + ")";
+    if (factor < 0) {
+      others.push_back(label);
+      continue;
+    }
+    Float64 slope = 0, intercept = 0;
+    BD_VALIDATE(item->findAndGetFloat64(DCM_RealWorldValueSlope, slope).good() && std::isfinite(slope) && slope != 0,
+                file << ": Real World Value Mapping (0040,9096) " << label
+                     << " has no finite, non-zero Real World Value Slope (0040,9225) (a mapping by lookup table, "
+                        "(0040,9212), is not read): its pixel values cannot be turned into "
+                     << (factor > 0 ? "activity" : "counts"));
+    item->findAndGetFloat64(DCM_RealWorldValueIntercept, intercept);
+    BD_VALIDATE(std::isfinite(intercept), file << ": Real World Value Mapping (0040,9096) " << label
+                                               << ": Real World Value Intercept (0040,9224) is not finite");
+    const int rank = factor > 0 ? 2 : 1;
+    const double scale = factor > 0 ? factor : 1.0;
+    if (rank == best_rank) {
+      BD_VALIDATE(std::abs(slope * scale - best.slope) <= 1e-9 * std::abs(best.slope) &&
+                      std::abs(intercept * scale - best.intercept) <= 1e-9 * (1 + std::abs(best.intercept)),
+                  file << ": Real World Value Mapping (0040,9096) " << label << " maps the pixels to " << best.units
+                       << " with another slope/intercept than " << best.what << ": which one holds is not known");
+      continue;
+    }
+    if (rank < best_rank) continue;
+    best_rank = rank;
+    best.present = true;
+    best.slope = slope * scale;
+    best.intercept = intercept * scale;
+    best.units = factor > 0 ? "Bq/ml" : "counts";
+    best.what = label + ": slope " + format_g(slope, 8) + ", intercept " + format_g(intercept, 8);
+  }
+  if (!others.empty() && notes->empty()) {
+    std::string list;
+    for (const auto& o : others) list += (list.empty() ? "" : "; ") + o;
+    notes->push_back(file + ": Real World Value Mapping (0040,9096) " + list +
+                     " not used (neither an activity concentration nor counts)");
+  }
+  if (best.present) modality_lut(ds, &best.lut_slope, &best.lut_intercept);
+  return best;
+}
+
 // A file of a series with its header loaded (elements over kMaxReadLength left on disk).
 struct LoadedFile {
   std::string file;
@@ -617,12 +691,36 @@ DicomSeriesIdentity series_identity_of(DcmDataset* ds) {
   return id;
 }
 
+namespace {
+// Every file of a series maps its values the same way, or none does: a series half in counts
+// and half in Bq/ml (or half unmapped) has no one meaning.
+void finish_real_world(DicomSeriesCheck& result, bool any, const std::vector<std::string>& notes) {
+  for (const auto& n : notes) result.notes.push_back(n);
+  if (!any) {
+    result.real_world.clear();
+    return;
+  }
+  std::size_t ref = 0;
+  while (!result.real_world[ref].present) ++ref;
+  const auto& first = result.real_world[ref];
+  for (std::size_t k = 0; k < result.real_world.size(); ++k) {
+    const auto& m = result.real_world[k];
+    BD_VALIDATE(m.present && m.units == first.units,
+                result.files[k] << ": " << (m.present ? "a Real World Value Mapping (0040,9096) to " + m.units
+                                                      : std::string("no Real World Value Mapping (0040,9096)"))
+                                << ", where " << result.files[ref] << " maps its pixels to " << first.units
+                                << ": one series must give its values one meaning");
+  }
+}
+}  // namespace
+
 DicomSeriesCheck check_dicom_series(const std::vector<std::string>& all_files, const std::string& what) {
   BD_VALIDATE(!all_files.empty(), what << ": DICOM series without files");
   DicomSeriesCheck result;
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // the InputError below says what is wrong
   std::vector<SlicePlane> planes;  // one per file, in slice order
-  bool any_padding = false;
+  bool any_padding = false, any_real_world = false;
+  std::vector<std::string> real_world_notes;
   // Copies first: a folder holding one multi-frame file twice is a series of one file.
   std::size_t dropped_copies = 0;
   const std::vector<LoadedFile> loaded = load_without_identical_copies(all_files, what, &dropped_copies, &result.notes);
@@ -638,6 +736,8 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& all_files, c
     const DicomSeriesCheck::Padding padding = padding_of(ds);
     any_padding = any_padding || padding.present;
     result.padding.push_back(padding);
+    result.real_world.push_back(real_world_of(ds, file, result.identity.modality == "NM", &real_world_notes));
+    any_real_world = any_real_world || result.real_world.back().present;
     result.files.push_back(file);
     Uint16 rows = 0, cols = 0, bits = 0, samples = 1;
     BD_VALIDATE(ds->findAndGetUint16(DCM_Rows, rows).good() && ds->findAndGetUint16(DCM_Columns, cols).good() &&
@@ -680,6 +780,7 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& all_files, c
       if (planes_of_frames.empty() && frames > 1) check_nm_frame_geometry(ds, file, frames);
       check_slice_stack(planes_of_frames, what);
       if (!any_padding) result.padding.clear();
+      finish_real_world(result, any_real_world, real_world_notes);
       return result;
     }
     planes.push_back({file, read_doubles<3>(ds, DCM_ImagePositionPatient, file, "Image Position (Patient) (0020,0032)"),
@@ -719,8 +820,10 @@ DicomSeriesCheck check_dicom_series(const std::vector<std::string>& all_files, c
     planes = permuted(planes);
     result.files = permuted(result.files);
     result.padding = permuted(result.padding);
+    result.real_world = permuted(result.real_world);
   }
   if (!any_padding) result.padding.clear();
+  finish_real_world(result, any_real_world, real_world_notes);
   check_slice_stack(planes, what);
   return result;
 }

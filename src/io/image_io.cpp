@@ -298,30 +298,57 @@ bool has_subdirectory(const std::string& dir) {
   return false;
 }
 
+// Which entry of a per-file list (DicomSeriesCheck::padding, real_world) slice k belongs to:
+// one per slice, or one for the single (multi-frame) file.
+std::size_t file_entry(std::size_t entries, std::size_t nz, std::size_t k, const DicomSeriesCheck& checked,
+                       const char* what) {
+  BD_VALIDATE(entries == nz || entries == 1,
+              checked.files.front() << ": " << what << " for " << entries << " files, image of " << nz << " slices");
+  return entries == nz ? k : 0;
+}
+
 // Pixels holding the Pixel Padding Value lie outside the reconstructed field: air for a CT,
 // no activity for PET/SPECT. Their stored values are found again through each file's
 // modality LUT (the reader applied it). An image of unknown role keeps its values (noted).
-void replace_padding(Volume<float>& v, const DicomSeriesCheck& checked, ImageRole role, ImageMetadata* meta) {
-  if (checked.padding.empty()) return;
+// The other pixels of an NM image with a Real World Value Mapping become its values (counts
+// or Bq/ml): value = stored x slope + intercept.
+void apply_stored_value_maps(Volume<float>& v, const DicomSeriesCheck& checked, ImageRole role, ImageMetadata* meta) {
+  if (checked.padding.empty() && checked.real_world.empty()) return;
   const std::size_t nx = v.grid.size[0], ny = v.grid.size[1], nz = v.grid.size[2];
-  const bool per_slice = checked.padding.size() == nz;
-  BD_VALIDATE(per_slice || checked.padding.size() == 1,
-              checked.files.front() << ": Pixel Padding Value for " << checked.padding.size() << " files, image of "
-                                    << nz << " slices");
   const float fill = role == ImageRole::ct ? -1000.0f : 0.0f;
   std::size_t count = 0;
   double low = 0;
   for (std::size_t k = 0; k < nz; ++k) {
-    const DicomSeriesCheck::Padding& p = checked.padding[per_slice ? k : 0];
-    if (!p.present) continue;
-    low = p.stored_low;
+    const DicomSeriesCheck::Padding* p =
+        checked.padding.empty() ? nullptr : &checked.padding[file_entry(checked.padding.size(), nz, k, checked, "Pixel Padding Value")];
+    if (p && !p->present) p = nullptr;
+    const DicomSeriesCheck::RealWorldMapping* rw =
+        checked.real_world.empty() ? nullptr
+                                   : &checked.real_world[file_entry(checked.real_world.size(), nz, k, checked,
+                                                                    "Real World Value Mapping")];
+    if (p) low = p->stored_low;
     float* slice = v.data.data() + k * nx * ny;
     for (std::size_t i = 0; i < nx * ny; ++i) {
-      const double stored = std::round((double(slice[i]) - p.intercept) / p.slope);
-      if (stored < p.stored_low || stored > p.stored_high) continue;
-      ++count;
-      if (role != ImageRole::any) slice[i] = fill;
+      if (p) {
+        const double stored = std::round((double(slice[i]) - p->intercept) / p->slope);
+        if (stored >= p->stored_low && stored <= p->stored_high) {
+          ++count;
+          if (role != ImageRole::any) slice[i] = fill;
+          continue;
+        }
+      }
+      if (rw) {
+        const double stored = (double(slice[i]) - rw->lut_intercept) / rw->lut_slope;
+        slice[i] = static_cast<float>(stored * rw->slope + rw->intercept);
+      }
     }
+  }
+  if (meta && !checked.real_world.empty()) {
+    const auto& rw = checked.real_world.front();
+    meta->value_units = rw.units;
+    meta->notes.push_back("pixel values mapped to " + rw.units + " by the Real World Value Mapping (0040,9096) of " +
+                          checked.files.front() + ", " + rw.what +
+                          (checked.real_world.size() > 1 ? " (each file by its own)" : ""));
   }
   if (meta && count > 0)
     meta->notes.push_back(std::to_string(count) + " voxels (" + format_g(100.0 * double(count) / double(v.data.size()), 3) +
@@ -437,7 +464,7 @@ Volume<float> read_dicom_directory(const std::string& dir, ImageMetadata* meta, 
                          return l;
                        }());
   for (const auto& n : checked.notes) m->notes.push_back(n);
-  replace_padding(v, checked, role, m);
+  apply_stored_value_maps(v, checked, role, m);
   return v;
 }
 
@@ -484,9 +511,10 @@ static Volume<float> read_image_here(const std::string& path, ImageMetadata* met
       meta->files = {path};
       meta->lossy_compression = checked.lossy_compression;
       meta->frame_of_reference_uid = tag_value(gdcm, "0020|0052");
+      for (const auto& n : checked.notes) meta->notes.push_back(n);
     }
   }
-  if (f == Format::dicom_file) replace_padding(v, checked, role, meta);
+  if (f == Format::dicom_file) apply_stored_value_maps(v, checked, role, meta);
   return v;
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "betadose/dose_file.hh"
 #include "betadose/image_io.hh"
 #include "cli_runner.hh"
 #include "support/error_message.hh"
@@ -120,6 +121,57 @@ TEST_F(EnhancedMultiFrame, NmFramesThatAreNotOneVolumesSlicesAreRefused) {
   const auto v = bd::read_image(make_nm(dir, "one_window", "--header-windows 2"));
   EXPECT_EQ(v.grid.size[2], 6u);
   EXPECT_EQ(v.data[v.grid.linear_index(3, 3, 3)], 1000.0f);
+}
+
+// An NM reconstruction whose pixels are scaled by a Real World Value Mapping (0040,9096), as
+// Hermes and quantitative SPECT write them: GDCM reads the 16-bit stored numbers, so a file
+// in Bq/ml at 0.25 per stored unit gave 4x the activity with --activity-units bq-per-ml and
+// exit 0. The mapping is applied; its units decide what the values may be used as.
+TEST_F(EnhancedMultiFrame, AnNmRealWorldValueMappingGivesItsValues) {
+  struct Case {
+    const char* args;
+    float hot, background;  // expected values (stored: 1000 and 0)
+    const char* units;
+  };
+  for (const Case& c : {Case{"--rwvm 0.25,0,Bq/ml", 250.0f, 0.0f, "Bq/ml"},
+                        Case{"--rwvm 0.25,0,kBq/mL", 250000.0f, 0.0f, "Bq/ml"},
+                        Case{"--rwvm 2,10,{counts}", 2010.0f, 10.0f, "counts"},
+                        // an SUV item beside the concentration: the concentration is taken
+                        Case{"--rwvm 0.001,0,g/ml --rwvm 0.25,0,Bq/ml", 250.0f, 0.0f, "Bq/ml"},
+                        // only an SUV mapping: not activity, left as read (noted)
+                        Case{"--rwvm 0.001,0,g/ml", 1000.0f, 0.0f, ""}}) {
+    bd::ImageMetadata m;
+    const auto v = bd::read_image(make_nm(dir, "rw", c.args), &m, bd::ImageRole::activity);
+    EXPECT_FLOAT_EQ(v.data[v.grid.linear_index(3, 3, 3)], c.hot) << c.args;
+    EXPECT_FLOAT_EQ(v.data[v.grid.linear_index(0, 0, 0)], c.background) << c.args;
+    EXPECT_EQ(m.value_units, c.units) << c.args;
+    std::string notes;
+    for (const auto& n : m.notes) notes += n + "\n";
+    EXPECT_NE(notes.find(*c.units ? "mapped to" : "not used"), std::string::npos) << c.args << ": " << notes;
+  }
+  // Mappings that cannot be applied are refused, naming the item.
+  for (const char* args : {"--rwvm 0.25,0,Bq/ml --rwvm 0.5,0,Bq/ml", "--rwvm lut,Bq/ml"}) {
+    const std::string f = make_nm(dir, "bad", args);
+    const std::string msg = bd::test::input_error_message([&] { bd::read_image(f, nullptr, bd::ImageRole::activity); });
+    EXPECT_NE(msg.find(f + ": Real World Value Mapping (0040,9096) item"), std::string::npos) << args << ": " << msg;
+  }
+  // The whole case: 16 hot voxels of 0.064 ml at 250 Bq/ml are 256 Bq (1024 before).
+  const std::string bqml = make_nm(dir, "bqml", "--rwvm 0.25,0,Bq/ml");
+  const std::string out = (dir / "dose.h5").string();
+  auto r = bd::test::run_cli("kernel --method ldm --uniform water --activity " + bqml +
+                             " --activity-units bq-per-ml --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NEAR(bd::read_dose_file(out).total_activity_bq / 256.0, 1.0, 1e-6) << r.output;
+  // Without DecayCorrection the time of the values is unknown: auto asks for a choice.
+  r = bd::test::run_cli("kernel --method ldm --uniform water --activity " + bqml + " --out " + (dir / "d2.h5").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("in Bq/ml by its Real World Value Mapping (0040,9096), but has no (0054,1102) DecayCorrection"),
+            std::string::npos) << r.output;
+  // Counts are not a concentration.
+  r = bd::test::run_cli("kernel --method ldm --uniform water --activity " + make_nm(dir, "counts", "--rwvm 2,10,{counts}") +
+                        " --activity-units bq-per-ml --out " + (dir / "d3.h5").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("its values are counts"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -5,13 +5,15 @@ first slice's corner at (-14, -14, 100) mm in the Detector Information Sequence.
 
 usage: make_nm_spect.py FILE [--spacing-mm S | --no-spacing] [--thickness-mm T] [--no-detector]
                         [--windows N] [--no-slice-count] [--image-type T] [--reversed-slices]
-                        [--header-windows N]
+                        [--header-windows N] [--rwvm SLOPE,INTERCEPT,UNITS ...]
 
 --windows N writes N energy windows' frames interleaved (slice 1 of each window, then slice 2,
 ...), as an acquisition-style export does, with Number of Energy Windows N and an Energy Window
 Vector; --no-slice-count leaves Number of Slices out; --header-windows N only claims N windows
 (the frames stay one window's, the Energy Window Vector all 1); --reversed-slices writes the
-Slice Vector N..1 (frames in reverse slice order).
+Slice Vector N..1 (frames in reverse slice order); --rwvm adds an item to the Real World Value
+Mapping Sequence (0040,9096) with that slope, intercept and UCUM unit code (e.g. Bq/ml,
+{counts}, g/ml), or "lut,UNITS" for an item given only as a lookup table (repeatable).
 """
 import argparse
 
@@ -36,6 +38,7 @@ def main():
     ap.add_argument("--no-slice-count", action="store_true")
     ap.add_argument("--image-type", default="RECON TOMO")
     ap.add_argument("--reversed-slices", action="store_true")
+    ap.add_argument("--rwvm", action="append", default=[])
     a = ap.parse_args()
     ds = new_dataset(NM, "NM", "betadose^spect", "4")
     ds.ImageType = ["ORIGINAL", "PRIMARY", a.image_type, "EMISSION"]
@@ -64,6 +67,22 @@ def main():
         detector.ImagePositionPatient = [-14.0, -14.0, 100.0]
         detector.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
         ds.DetectorInformationSequence = Sequence([detector])
+    items = []
+    for spec in a.rwvm:
+        parts = spec.split(",")
+        item = Dataset()
+        item.RealWorldValueFirstValueMapped, item.RealWorldValueLastValueMapped = 0, 65535
+        if parts[0] == "lut":
+            item.RealWorldValueLUTData = [float(v) for v in range(4)]
+        else:
+            item.RealWorldValueSlope, item.RealWorldValueIntercept = float(parts[0]), float(parts[1])
+        unit = Dataset()
+        unit.CodeValue, unit.CodingSchemeDesignator, unit.CodeMeaning = parts[-1], "UCUM", parts[-1]
+        item.MeasurementUnitsCodeSequence = Sequence([unit])
+        item.LUTLabel = "betadose"
+        items.append(item)
+    if items:
+        ds.RealWorldValueMappingSequence = Sequence(items)
     counts = np.zeros((6 * nw, 8, 8), np.uint16)
     counts[3 * nw, 2:6, 2:6] = 1000  # window 1, slice 4
     for w in range(1, nw):
