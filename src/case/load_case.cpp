@@ -459,8 +459,7 @@ DoseCase load_case(const CaseSpec& s, const CaseNeeds& needs, const CaseLog& log
   if (needs.source) {
     const Nuclide nuc = load_nuclide(s.nuclide);
     std::unique_ptr<PetHeader> header;
-    if (act_meta.format == "DICOM" && !act_meta.files.empty())
-    {
+    if (act_meta.format == "DICOM" && !act_meta.files.empty()) {
       header = std::make_unique<PetHeader>(read_pet_header(act_meta.files));
       header->real_world_units = act_meta.value_units;
     }
